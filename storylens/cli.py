@@ -1,0 +1,229 @@
+"""Command-line interface: parse arguments, call the pipeline, print.
+
+Stage packages add their own commands through ``register(app)`` in their
+``cli`` module (``storylens/<stage>/cli.py``), so this file stays thin.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="storylens",
+    help="Reconstruct news stories from a pile of articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+STAGE_CLIS = ["storylens.reuse.cli", "storylens.stories.cli", "storylens.web.cli"]
+
+DbOpt = Annotated[str, typer.Option("--db", help="SQLite database file (created if missing).")]
+
+
+def fail(message: str, code: int = 2) -> None:
+    """One clear line on stderr, no traceback."""
+    typer.echo(f"storylens: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _progress_printer(enabled: bool):
+    """A progress callback that prints to stderr (rich bar on a terminal, periodic lines otherwise)."""
+    from storylens.pipeline import _noop
+
+    if not enabled:
+        return _noop, lambda: None
+    if sys.stderr.isatty():
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        prog = Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True)
+        prog.start()
+        tasks: dict[str, int] = {}
+
+        def cb(stage: str, done: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = prog.add_task(stage, total=total)
+            desc = f"{stage}: {done}" + (f"/{total}" if total else " documents")
+            prog.update(tasks[stage], completed=done, total=total, description=desc)
+
+        return cb, prog.stop
+
+    last: dict[str, int] = {}
+
+    def cb_plain(stage: str, done: int, total: int | None) -> None:
+        if total is None and done - last.get(stage, 0) < 100:
+            return
+        if total is not None and done != 0 and done != total:
+            return
+        last[stage] = done
+        typer.echo(f"[{stage}] {done}" + (f"/{total}" if total is not None else " documents read"), err=True)
+
+    return cb_plain, lambda: None
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders: text, HTML(.gz), JSONL, RSS/Atom, WARC.")],
+    db: DbOpt = "storylens.db",
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON here ('-' for stdout).")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
+    md_out: Annotated[Path | None, typer.Option("--md", help="Write a Markdown report here.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+) -> None:
+    """Ingest articles, find copies, rewrites and stories, and write the report."""
+    from storylens.pipeline import ingest
+    from storylens.report import build_report, render_html, render_json, render_markdown
+    from storylens.store import open_store
+
+    try:
+        store = open_store(db)
+    except Exception as exc:  # noqa: BLE001 - one line for the user
+        fail(f"{db}: cannot open database ({exc})")
+    cb, stop = _progress_printer(not quiet)
+    try:
+        res = ingest([str(p) for p in paths], store, cb)
+    finally:
+        stop()
+    for err in res.errors:
+        typer.echo(f"storylens: {err.source}: {err.reason}", err=True)
+    report = build_report(store)
+    report.errors = res.errors
+    report.stages.update(res.stages)
+    store.close()
+    written = []
+    for target, render in ((json_out, render_json), (md_out, render_markdown), (html_out, render_html)):
+        if target is None:
+            continue
+        text = render(report)
+        if str(target) == "-":
+            sys.stdout.write(text)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written.append(str(target))
+    if not quiet:
+        typer.echo(
+            f"{len(res.added)} new article(s), {res.skipped} already stored, {len(res.errors)} input error(s); "
+            f"store {db} holds {len(report.articles)} article(s) in {len(report.stories)} story(ies), "
+            f"{len(report.derivations)} derivation(s).",
+            err=True,
+        )
+        for w in written:
+            typer.echo(f"wrote {w}", err=True)
+    if res.errors:
+        raise typer.Exit(1)
+
+
+@app.command("extract")
+def extract_cmd(
+    file: Annotated[Path, typer.Argument(help="One HTML or plain-text file.")],
+    url: Annotated[str | None, typer.Option(help="The page's URL (gives the outlet and helps dating).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the article as JSON.")] = False,
+) -> None:
+    """Extract one article and print it."""
+    from storylens.extract import extract
+    from storylens.model import InputError
+    from storylens.sources import iter_sources
+
+    docs = list(iter_sources([file]))
+    if not docs:
+        fail(f"{file}: nothing to read")
+    doc = docs[0]
+    if isinstance(doc, InputError):
+        fail(f"{doc.source}: {doc.reason}")
+        return
+    meta = dict(doc.meta)
+    if url:
+        meta["url"] = url
+    art = extract(doc.content, url=url, meta=meta, format=doc.format, source=doc.source, raw=doc.raw)
+    if as_json:
+        sys.stdout.write(art.model_dump_json(indent=2) + "\n")
+        return
+    typer.echo(f"# {art.title or '(no title)'}")
+    typer.echo(f"outlet: {art.outlet or '-'}   published: {art.published or '-'} ({art.published_from or '-'})")
+    typer.echo(f"byline: {art.byline or '-'}   language: {art.language or '-'}   confidence: {art.confidence:.2f}")
+    typer.echo("")
+    typer.echo("\n\n".join(art.body))
+    if art.removed:
+        typer.echo("\n-- removed --")
+        for r in art.removed:
+            typer.echo(f"[{r.kind} / {r.rule}] {r.text}")
+
+
+@app.command()
+def fetch(
+    urls: Annotated[list[str], typer.Argument(help="Page URLs to download.")],
+    db: DbOpt = "storylens.db",
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow private and loopback addresses.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+) -> None:
+    """Download pages (safely), store the raw HTML, then extract and analyse them."""
+    from storylens.pipeline import ingest_docs, run_stages
+    from storylens.sources.fetch import fetch_urls
+    from storylens.store import open_store
+
+    store = open_store(db)
+    docs = list(fetch_urls(urls, store=store, allow_private=allow_private))
+    res = ingest_docs(store, docs)
+    res.stages = run_stages(store, res.added)
+    store.close()
+    if as_json:
+        out = {"added": [a.id for a in res.added], "skipped": res.skipped,
+               "errors": [e.model_dump() for e in res.errors]}
+        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+    else:
+        for err in res.errors:
+            typer.echo(f"storylens: {err.source}: {err.reason}", err=True)
+        for a in res.added:
+            typer.echo(f"{a.id}\t{a.outlet or '-'}\t{a.title or '-'}")
+    if res.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema(
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Print the report's JSON Schema."""
+    from storylens.model import SCHEMA_VERSION, Report
+
+    sch = Report.model_json_schema()
+    sch["$id"] = f"https://storylens.invalid/report.schema.json?v={SCHEMA_VERSION}"
+    sch["title"] = "storylens report"
+    text = json.dumps(sch, indent=2, sort_keys=True) + "\n"
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def _register_stage_commands() -> None:
+    for name in STAGE_CLIS:
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name in (name, name.rsplit(".", 1)[0]):
+                continue
+            raise
+        mod.register(app)
+
+
+_register_stage_commands()
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("storylens: interrupted; everything committed so far is kept", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

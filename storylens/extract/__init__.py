@@ -1,0 +1,140 @@
+"""Extraction: raw HTML or plain text -> :class:`~storylens.model.Article`.
+
+``extract(text_or_html, url=None)`` is the one entry point; it detects the
+format, runs the HTML or plain-text extractor, then fills what the input's own
+metadata knows better (JSONL fields, feed entries, sidecar files).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from storylens.model import Article
+
+_ID_SAFE = re.compile(r"[^A-Za-z0-9._:-]+")
+
+
+def content_hash(data: str | bytes) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8", errors="surrogatepass")
+    return hashlib.sha256(data).hexdigest()
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """The publisher's host name without 'www.' (e.g. 'example-news.com')."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.lower()
+    for prefix in ("www.", "www1.", "www2.", "m.", "amp.", "mobile."):
+        if host.startswith(prefix) and host.count(".") >= 2:
+            host = host[len(prefix):]
+    return host
+
+
+def parse_date(value: Any) -> dt.datetime | dt.date | None:
+    """Parse an ISO 8601 (or RFC 822, as feeds write) date; a bare day stays a date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    s = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+        try:
+            return dt.date.fromisoformat(s)
+        except ValueError:
+            return None
+    try:
+        return dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    try:
+        from email.utils import parsedate_to_datetime
+
+        return parsedate_to_datetime(s)
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        from dateutil import parser as dparser
+
+        return dparser.parse(s)
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+def detect_format(content: str) -> str:
+    head = content[:4096].lstrip().lower()
+    if head.startswith(("<!doctype", "<html", "<?xml")) or re.search(r"<(body|article|div|p)[\s>]", content[:50000], re.I):
+        return "html"
+    return "text"
+
+
+def detect_language(text: str) -> str | None:
+    if len(text) < 20:
+        return None
+    import py3langid
+
+    lang, _ = py3langid.classify(text[:5000])
+    return lang
+
+
+def extract(
+    content: str | bytes,
+    url: str | None = None,
+    *,
+    meta: dict[str, Any] | None = None,
+    format: str | None = None,
+    source: str | None = None,
+    raw: bytes | None = None,
+) -> Article:
+    """Extract one article from HTML or plain text."""
+    from storylens.sources import decode_bytes
+
+    if isinstance(content, bytes):
+        raw = raw or content
+        content = decode_bytes(content)
+    meta = dict(meta or {})
+    url = url or meta.get("url")
+    fmt = format or detect_format(content)
+    if fmt == "html":
+        from storylens.extract.html import extract_html
+
+        art = extract_html(content, url=url)
+    else:
+        from storylens.extract.text import extract_text
+
+        art = extract_text(content)
+    chash = content_hash(raw if raw is not None else content)
+    ext_id = meta.get("id")
+    art_id = _ID_SAFE.sub("_", str(ext_id))[:120] if ext_id else chash[:16]
+    upd: dict[str, Any] = {"id": art_id, "content_hash": chash, "external_id": str(ext_id) if ext_id else None,
+                           "source": source or url, "url": url or art.url, "format": fmt}
+    # Input metadata outranks what the page says about itself.
+    if meta.get("outlet"):
+        upd.update(outlet=str(meta["outlet"]), outlet_from="input")
+    elif not art.outlet and url:
+        upd.update(outlet=outlet_from_url(url), outlet_from="url")
+    if meta.get("title"):
+        upd.update(title=str(meta["title"]).strip(), title_from="input")
+    if meta.get("published"):
+        parsed = parse_date(meta["published"])
+        if parsed is not None:
+            upd.update(published=parsed, published_from=meta.get("published_from", "jsonl"))
+    if not art.byline and meta.get("byline"):
+        upd.update(byline=str(meta["byline"]))
+    art = art.model_copy(update=upd)
+    if art.language is None:
+        art.language = detect_language(art.text)
+    return art
+
+
+__all__ = ["content_hash", "detect_format", "extract", "outlet_from_url", "parse_date"]

@@ -1,0 +1,251 @@
+"""The one data model that flows through every stage.
+
+Every stage reads and writes these pydantic models; the report's JSON Schema
+(``docs/report.schema.json``) is generated from :class:`Report`.
+
+Conventions
+-----------
+* Every finding carries the text it rests on (spans) and a score, so a person
+  can check it in one look.
+* Lists are in a stable order so the same input gives the same report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+PublishedFrom = Literal["meta", "dateline", "url", "file", "jsonl", "feed", "warc", "text", "http"]
+LineKind = Literal[
+    "title", "dateline", "byline", "caption", "furniture", "comment", "comment_author", "comment_header", "boilerplate"
+]
+InputFormat = Literal["html", "text", "jsonl", "rss", "warc", "url"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(_Model):
+    """A piece of text, with character offsets into the string it was taken from."""
+
+    text: str
+    start: int | None = Field(None, description="Start offset in the sentence or paragraph it belongs to.")
+    end: int | None = None
+
+
+class RemovedLine(_Model):
+    """A line that extraction kept out of the body, and the rule that decided it."""
+
+    text: str
+    kind: LineKind
+    rule: str = Field(description="Name of the rule that classified the line, e.g. 'text.ranking-block'.")
+    position: int | None = Field(None, description="Index of the line in the input (plain text) or block (HTML).")
+
+
+class Comment(_Model):
+    author: str | None = None
+    text: str
+    position: int = Field(description="0-based order of the comment on the page.")
+    published: dt.datetime | None = None
+
+
+class Article(_Model):
+    """One news article after extraction."""
+
+    id: str = Field(description="Stable id: the input's own id when it has one, else a content hash.")
+    content_hash: str = Field(description="sha256 of the raw input; used to ingest each input once.")
+    external_id: str | None = Field(None, description="The id given by the input (JSONL 'id', WARC record id).")
+    source: str | None = Field(None, description="File path (and line or record) or URL the article came from.")
+    url: str | None = None
+    format: InputFormat = "text"
+    outlet: str | None = Field(None, description="Publisher, from the URL's domain, the input, or site metadata.")
+    outlet_from: str | None = None
+    title: str | None = None
+    title_from: str | None = None
+    published: dt.datetime | dt.date | None = None
+    published_from: PublishedFrom | None = None
+    byline: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    body: list[str] = Field(default_factory=list, description="Body paragraphs in reading order.")
+    captions: list[str] = Field(default_factory=list)
+    furniture: list[str] = Field(default_factory=list, description="Link lists, rankings, navigation, promos.")
+    comments: list[Comment] = Field(default_factory=list)
+    removed: list[RemovedLine] = Field(
+        default_factory=list, description="Every non-body line with the rule that removed it."
+    )
+    language: str | None = None
+    confidence: float = Field(1.0, ge=0.0, le=1.0, description="How sure extraction is of the body boundaries.")
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.body)
+
+    def published_date(self) -> dt.date | None:
+        p = self.published
+        if isinstance(p, dt.datetime):
+            return p.date()
+        return p
+
+
+# ---------------------------------------------------------------- reuse
+
+
+class AlignedPair(_Model):
+    source_index: int = Field(description="Sentence index in the source article.")
+    derived_index: int = Field(description="Sentence index in the derived article.")
+    source_text: str
+    derived_text: str
+    similarity: float
+
+
+ChangeKind = Literal["entity", "number", "date", "actor", "attribution", "negation", "hedging", "other"]
+
+
+class Change(_Model):
+    kind: ChangeKind
+    source: Span
+    derived: Span
+    source_index: int
+    derived_index: int
+    explanation: str
+    score: float = 1.0
+
+
+class Derivation(_Model):
+    source_id: str
+    derived_id: str
+    kind: Literal["copy", "near_copy", "rewrite"]
+    score: float = Field(description="Confidence that derived_id derives from source_id.")
+    coverage: float = Field(description="Share of the derived article's sentences that come from the source.")
+    source_kept: float = Field(description="Share of the source's sentences that the derived article kept.")
+    attribution: bool = Field(False, description="Whether the derived article names or links the source.")
+    attribution_evidence: str | None = None
+    direction_from: Literal["published", "text", "chain"] = "text"
+    direction_confidence: float = 0.5
+    direction_evidence: list[str] = Field(default_factory=list)
+    via: str | None = Field(None, description="For chains: the intermediate article this one was taken through.")
+    pairs: list[AlignedPair] = Field(default_factory=list)
+    changes: list[Change] = Field(default_factory=list)
+    omitted: list[str] = Field(default_factory=list, description="Source sentences the derived article left out.")
+    added: list[str] = Field(default_factory=list, description="Derived sentences not found in the source.")
+
+
+# ---------------------------------------------------------------- stories
+
+
+class StoryHistoryEntry(_Model):
+    at: str = Field(description="When it happened (ISO timestamp of the ingest batch, or of the article).")
+    action: Literal["opened", "added", "merged"]
+    article_id: str | None = None
+    other_story_id: str | None = None
+    reason: str = ""
+    score: float | None = None
+
+
+class Story(_Model):
+    id: str
+    title: str | None = None
+    article_ids: list[str] = Field(default_factory=list)
+    first_published: dt.datetime | dt.date | None = None
+    last_published: dt.datetime | dt.date | None = None
+    outlets: list[str] = Field(default_factory=list)
+    entities: list[str] = Field(default_factory=list)
+    activity: dict[str, int] = Field(default_factory=dict, description="Articles per day (ISO date -> count).")
+    merged_from: list[str] = Field(default_factory=list)
+    history: list[StoryHistoryEntry] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- claims, conflicts, timeline, comments
+
+
+class Quote(_Model):
+    text: str
+    speaker: str | None = None
+    cue: str | None = None
+
+
+class Claim(_Model):
+    id: str
+    article_id: str
+    sentence_index: int
+    text: str
+    who: list[str] = Field(default_factory=list)
+    what: str | None = None
+    numbers: list[str] = Field(default_factory=list)
+    dates: list[str] = Field(default_factory=list)
+    quote: Quote | None = None
+    group: str | None = Field(None, description="Id of the aligned claim group across outlets.")
+    corroborated_by: list[str] = Field(default_factory=list, description="Article ids reporting the same claim.")
+
+
+class Conflict(_Model):
+    id: str
+    kind: ChangeKind
+    claim_ids: list[str]
+    a: Span
+    b: Span
+    a_article_id: str
+    b_article_id: str
+    explanation: str
+    from_rewrite: bool = Field(False, description="Drift introduced by a derived article.")
+    score: float = 1.0
+
+
+class TimelineEvent(_Model):
+    date: str = Field(description="ISO date, or a coarser ISO value (YYYY-MM) when that is all that is known.")
+    text: str
+    expression: str | None = Field(None, description="The date expression as written, e.g. 'on Friday'.")
+    anchor: str | None = Field(None, description="The publication date it was resolved against.")
+    sources: list[str] = Field(default_factory=list)
+    story_id: str | None = None
+
+
+class CommentFlag(_Model):
+    kind: Literal["both_sides", "templated", "burst", "other"]
+    author: str | None = None
+    comment_positions: list[int] = Field(default_factory=list)
+    evidence: list[str] = Field(default_factory=list)
+    score: float = 1.0
+
+
+class CommentStance(_Model):
+    position: int
+    author: str | None = None
+    stance: Literal["support", "oppose", "neutral"]
+    score: float = 0.0
+
+
+class CommentAnalysis(_Model):
+    article_id: str
+    stances: list[CommentStance] = Field(default_factory=list)
+    flags: list[CommentFlag] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- report
+
+
+class InputError(_Model):
+    source: str
+    reason: str
+
+
+class Report(_Model):
+    schema_version: str = SCHEMA_VERSION
+    generator: str = "storylens"
+    articles: list[Article] = Field(default_factory=list)
+    stories: list[Story] = Field(default_factory=list)
+    derivations: list[Derivation] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    timeline: list[TimelineEvent] = Field(default_factory=list)
+    comment_analysis: list[CommentAnalysis] = Field(default_factory=list)
+    errors: list[InputError] = Field(default_factory=list, description="Inputs that could not be read, and why.")
+    stages: dict[str, str] = Field(
+        default_factory=dict,
+        description="Which stages ran ('done') and which are not part of this version yet ('not_available').",
+    )

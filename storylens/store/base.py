@@ -1,0 +1,85 @@
+"""The Store interface every backend implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from storylens.model import Article, Derivation, Story
+
+
+class Store(ABC):
+    """Articles and what the stages found about them.
+
+    Writes are batched: one transaction per call. Adding an article whose
+    ``content_hash`` or ``id`` is already stored is a no-op, so re-running an
+    ingest never duplicates anything.
+    """
+
+    # articles
+    @abstractmethod
+    def add_articles(self, articles: Iterable[Article]) -> list[Article]:
+        """Store new articles in one transaction; return the ones that were new."""
+
+    @abstractmethod
+    def update_articles(self, articles: Iterable[Article]) -> None:
+        """Replace stored articles (same id) in one transaction."""
+
+    @abstractmethod
+    def has_hash(self, content_hash: str) -> bool: ...
+
+    @abstractmethod
+    def get_article(self, article_id: str) -> Article | None: ...
+
+    @abstractmethod
+    def get_articles(self, ids: Iterable[str]) -> list[Article]: ...
+
+    @abstractmethod
+    def iter_articles(self, outlet: str | None = None) -> Iterator[Article]:
+        """All articles (or one outlet's), in ingest order."""
+
+    @abstractmethod
+    def count_articles(self) -> int: ...
+
+    @abstractmethod
+    def search(self, query: str, limit: int = 50, offset: int = 0) -> list[str]:
+        """Article ids whose title or body match a full-text query, best first."""
+
+    # raw pages (fetch)
+    @abstractmethod
+    def put_raw(self, url: str, content: bytes, content_type: str | None) -> str: ...
+
+    # derivations
+    @abstractmethod
+    def put_derivations(self, derivations: Iterable[Derivation], replace_for: Iterable[str] = ()) -> None:
+        """Store derivations; first drop those whose derived_id is in ``replace_for``."""
+
+    @abstractmethod
+    def get_derivations(self, article_ids: Iterable[str] | None = None) -> list[Derivation]: ...
+
+    # stories
+    @abstractmethod
+    def put_stories(self, stories: Iterable[Story], delete: Iterable[str] = ()) -> None: ...
+
+    @abstractmethod
+    def get_stories(self, ids: Iterable[str] | None = None) -> list[Story]: ...
+
+    @abstractmethod
+    def story_of(self, article_id: str) -> str | None: ...
+
+    # stage state (indexes, clusterer state): small documents by key
+    @abstractmethod
+    def get_state(self, key: str) -> Any | None: ...
+
+    @abstractmethod
+    def put_state(self, key: str, value: Any) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,221 @@
+"""SQLite store: WAL journal, one transaction per batch, versioned schema migrations, FTS5 search."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from storylens.model import Article, Derivation, Story
+from storylens.store.base import Store
+
+# Each entry migrates the schema from version i to i + 1. Never edit a released entry: append.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE articles (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL UNIQUE,
+        outlet TEXT,
+        published TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX articles_outlet ON articles(outlet);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE TABLE raw_pages (
+        hash TEXT PRIMARY KEY,
+        url TEXT,
+        content_type TEXT,
+        content BLOB NOT NULL,
+        fetched_at TEXT DEFAULT CURRENT_TIMESTAMP
+    );
+    CREATE TABLE derivations (
+        source_id TEXT NOT NULL,
+        derived_id TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (source_id, derived_id)
+    );
+    CREATE INDEX derivations_derived ON derivations(derived_id);
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        data TEXT NOT NULL
+    );
+    CREATE TABLE story_members (
+        article_id TEXT PRIMARY KEY,
+        story_id TEXT NOT NULL
+    );
+    CREATE INDEX story_members_story ON story_members(story_id);
+    CREATE TABLE state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(id UNINDEXED, title, body, tokenize='unicode61');
+    """,
+]
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str | Path = "storylens.db") -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.migrate()
+
+    # ------------------------------------------------------------ schema
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        version = self.schema_version
+        if version > len(MIGRATIONS):
+            raise RuntimeError(
+                f"{self.path}: database schema version {version} is newer than this storylens ({len(MIGRATIONS)})"
+            )
+        for i in range(version, len(MIGRATIONS)):
+            with self.conn:
+                self.conn.executescript("BEGIN;" + MIGRATIONS[i] + f";PRAGMA user_version={i + 1};COMMIT;")
+
+    # ------------------------------------------------------------ articles
+    @staticmethod
+    def _row(a: Article) -> tuple[str, str, str | None, str | None, str]:
+        pub = a.published.isoformat() if a.published else None
+        return a.id, a.content_hash, a.outlet, pub, a.model_dump_json()
+
+    def add_articles(self, articles: Iterable[Article]) -> list[Article]:
+        new: list[Article] = []
+        with self.conn:
+            for a in articles:
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO articles (id, content_hash, outlet, published, data) VALUES (?,?,?,?,?)",
+                    self._row(a),
+                )
+                if cur.rowcount:
+                    self.conn.execute("INSERT INTO articles_fts (id, title, body) VALUES (?,?,?)",
+                                      (a.id, a.title or "", a.text))
+                    new.append(a)
+        return new
+
+    def update_articles(self, articles: Iterable[Article]) -> None:
+        with self.conn:
+            for a in articles:
+                _, _, outlet, pub, data = self._row(a)
+                self.conn.execute("UPDATE articles SET outlet=?, published=?, data=? WHERE id=?",
+                                  (outlet, pub, data, a.id))
+                self.conn.execute("DELETE FROM articles_fts WHERE id=?", (a.id,))
+                self.conn.execute("INSERT INTO articles_fts (id, title, body) VALUES (?,?,?)",
+                                  (a.id, a.title or "", a.text))
+
+    def has_hash(self, content_hash: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE content_hash=?", (content_hash,)).fetchone() is not None
+
+    def get_article(self, article_id: str) -> Article | None:
+        row = self.conn.execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
+        return Article.model_validate_json(row[0]) if row else None
+
+    def get_articles(self, ids: Iterable[str]) -> list[Article]:
+        out = []
+        for i in ids:
+            a = self.get_article(i)
+            if a is not None:
+                out.append(a)
+        return out
+
+    def iter_articles(self, outlet: str | None = None) -> Iterator[Article]:
+        if outlet is None:
+            cur = self.conn.execute("SELECT data FROM articles ORDER BY seq")
+        else:
+            cur = self.conn.execute("SELECT data FROM articles WHERE outlet=? ORDER BY seq", (outlet,))
+        for (data,) in cur.fetchall():
+            yield Article.model_validate_json(data)
+
+    def count_articles(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def search(self, query: str, limit: int = 50, offset: int = 0) -> list[str]:
+        terms = re.findall(r"\w+", query, re.UNICODE)
+        if not terms:
+            return []
+        fts = " ".join('"' + t.replace('"', "") + '"' for t in terms)
+        rows = self.conn.execute(
+            "SELECT id FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+            (fts, limit, offset),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    # ------------------------------------------------------------ raw pages
+    def put_raw(self, url: str, content: bytes, content_type: str | None) -> str:
+        h = hashlib.sha256(content).hexdigest()
+        with self.conn:
+            self.conn.execute("INSERT OR IGNORE INTO raw_pages (hash, url, content_type, content) VALUES (?,?,?,?)",
+                              (h, url, content_type, content))
+        return h
+
+    # ------------------------------------------------------------ derivations
+    def put_derivations(self, derivations: Iterable[Derivation], replace_for: Iterable[str] = ()) -> None:
+        with self.conn:
+            for d in replace_for:
+                self.conn.execute("DELETE FROM derivations WHERE derived_id=?", (d,))
+            for dv in derivations:
+                self.conn.execute("INSERT OR REPLACE INTO derivations (source_id, derived_id, data) VALUES (?,?,?)",
+                                  (dv.source_id, dv.derived_id, dv.model_dump_json()))
+
+    def get_derivations(self, article_ids: Iterable[str] | None = None) -> list[Derivation]:
+        if article_ids is None:
+            rows = self.conn.execute("SELECT data FROM derivations ORDER BY source_id, derived_id").fetchall()
+        else:
+            ids = sorted(set(article_ids))
+            rows = []
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                q = ",".join("?" * len(chunk))
+                rows += self.conn.execute(
+                    f"SELECT data FROM derivations WHERE source_id IN ({q}) OR derived_id IN ({q})", chunk + chunk
+                ).fetchall()
+            rows = sorted(set(rows))
+        return [Derivation.model_validate_json(r[0]) for r in rows]
+
+    # ------------------------------------------------------------ stories
+    def put_stories(self, stories: Iterable[Story], delete: Iterable[str] = ()) -> None:
+        with self.conn:
+            for sid in delete:
+                self.conn.execute("DELETE FROM stories WHERE id=?", (sid,))
+                self.conn.execute("DELETE FROM story_members WHERE story_id=?", (sid,))
+            for s in stories:
+                self.conn.execute("INSERT OR REPLACE INTO stories (id, data) VALUES (?,?)", (s.id, s.model_dump_json()))
+                for aid in s.article_ids:
+                    self.conn.execute("INSERT OR REPLACE INTO story_members (article_id, story_id) VALUES (?,?)",
+                                      (aid, s.id))
+
+    def get_stories(self, ids: Iterable[str] | None = None) -> list[Story]:
+        if ids is None:
+            rows = self.conn.execute("SELECT data FROM stories ORDER BY id").fetchall()
+        else:
+            rows = [r for i in ids if (r := self.conn.execute("SELECT data FROM stories WHERE id=?", (i,)).fetchone())]
+        return [Story.model_validate_json(r[0]) for r in rows]
+
+    def story_of(self, article_id: str) -> str | None:
+        row = self.conn.execute("SELECT story_id FROM story_members WHERE article_id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------ state
+    def get_state(self, key: str) -> Any | None:
+        row = self.conn.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_state(self, key: str, value: Any) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?,?)", (key, json.dumps(value)))
+
+    def close(self) -> None:
+        self.conn.close()
