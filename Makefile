@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-all lint bench clean
+.PHONY: install demo test test-all lint bench schema clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ lint: install
 
 bench: install
 	$(PY) bench/extraction.py
+
+schema: install
+	$(VENV)/bin/storylens schema --out docs/report.schema.json
 
 clean:
 	rm -rf demo-out .pytest_cache
