@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
-	$(VENV)/bin/storylens analyze examples/harbour-ferry --db demo-out/storylens.db \
+	$(VENV)/bin/storylens analyze examples/harbour-ferry/articles --db demo-out/storylens.db \
 	  --json demo-out/report.json --md demo-out/report.md --html demo-out/report.html
 
 test: install
