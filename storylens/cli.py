@@ -10,9 +10,13 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from storylens.model import Article
+    from storylens.store import Store
 
 app = typer.Typer(
     name="storylens",
@@ -31,6 +35,35 @@ def fail(message: str, code: int = 2) -> None:
     """One clear line on stderr, no traceback."""
     typer.echo(f"storylens: error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def _open_store_or_fail(db: str) -> Store:
+    """Open the store, or one line on stderr (not a database, newer schema, unreadable) and exit 2."""
+    from storylens.store import open_store
+
+    try:
+        return open_store(db)
+    except Exception as exc:  # noqa: BLE001 - one line for the user
+        msg = str(exc) if str(exc).startswith(db) else f"{db}: cannot open the database ({exc})"
+        fail(msg)
+
+
+def _internal_error(exc: BaseException) -> None:
+    """A bug, not bad input: one line (the traceback only with STORYLENS_DEBUG=1), exit 3."""
+    import os
+
+    if os.environ.get("STORYLENS_DEBUG"):
+        import traceback
+
+        traceback.print_exception(exc)
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        where = f" in {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
+    fail(f"internal error{where}: {exc.__class__.__name__}: {str(exc)[:200]} "
+         "(everything committed so far is kept; STORYLENS_DEBUG=1 shows details)", 3)
 
 
 def _progress_printer(enabled: bool):
@@ -79,23 +112,24 @@ def analyze(
     """Ingest articles, find copies, rewrites and stories, and write the report."""
     from storylens.pipeline import ingest
     from storylens.report import build_report, render_html, render_json, render_markdown
-    from storylens.store import open_store
+    from storylens.store import StoreError
 
-    try:
-        store = open_store(db)
-    except Exception as exc:  # noqa: BLE001 - one line for the user
-        fail(f"{db}: cannot open database ({exc})")
+    store = _open_store_or_fail(db)
     cb, stop = _progress_printer(not quiet)
     try:
         res = ingest([str(p) for p in paths], store, cb)
+        report = build_report(store)
+    except StoreError as exc:
+        fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - never a traceback; what was committed stays committed
+        _internal_error(exc)
     finally:
         stop()
+        store.close()
     for err in res.errors:
         typer.echo(f"storylens: {err.source}: {err.reason}", err=True)
-    report = build_report(store)
     report.errors = res.errors
     report.stages.update(res.stages)
-    store.close()
     written = []
     for target, render in ((json_out, render_json), (md_out, render_markdown), (html_out, render_html)):
         if target is None:
@@ -104,8 +138,11 @@ def analyze(
         if str(target) == "-":
             sys.stdout.write(text)
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            fail(f"{target}: cannot write the report ({exc.strerror or exc})")
         written.append(str(target))
     if not quiet:
         typer.echo(
@@ -131,20 +168,34 @@ def extract_cmd(
     from storylens.model import InputError
     from storylens.sources import iter_sources
 
-    docs = list(iter_sources([file]))
-    if not docs:
-        fail(f"{file}: nothing to read")
-    doc = docs[0]
+    if file.is_dir():
+        fail(f"{file}: is a folder; extract reads one file (use 'storylens analyze' for folders)", 1)
+    doc = next(iter(iter_sources([file])), None)
+    if doc is None:
+        fail(f"{file}: nothing to read", 1)
+        return
     if isinstance(doc, InputError):
-        fail(f"{doc.source}: {doc.reason}")
+        fail(f"{doc.source}: {doc.reason}", 1)
         return
     meta = dict(doc.meta)
     if url:
         meta["url"] = url
-    art = extract(doc.content, url=url, meta=meta, format=doc.format, source=doc.source, raw=doc.raw)
+    try:
+        art = extract(doc.content, url=url, meta=meta, format=doc.format, source=doc.source, raw=doc.raw)
+    except Exception as exc:  # noqa: BLE001 - one line for the user
+        fail(f"{doc.source}: extraction failed ({exc.__class__.__name__}: {exc})", 1)
+        return
+    if not art.body:
+        typer.echo(f"storylens: {doc.source}: no article text found", err=True)
     if as_json:
         sys.stdout.write(art.model_dump_json(indent=2) + "\n")
-        return
+    else:
+        _print_article(art)
+    if not art.body:
+        raise typer.Exit(1)
+
+
+def _print_article(art: Article) -> None:
     typer.echo(f"# {art.title or '(no title)'}")
     typer.echo(f"outlet: {art.outlet or '-'}   published: {art.published or '-'} ({art.published_from or '-'})")
     typer.echo(f"byline: {art.byline or '-'}   language: {art.language or '-'}   confidence: {art.confidence:.2f}")
@@ -162,17 +213,24 @@ def fetch(
     db: DbOpt = "storylens.db",
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow private and loopback addresses.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each server.")] = 20.0,
 ) -> None:
     """Download pages (safely), store the raw HTML, then extract and analyse them."""
     from storylens.pipeline import ingest_docs, run_stages
     from storylens.sources.fetch import fetch_urls
-    from storylens.store import open_store
+    from storylens.store import StoreError
 
-    store = open_store(db)
-    docs = list(fetch_urls(urls, store=store, allow_private=allow_private))
-    res = ingest_docs(store, docs)
-    res.stages = run_stages(store, res.added)
-    store.close()
+    store = _open_store_or_fail(db)
+    try:
+        docs = list(fetch_urls(urls, store=store, allow_private=allow_private, timeout=timeout))
+        res = ingest_docs(store, docs)
+        res.stages = run_stages(store, res.added)
+    except StoreError as exc:
+        fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - never a traceback
+        _internal_error(exc)
+    finally:
+        store.close()
     if as_json:
         out = {"added": [a.id for a in res.added], "skipped": res.skipped,
                "errors": [e.model_dump() for e in res.errors]}

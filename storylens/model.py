@@ -234,6 +234,18 @@ class InputError(_Model):
     reason: str
 
 
+class SummarySentence(_Model):
+    """One sentence of a story's cited extractive summary (report stage)."""
+
+    story_id: str
+    kind: Literal["sentence", "conflict"] = "sentence"
+    text: str = Field(description="The sentence as one article wrote it, or a note naming a conflict.")
+    article_id: str = Field(description="The article the sentence is quoted from.")
+    cites: list[str] = Field(default_factory=list, description="Every article reporting the same sentence.")
+    outlets: list[str] = Field(default_factory=list)
+    score: float = 0.0
+
+
 class Report(_Model):
     schema_version: str = SCHEMA_VERSION
     generator: str = "storylens"
@@ -244,6 +256,7 @@ class Report(_Model):
     conflicts: list[Conflict] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
     comment_analysis: list[CommentAnalysis] = Field(default_factory=list)
+    summaries: list[SummarySentence] = Field(default_factory=list, description="Cited summary sentences per story.")
     errors: list[InputError] = Field(default_factory=list, description="Inputs that could not be read, and why.")
     stages: dict[str, str] = Field(
         default_factory=dict,

@@ -48,6 +48,8 @@ def _noop(stage: str, done: int, total: int | None) -> None:
 def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Progress = _noop) -> IngestResult:
     """Extract and store documents; one transaction per batch. Known content is skipped."""
     res = IngestResult()
+    # Articles an interrupted earlier run stored before the stages saw them: analyse them now.
+    res.added.extend(store.unprocessed_articles())
     batch: list[Article] = []
     seen = 0
 
@@ -102,6 +104,7 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop) -> 
         update(store, new)
         progress(name, len(new), len(new))
         status[name] = "done"
+    store.mark_processed(a.id for a in new)
     return status
 
 

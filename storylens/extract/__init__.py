@@ -24,21 +24,80 @@ def content_hash(data: str | bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Rules per known site: publishers that serve one outlet from several registrable domains.
+# Keys and values are registrable domains seen in real URLs; nothing here is guessed from text.
+SITE_RULES: dict[str, str] = {
+    "bbc.com": "bbc.co.uk",
+    "nytimes.com": "nytimes.com",
+    "nyti.ms": "nytimes.com",
+    "reut.rs": "reuters.com",
+    "washingtonpost.com": "washingtonpost.com",
+    "wapo.st": "washingtonpost.com",
+    "theguardian.com": "theguardian.com",
+    "guardian.co.uk": "theguardian.com",
+    "cnn.it": "cnn.com",
+    "apnews.com": "apnews.com",
+    "ap.org": "apnews.com",
+}
+
+_HOST_PREFIXES = ("www.", "www1.", "www2.", "www3.", "m.", "amp.", "mobile.")
+
+
+def _registrable(host: str) -> str:
+    """example.co.uk for news.example.co.uk, from the public suffix list (bundled, offline)."""
+    try:
+        from tld import get_fld
+    except ImportError:  # pragma: no cover - tld comes with trafilatura
+        return host
+    fld = get_fld(host, fix_protocol=True, fail_silently=True)
+    return str(fld) if fld else host
+
+
 def outlet_from_url(url: str | None) -> str | None:
-    """The publisher's host name without 'www.' (e.g. 'example-news.com')."""
+    """The publisher from a URL: its registrable domain (``news.example.co.uk`` -> ``example.co.uk``),
+    mapped through :data:`SITE_RULES`. None for URLs without a host name or with an IP address."""
     if not url:
         return None
     try:
-        host = urlsplit(url).hostname
+        host = urlsplit(url.strip()).hostname
     except ValueError:
         return None
-    if not host:
+    if not host or "." not in host:
         return None
-    host = host.lower()
-    for prefix in ("www.", "www1.", "www2.", "m.", "amp.", "mobile."):
+    host = host.lower().rstrip(".")
+    if re.fullmatch(r"[\d.]+", host) or ":" in host:
+        return None  # an IP address names a machine, not a publisher
+    for prefix in _HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:
             host = host[len(prefix):]
-    return host
+    domain = _registrable(host)
+    return SITE_RULES.get(domain, domain)
+
+
+_URL_DATE = (
+    re.compile(r"(?<![\d])((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?=/|$|[^\d])"),
+    re.compile(r"(?<![\d])((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d])"),
+    re.compile(r"(?<![\d])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![\d])"),
+)
+
+
+def date_from_url(url: str | None) -> dt.date | None:
+    """A publication day written in a URL's path: ``/2024/03/05/``, ``2024-03-05`` or ``20240305``."""
+    if not url:
+        return None
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    for pattern in _URL_DATE:
+        for m in pattern.finditer(path):
+            try:
+                day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                continue
+            if day <= dt.date.today() + dt.timedelta(days=2):
+                return day
+    return None
 
 
 def parse_date(value: Any) -> dt.datetime | dt.date | None:
@@ -121,8 +180,8 @@ def extract(
     # Input metadata outranks what the page says about itself.
     if meta.get("outlet"):
         upd.update(outlet=str(meta["outlet"]), outlet_from="input")
-    elif not art.outlet and url:
-        upd.update(outlet=outlet_from_url(url), outlet_from="url")
+    elif not art.outlet and (from_url := outlet_from_url(url or art.url)):
+        upd.update(outlet=from_url, outlet_from="url")
     if meta.get("title"):
         upd.update(title=str(meta["title"]).strip(), title_from="input")
     if meta.get("published"):
@@ -131,10 +190,14 @@ def extract(
             upd.update(published=parsed, published_from=meta.get("published_from", "jsonl"))
     if not art.byline and meta.get("byline"):
         upd.update(byline=str(meta["byline"]))
+    if "published" not in upd and art.published is None:
+        day = date_from_url(url or art.url)
+        if day is not None:
+            upd.update(published=day, published_from="url")
     art = art.model_copy(update=upd)
     if art.language is None:
         art.language = detect_language(art.text)
     return art
 
 
-__all__ = ["content_hash", "detect_format", "extract", "outlet_from_url", "parse_date"]
+__all__ = ["SITE_RULES", "content_hash", "date_from_url", "detect_format", "extract", "outlet_from_url", "parse_date"]

@@ -2,17 +2,123 @@
 
 from __future__ import annotations
 
-from storylens.model import Report
+import importlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from storylens.model import Article, Report, Story, SummarySentence
+from storylens.report.summary import summarize_story, summary_key
 from storylens.store import Store
 
+log = logging.getLogger("storylens.report")
 
-def build_report(store: Store, story_ids: list[str] | None = None) -> Report:
+# Report sections filled by later stages: (report field, store getter, stage names that produce it).
+LATER_SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("claims", "get_claims", ("claims",)),
+    ("conflicts", "get_conflicts", ("claims", "conflicts")),
+    ("timeline", "get_timeline", ("timeline",)),
+    ("comment_analysis", "get_comment_analysis", ("comments",)),
+]
+KNOWN_STAGES = ("furniture", "reuse", "stories", "claims", "timeline", "comments")
+
+
+def stage_status() -> dict[str, str]:
+    """Which analysis stages this installation runs on every ingest ('done') and which it lacks."""
+    from storylens.pipeline import STAGES
+
+    status = {name: "not_available" for name in KNOWN_STAGES}
+    for name, module in STAGES:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError:
+            status[name] = "not_available"
+            continue
+        status[name] = "done" if callable(getattr(mod, "update", None)) else "not_available"
+    return status
+
+
+def section_analysed(report: Report, field: str) -> bool:
+    """Whether the stage behind a report section ran (or the section has content)."""
+    if getattr(report, field, None):
+        return True
+    for f, _getter, stages in LATER_SECTIONS:
+        if f == field:
+            return any(report.stages.get(s) == "done" for s in stages)
+    return report.stages.get(field) == "done"
+
+
+def _call(getter: Callable[..., Any], ids: set[str]) -> list[Any]:
+    try:
+        return list(getter(ids))
+    except TypeError:
+        return [x for x in getter() if _touches(x, ids)]
+
+
+def _touches(item: Any, ids: set[str]) -> bool:
+    for attr in ("article_id", "a_article_id", "b_article_id"):
+        if getattr(item, attr, None) in ids:
+            return True
+    srcs = getattr(item, "sources", None)
+    return bool(srcs and set(srcs) & ids)
+
+
+def build_report(store: Store, story_ids: list[str] | None = None, summaries: bool = True) -> Report:
+    """Everything the store knows (or only the given stories), as one Report.
+
+    With ``story_ids``, unknown ids are ignored; the report then holds those stories'
+    articles and the derivations between them.
+    """
     stories = store.get_stories(story_ids)
     if story_ids is None:
         articles = list(store.iter_articles())
     else:
-        ids = [a for s in stories for a in s.article_ids]
+        seen: set[str] = set()
+        ids = [a for s in stories for a in s.article_ids if not (a in seen or seen.add(a))]
         articles = store.get_articles(ids)
-    ids = {a.id for a in articles}
-    derivations = [d for d in store.get_derivations(ids) if d.source_id in ids and d.derived_id in ids]
-    return Report(articles=articles, stories=stories, derivations=derivations)
+    idset = {a.id for a in articles}
+    derivations = [d for d in store.get_derivations(idset) if d.source_id in idset and d.derived_id in idset]
+    report = Report(articles=articles, stories=stories, derivations=derivations, stages=stage_status())
+    for field, getter_name, _stages in LATER_SECTIONS:
+        getter = getattr(store, getter_name, None)
+        if callable(getter):
+            setattr(report, field, _call(getter, idset))
+    if story_ids is not None:
+        report.timeline = [t for t in report.timeline if t.story_id is None or t.story_id in set(story_ids)]
+    if summaries:
+        report.summaries = build_summaries(store, report)
+    return report
+
+
+def build_summaries(store: Store | None, report: Report) -> list[SummarySentence]:
+    """The cited summary of every story in the report (cached in the store's stage state)."""
+    by_id: dict[str, Article] = {a.id: a for a in report.articles}
+    conflicts_done = section_analysed(report, "conflicts")
+    out: list[SummarySentence] = []
+    for story in report.stories:
+        out.extend(summary_for(store, story, by_id, report, conflicts_done))
+    return out
+
+
+def summary_for(store: Store | None, story: Story, by_id: dict[str, Article], report: Report,
+                conflicts_done: bool, size: int = 5) -> list[SummarySentence]:
+    arts = [by_id[i] for i in story.article_ids if i in by_id]
+    ids = {a.id for a in arts}
+    confs = [c for c in report.conflicts if c.a_article_id in ids and c.b_article_id in ids]
+    ders = [d for d in report.derivations if d.source_id in ids and d.derived_id in ids]
+    key = summary_key(story, arts, confs, ders, size) + ("|c" if conflicts_done else "")
+    state_key = f"report.summary:{story.id}"
+    if store is not None:
+        cached = store.get_state(state_key)
+        if isinstance(cached, dict) and cached.get("key") == key:
+            try:
+                return [SummarySentence.model_validate(s) for s in cached.get("sentences", [])]
+            except ValueError:
+                log.debug("stale summary cache for %s", story.id)
+    sents = summarize_story(story, arts, confs, ders, size=size, conflicts_analysed=conflicts_done)
+    if store is not None:
+        try:
+            store.put_state(state_key, {"key": key, "sentences": [s.model_dump(mode="json") for s in sents]})
+        except Exception:  # noqa: BLE001 - a read-only store still gets its summary
+            log.debug("could not cache summary", exc_info=True)
+    return sents

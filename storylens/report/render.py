@@ -1,25 +1,171 @@
-"""Render a Report as JSON, Markdown or self-contained HTML."""
+"""Render a Report as JSON, Markdown or one self-contained HTML file.
+
+The HTML report uses the same story templates as the web UI, with the
+stylesheet inlined, no script at all and a Content-Security-Policy that
+forbids any, so it opens offline and article text can never run code.
+"""
 
 from __future__ import annotations
 
-import html
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
 
-from storylens.model import Report
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+from storylens.model import Article, Report
+from storylens.report.views import date_label, loose_story, safe_url, short, story_view, when
+
+TEMPLATES = Path(__file__).parent / "templates"
+CSS_FILE = Path(__file__).resolve().parents[1] / "web" / "static" / "storylens.css"
+
+
+def make_env(*extra_dirs: Path) -> Environment:
+    """A Jinja environment over the report templates (plus ``extra_dirs`` first), autoescaping on."""
+    loader = ChoiceLoader([FileSystemLoader(str(d)) for d in (*extra_dirs, TEMPLATES)])
+    env = Environment(loader=loader, autoescape=True, undefined=StrictUndefined, trim_blocks=False)
+    env.filters["datelabel"] = date_label
+    env.filters["safe_url"] = safe_url
+    env.filters["short"] = short
+    return env
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    return make_env()
 
 
 def render_json(report: Report) -> str:
-    return report.model_dump_json(indent=2)
+    return report.model_dump_json(indent=2) + "\n"
 
 
-def render_markdown(report: Report) -> str:
-    lines = ["# storylens report", ""]
-    for a in report.articles:
-        lines.append(f"- **{a.title or a.id}** — {a.outlet or 'unknown outlet'}, {a.published or 'undated'}")
-    return "\n".join(lines) + "\n"
+class StaticUrls:
+    """Links inside the one-file report: anchors."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self._n = {a.id: i + 1 for i, a in enumerate(articles)}
+
+    def article(self, article_id: str) -> str:
+        return f"#art-{self._n.get(article_id, 0)}"
+
+    def story(self, story_id: str) -> str:
+        return "#stories"
+
+
+def _views(report: Report) -> list:
+    stories = list(report.stories)
+    loose = loose_story(report)
+    if loose is not None:
+        stories.append(loose)
+    views = [story_view(report, s, anchor_prefix=f"s{i + 1}-") for i, s in enumerate(stories)]
+    return views
 
 
 def render_html(report: Report) -> str:
-    items = "".join(
-        f"<li>{html.escape(a.title or a.id)} — {html.escape(a.outlet or 'unknown outlet')}</li>" for a in report.articles
-    )
-    return f"<!doctype html><meta charset='utf-8'><title>storylens report</title><ul>{items}</ul>"
+    env = _env()
+    articles = sorted(report.articles, key=when)
+    css = CSS_FILE.read_text("utf-8") if CSS_FILE.exists() else ""
+    tmpl = env.get_template("report.html.j2")
+    macros = env.get_template("_story.html.j2").module
+    return tmpl.render(report=report, stories=_views(report), articles=articles, urls=StaticUrls(articles),
+                       css=css, m=macros)
+
+
+# ---------------------------------------------------------------- markdown
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>&~])")
+
+
+def md(text: str | None, limit: int = 2000) -> str:
+    """Untrusted text as inert Markdown: one line, every markup character escaped."""
+    if not text:
+        return ""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _date(value: dt.datetime | dt.date | None) -> str:
+    return md(date_label(value))
+
+
+def render_markdown(report: Report) -> str:
+    out: list[str] = ["# storylens report", ""]
+    out.append(f"{len(report.stories)} story(ies) from {len(report.articles)} article(s). Stages: "
+               + ", ".join(f"{k} {'ran' if v == 'done' else 'not in this version'}" for k, v in sorted(report.stages.items()))
+               + ".")
+    out.append("")
+    if not report.stories:
+        out += ["*Articles are listed ungrouped: no stories in this report.*", ""]
+    for v in _views(report):
+        num = v.cite_numbers
+        out += [f"## {md(v.title)}", ""]
+        first = v.articles[0].published if v.articles else None
+        last = v.articles[-1].published if v.articles else None
+        out += [f"{len(v.articles)} article(s) from {len(v.outlets)} outlet(s), {_date(first)} to {_date(last)}.", ""]
+
+        def cites(ids: list[str], num: dict[str, int] = num) -> str:
+            return "[" + ", ".join(str(num[i]) for i in ids if i in num) + "]"
+
+        out += ["### Summary", ""]
+        if v.loose:
+            out.append("No summary: these articles are not grouped into a story.")
+        elif v.summary:
+            for s in v.summary:
+                lead = "**Conflict:** " if s.kind == "conflict" else ""
+                out.append(f"- {lead}{md(s.text)} {cites(s.cites)}")
+        else:
+            out.append("No summary: no sentences long enough to quote.")
+        out += ["", "### Articles", ""]
+        for a in v.articles:
+            out.append(f"{num[a.id]}. {_date(a.published)} · **{md(a.outlet or 'unknown outlet')}** · "
+                       f"{md(a.title or a.id, 300)} (id {md(a.id, 200)})")
+        out += ["", "### Copies and rewrites", ""]
+        if v.graph or v.copies:
+            for dv in v.diffs:
+                d = dv.derivation
+                out.append(f"- {cites([d.derived_id])} is a {d.kind.replace('_', ' ')} of {cites([d.source_id])} "
+                           f"(score {d.score:.2f}, coverage {d.coverage:.0%}, {'attributed' if d.attribution else 'no attribution'})")
+                for c in d.changes[:20]:
+                    out.append(f"  - {c.kind}: “{md(c.source.text, 200)}” → “{md(c.derived.text, 200)}”: {md(c.explanation, 300)}")
+            for d in v.copies:
+                out.append(f"- {cites([d.derived_id])} is a copy of {cites([d.source_id])} (score {d.score:.2f})")
+        elif v.reuse_analysed:
+            out.append("No copies or rewrites found.")
+        else:
+            out.append("Not analysed yet in this version.")
+        sections = [
+            ("Coverage: facts by outlet", v.matrix is not None, v.claims_analysed),
+            ("Timeline", bool(v.timeline), v.timeline_analysed),
+            ("Conflicts", bool(v.conflicts), v.conflicts_analysed),
+            ("Comments", bool(v.comments), v.comments_analysed),
+        ]
+        for title, has, analysed in sections:
+            out += ["", f"### {title}", ""]
+            if not has:
+                out.append("Nothing found." if analysed else "Not analysed yet in this version.")
+                continue
+            if title.startswith("Coverage") and v.matrix:
+                out.append("| Fact | " + " | ".join(md(o, 40) for o in v.matrix.outlets) + " |")
+                out.append("|---" * (len(v.matrix.outlets) + 1) + "|")
+                for text, cells in v.matrix.rows:
+                    out.append(f"| {md(text, 200)} | " + " | ".join("✓" if c else " " for c in cells) + " |")
+            elif title == "Timeline":
+                for t in v.timeline:
+                    out.append(f"- {md(t.date)}: {md(t.text, 400)} {cites(t.sources)}")
+            elif title == "Conflicts":
+                for c in v.conflicts:
+                    out.append(f"- {c.kind}: “{md(c.a.text, 200)}” {cites([c.a_article_id])} vs "
+                               f"“{md(c.b.text, 200)}” {cites([c.b_article_id])}: {md(c.explanation, 300)}")
+            else:
+                for ca in v.comments:
+                    out.append(f"- {cites([ca.article_id])}: {len(ca.stances)} stance(s), {len(ca.flags)} flag(s)"
+                               + "".join(f"; {f.kind} {md(f.author or '', 80)}" for f in ca.flags[:10]))
+        out.append("")
+    if report.errors:
+        out += ["## Input errors", ""]
+        out += [f"- {md(e.source, 300)}: {md(e.reason, 300)}" for e in report.errors]
+        out.append("")
+    return "\n".join(out) + "\n"

@@ -4,6 +4,13 @@ Readers never raise on bad input: they yield :class:`~storylens.model.InputError
 items naming the file (and line or record) and the reason, and go on.
 """
 
-from storylens.sources.readers import MAX_BYTES, RawDoc, decode_bytes, iter_sources
+from storylens.sources.readers import (
+    MAX_BYTES,
+    InputProblem,
+    RawDoc,
+    decode_bytes,
+    iter_sources,
+    max_bytes_limit,
+)
 
-__all__ = ["MAX_BYTES", "RawDoc", "decode_bytes", "iter_sources"]
+__all__ = ["MAX_BYTES", "InputProblem", "RawDoc", "decode_bytes", "iter_sources", "max_bytes_limit"]

@@ -1,6 +1,6 @@
 """Storage behind a small interface; SQLite (embedded, default) implements it."""
 
-from storylens.store.base import Store
+from storylens.store.base import Store, StoreError
 from storylens.store.sqlite import SQLiteStore
 
 
@@ -9,4 +9,4 @@ def open_store(location: str | None = None) -> Store:
     return SQLiteStore(location or "storylens.db")
 
 
-__all__ = ["SQLiteStore", "Store", "open_store"]
+__all__ = ["SQLiteStore", "Store", "StoreError", "open_store"]

@@ -9,6 +9,10 @@ from typing import Any
 from storylens.model import Article, Derivation, Story
 
 
+class StoreError(Exception):
+    """The store cannot be opened or used; the message is one line for the user."""
+
+
 class Store(ABC):
     """Articles and what the stages found about them.
 
@@ -41,6 +45,13 @@ class Store(ABC):
 
     @abstractmethod
     def count_articles(self) -> int: ...
+
+    def unprocessed_articles(self) -> list[Article]:
+        """Stored articles the analysis stages have not seen yet (an earlier run was interrupted)."""
+        return []
+
+    def mark_processed(self, article_ids: Iterable[str]) -> None:  # noqa: B027 - optional for backends
+        """Record that the analysis stages have seen these articles."""
 
     @abstractmethod
     def search(self, query: str, limit: int = 50, offset: int = 0) -> list[str]:

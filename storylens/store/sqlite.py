@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from storylens.model import Article, Derivation, Story
-from storylens.store.base import Store
+from storylens.store.base import Store, StoreError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # Each entry migrates the schema from version i to i + 1. Never edit a released entry: append.
 MIGRATIONS: list[str] = [
@@ -57,6 +59,12 @@ MIGRATIONS: list[str] = [
     """
     CREATE VIRTUAL TABLE articles_fts USING fts5(id UNINDEXED, title, body, tokenize='unicode61');
     """,
+    # 3: which stored articles the analysis stages have seen. Rows that exist when this
+    # migration runs were analysed by the run that stored them (default 1); new rows start at 0.
+    """
+    ALTER TABLE articles ADD COLUMN processed INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX articles_unprocessed ON articles(processed) WHERE processed = 0;
+    """,
 ]
 
 
@@ -64,12 +72,38 @@ class SQLiteStore(Store):
     def __init__(self, path: str | Path = "storylens.db") -> None:
         self.path = str(path)
         if self.path != ":memory:":
+            self._check_file(Path(self.path))
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.migrate()
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the database ({exc})") from None
+        try:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise StoreError(f"{self.path}: not a usable SQLite database ({exc}); left untouched") from None
+        except StoreError:
+            self.conn.close()
+            raise
+
+    @staticmethod
+    def _check_file(path: Path) -> None:
+        """Refuse, before SQLite touches it, a path that is a folder or a file that is not a SQLite database."""
+        if path.is_dir():
+            raise StoreError(f"{path}: is a folder, not a database file")
+        if not path.exists():
+            return
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(len(SQLITE_MAGIC))
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot read the database ({exc.strerror or exc})") from None
+        if head and head != SQLITE_MAGIC:
+            raise StoreError(f"{path}: not a SQLite database; refusing to open it (the file is left untouched)")
 
     # ------------------------------------------------------------ schema
     @property
@@ -77,14 +111,36 @@ class SQLiteStore(Store):
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> None:
+        """Bring the schema up to date, one transaction per migration step."""
         version = self.schema_version
-        if version > len(MIGRATIONS):
-            raise RuntimeError(
-                f"{self.path}: database schema version {version} is newer than this storylens ({len(MIGRATIONS)})"
+        latest = len(MIGRATIONS)
+        if version > latest:
+            raise StoreError(
+                f"{self.path}: database schema version {version} is newer than this storylens supports "
+                f"({latest}); upgrade storylens or use another --db file"
             )
-        for i in range(version, len(MIGRATIONS)):
-            with self.conn:
+        for i in range(version, latest):
+            try:
                 self.conn.executescript("BEGIN;" + MIGRATIONS[i] + f";PRAGMA user_version={i + 1};COMMIT;")
+            except sqlite3.Error as exc:
+                if self.conn.in_transaction:
+                    self.conn.rollback()
+                raise StoreError(f"{self.path}: schema migration {i} -> {i + 1} failed ({exc})") from None
+        if 0 < version < latest:
+            self._reindex_search()
+
+    def _reindex_search(self) -> None:
+        """Index articles stored before the full-text table existed (databases from older versions)."""
+        n_articles = self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        n_indexed = self.conn.execute("SELECT COUNT(*) FROM articles_fts").fetchone()[0]
+        if n_articles == n_indexed:
+            return
+        with self.conn:
+            self.conn.execute("DELETE FROM articles_fts")
+            for (data,) in self.conn.execute("SELECT data FROM articles ORDER BY seq").fetchall():
+                a = Article.model_validate_json(data)
+                self.conn.execute("INSERT INTO articles_fts (id, title, body) VALUES (?,?,?)",
+                                  (a.id, a.title or "", a.text))
 
     # ------------------------------------------------------------ articles
     @staticmethod
@@ -97,7 +153,8 @@ class SQLiteStore(Store):
         with self.conn:
             for a in articles:
                 cur = self.conn.execute(
-                    "INSERT OR IGNORE INTO articles (id, content_hash, outlet, published, data) VALUES (?,?,?,?,?)",
+                    "INSERT OR IGNORE INTO articles (id, content_hash, outlet, published, data, processed) "
+                    "VALUES (?,?,?,?,?,0)",
                     self._row(a),
                 )
                 if cur.rowcount:
@@ -141,6 +198,18 @@ class SQLiteStore(Store):
 
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def unprocessed_articles(self) -> list[Article]:
+        rows = self.conn.execute("SELECT data FROM articles WHERE processed = 0 ORDER BY seq").fetchall()
+        return [Article.model_validate_json(r[0]) for r in rows]
+
+    def mark_processed(self, article_ids: Iterable[str]) -> None:
+        ids = list(dict.fromkeys(article_ids))
+        with self.conn:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                q = ",".join("?" * len(chunk))
+                self.conn.execute(f"UPDATE articles SET processed = 1 WHERE processed = 0 AND id IN ({q})", chunk)
 
     def search(self, query: str, limit: int = 50, offset: int = 0) -> list[str]:
         terms = re.findall(r"\w+", query, re.UNICODE)

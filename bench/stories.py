@@ -1,0 +1,264 @@
+"""Story clustering benchmark: quality on AllSides, and throughput as the store grows.
+
+    .venv/bin/python bench/stories.py [--quick] [--no-scale]
+
+Quality: the AllSides stories (several outlets' title and lead paragraphs per
+story) are streamed in publication order. The first half of the stories (by
+date) calibrates both methods; the second half is a held-out stream that is
+scored with pairwise and BCubed precision, recall and F1. The peer is a
+TF-IDF single-pass clusterer (cosine to cluster centroids, one threshold).
+
+Scaling: synthetic streams of 1k, 10k and 100k articles built from the
+AllSides vocabulary; the embedding part uses seeded random vectors (a story
+topic vector plus noise) instead of the model, so the figure measures the
+clusterer, not the encoder. Throughput is measured on the last 1,000 articles
+added to a store that already holds N articles.
+
+Embeddings of the AllSides texts are cached in bench/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import math
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from storylens.model import Article  # noqa: E402
+from storylens.stories.cluster import Params, StoryClusterer  # noqa: E402
+from storylens.stories.features import featurize, to_days  # noqa: E402
+
+CORPORA = ROOT.parent / "shared" / "corpora"
+OUT = ROOT / "bench" / "out"
+
+
+# ---------------------------------------------------------------- data
+def load_allsides(path: Path) -> tuple[list[Article], dict[str, str]]:
+    arts: list[Article] = []
+    gold: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        when = dt.datetime.fromisoformat(rec["date"])
+        for side, n in sorted(rec.get("news", {}).items()):
+            body = [p for p in n.get("newBody") or [] if p.strip()]
+            if not body:
+                continue
+            aid = f"as{rec['id']}-{side}"
+            arts.append(Article(id=aid, content_hash=hashlib.sha256(aid.encode()).hexdigest(), format="jsonl",
+                                outlet=n.get("newsSource"), title=n.get("newsTitle"), published=when,
+                                published_from="jsonl", body=body))
+            gold[aid] = str(rec["id"])
+    arts.sort(key=lambda a: (to_days(a.published), a.id))
+    return arts, gold
+
+
+def embeddings_for(arts: list[Article]) -> np.ndarray:
+    from storylens.nlp import embed
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    texts = [featurize(a).embed_text for a in arts]
+    key = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:16]
+    cache = OUT / f"stories-emb-{key}.npy"
+    if cache.exists():
+        return np.load(cache)
+    vecs = embed(texts)
+    np.save(cache, vecs)
+    return vecs
+
+
+# ---------------------------------------------------------------- metrics
+def scores(pred: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
+    ids = sorted(gold)
+    pc: dict[str, list[str]] = defaultdict(list)
+    gc: dict[str, list[str]] = defaultdict(list)
+    for i in ids:
+        pc[pred[i]].append(i)
+        gc[gold[i]].append(i)
+    both: Counter[tuple[str, str]] = Counter((pred[i], gold[i]) for i in ids)
+    tp = sum(c * (c - 1) / 2 for c in both.values())
+    pp = sum(len(v) * (len(v) - 1) / 2 for v in pc.values())
+    gp = sum(len(v) * (len(v) - 1) / 2 for v in gc.values())
+    p = tp / pp if pp else 1.0
+    r = tp / gp if gp else 1.0
+    bp = sum(both[(pred[i], gold[i])] / len(pc[pred[i]]) for i in ids) / len(ids)
+    br = sum(both[(pred[i], gold[i])] / len(gc[gold[i]]) for i in ids) / len(ids)
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    bf = 2 * bp * br / (bp + br) if bp + br else 0.0
+    return {"pair_p": p, "pair_r": r, "pair_f1": f, "b3_p": bp, "b3_r": br, "b3_f1": bf,
+            "clusters": len(pc), "gold_clusters": len(gc)}
+
+
+# ---------------------------------------------------------------- peer: TF-IDF single pass
+def tfidf_single_pass(arts: list[Article], threshold: float) -> dict[str, str]:
+    """Cosine of an article's TF-IDF (title + lead, incremental IDF) to each cluster centroid; best above threshold."""
+    from storylens.stories.features import log_tf, terms
+
+    df: Counter[str] = Counter()
+    cents: list[dict[str, float]] = []
+    pred: dict[str, str] = {}
+    for n, a in enumerate(arts, start=1):
+        tf = log_tf(terms((a.title or "") + " " + a.text))
+        df.update(tf.keys())
+        v = {t: x * (math.log((n + 1) / (df[t] + 1)) + 1) for t, x in tf.items()}
+        nv = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        v = {t: x / nv for t, x in v.items()}
+        best, bs = -1, 0.0
+        for k, c in enumerate(cents):
+            s = sum(x * c.get(t, 0.0) for t, x in v.items())
+            if s:
+                s /= math.sqrt(sum(x * x for x in c.values()))
+            if s > bs:
+                best, bs = k, s
+        if best >= 0 and bs >= threshold:
+            c = cents[best]
+            for t, x in v.items():
+                c[t] = c.get(t, 0.0) + x
+            pred[a.id] = str(best)
+        else:
+            cents.append(dict(v))
+            pred[a.id] = str(len(cents) - 1)
+    return pred
+
+
+# ---------------------------------------------------------------- runs
+def run_storylens(arts: list[Article], vecs: np.ndarray | None, params: Params) -> tuple[dict[str, str], float]:
+    c = StoryClusterer(params, embedder=None)
+    t0 = time.perf_counter()
+    asg = c.add(arts, embeddings=vecs)
+    el = time.perf_counter() - t0
+    pred = {a.article_id: c._resolve(a.story_id) for a in asg}
+    return pred, el
+
+
+def calibrate_peer(arts: list[Article], gold: dict[str, str]) -> float:
+    best = max((scores(tfidf_single_pass(arts, t / 100), gold)["b3_f1"], t / 100) for t in range(10, 61, 2))
+    return best[1]
+
+
+def calibrate_margin(arts: list[Article], gold: dict[str, str], vecs: np.ndarray | None) -> tuple[float, float]:
+    """Pick the one free constant of the relative threshold (deviations above the background) on this half."""
+    results = []
+    for m in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0):
+        p = Params(margin_sd=m)
+        pred, _ = run_storylens(arts, vecs, p)
+        results.append((scores(pred, gold)["b3_f1"], m))
+    best = max(results)
+    return best[1], best[0]
+
+
+def synthetic_stream(base: list[Article], n: int, seed: int = 7, dim: int = 512
+                     ) -> tuple[list[Article], np.ndarray]:
+    """n articles in stories of 1-6 articles over time, text drawn from real leads with story-specific words."""
+    rng = random.Random(seed)
+    nrng = np.random.default_rng(seed)
+    vocab = sorted({w for a in base for w in a.text.split()})
+    arts: list[Article] = []
+    vecs = np.zeros((n, dim), dtype=np.float32)
+    t0 = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    i = 0
+    s = 0
+    while i < n:
+        k = min(n - i, rng.randint(1, 6))
+        src = rng.choice(base)
+        marker = [f"Zq{s:06d}x{j}" for j in range(3)]
+        topic = nrng.standard_normal(dim).astype(np.float32)
+        start = t0 + dt.timedelta(minutes=2 * i)
+        for j in range(k):
+            words = src.text.split()
+            rng.shuffle(words)
+            body = " ".join(words[:60] + marker + rng.sample(vocab, 20))
+            aid = f"syn{s}-{j}"
+            arts.append(Article(id=aid, content_hash=aid, title=f"{src.title} {marker[0]}", outlet=f"o{j}",
+                                published=start + dt.timedelta(hours=j), body=[body]))
+            v = topic + 0.5 * nrng.standard_normal(dim).astype(np.float32)
+            vecs[i] = v / np.linalg.norm(v)
+            i += 1
+        s += 1
+    order = sorted(range(n), key=lambda x: (arts[x].published, x))
+    return [arts[x] for x in order], vecs[order]
+
+
+def scaling(base: list[Article], sizes: list[int]) -> list[dict[str, float]]:
+    rows = []
+    for n in sizes:
+        arts, vecs = synthetic_stream(base, n + 1000)
+        c = StoryClusterer(Params(), embedder=None)
+        t0 = time.perf_counter()
+        for b in range(0, n, 1000):
+            c.add(arts[b: b + 1000], embeddings=vecs[b: b + 1000])
+        fill = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        c.add(arts[n:], embeddings=vecs[n:])
+        el = time.perf_counter() - t1
+        rows.append({"store": n, "fill_s": round(fill, 1), "last_1k_s": round(el, 3),
+                     "articles_per_s": round(1000 / el, 1), "active_stories": len(c.reps),
+                     "postings": len(c.postings), "df_terms": len(c.df)})
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--no-scale", action="store_true")
+    ap.add_argument("--no-embed", action="store_true")
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--scale-only", action="store_true")
+    args = ap.parse_args()
+    path = CORPORA / "allsides" / "stories.jsonl"
+    if not path.exists():
+        sys.exit(f"bench/stories.py: {path}: corpus missing")
+    arts, gold = load_allsides(path)
+    if args.scale_only:
+        scaling(arts, [int(x) for x in args.sizes.split(",")])
+        return
+    vecs = None if args.no_embed else embeddings_for(arts)
+    stories_by_time = sorted({gold[a.id]: a.published for a in arts}.items(), key=lambda kv: (kv[1], kv[0]))
+    half = {sid for sid, _ in stories_by_time[: len(stories_by_time) // 2]}
+    idx_cal = [i for i, a in enumerate(arts) if gold[a.id] in half]
+    idx_test = [i for i, a in enumerate(arts) if gold[a.id] not in half]
+    cal = [arts[i] for i in idx_cal]
+    test = [arts[i] for i in idx_test]
+    gcal = {a.id: gold[a.id] for a in cal}
+    gtest = {a.id: gold[a.id] for a in test}
+    vcal = vecs[idx_cal] if vecs is not None else None
+    vtest = vecs[idx_test] if vecs is not None else None
+
+    peer_thr = calibrate_peer(cal, gcal)
+    margin, cal_f1 = calibrate_margin(cal, gcal, vcal)
+    print(f"calibration half: {len(cal)} articles; peer threshold {peer_thr:.2f}; margin_sd {margin} "
+          f"(b3 F1 on calibration {cal_f1:.4f})")
+    result: dict[str, object] = {"calibration_articles": len(cal), "test_articles": len(test),
+                                 "peer_threshold": peer_thr, "margin_sd": margin}
+    peer = scores(tfidf_single_pass(test, peer_thr), gtest)
+    pred, el = run_storylens(test, vtest, Params(margin_sd=margin))
+    ours = scores(pred, gtest)
+    pred_ne, el_ne = run_storylens(test, None, Params(margin_sd=margin))
+    ours_ne = scores(pred_ne, gtest)
+    for name, s in (("tfidf-single-pass", peer), ("storylens", ours), ("storylens-no-embed", ours_ne)):
+        print(f"{name:20s} " + " ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}"
+                                          for k, v in s.items()))
+    print(f"storylens clustering time on held-out stream: {el:.2f}s ({len(test) / el:.0f} articles/s, "
+          f"embeddings precomputed); without embeddings {el_ne:.2f}s")
+    result.update({"peer": peer, "storylens": ours, "storylens_no_embed": ours_ne,
+                   "seconds": el, "seconds_no_embed": el_ne})
+    if not args.no_scale:
+        result["scaling"] = scaling(arts, [int(x) for x in args.sizes.split(",")])
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "stories.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

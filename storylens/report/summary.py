@@ -1,0 +1,211 @@
+"""The cited summary: a short extractive summary of a story where every sentence names its sources.
+
+How it works
+------------
+1. Candidate sentences are taken from the lead of every article in the story
+   (the first few sentences of a news article carry most of its content).
+2. Sentences are embedded with :func:`storylens.nlp.embed`; sentences from
+   different articles whose cosine similarity is high are grouped: they are the
+   same sentence told (or copied) by several outlets.
+3. Each group is scored: outlets that carry it (corroboration) count most, then
+   how early it appears in the articles, then how central it is to the story.
+4. Groups are picked best first, skipping any too similar to one already picked,
+   and shown in story order; each cites every article of its group.
+5. Conflicts found by the claims stage are named at the end. When that stage has
+   not run, the strongest factual changes found in rewrites (numbers, dates,
+   negations, names) are named instead, as what they are: changes in a rewrite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+
+import numpy as np
+
+from storylens.model import Article, Conflict, Derivation, Story, SummarySentence
+from storylens.nlp import embed, numbers, split_sentences, words
+
+LEAD_SENTENCES = 10  # sentences considered per article
+MAX_ARTICLES = 40  # articles considered per story (earliest first)
+MIN_WORDS, MAX_WORDS = 5, 60
+SAME_SENTENCE = 0.82  # cosine at or above which two sentences are "the same"
+REDUNDANT = 0.70  # cosine above which a candidate repeats a picked sentence
+FACT_KINDS = {"number", "date", "negation", "entity", "actor", "attribution"}
+_NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million "
+    "billion trillion half dozen first second third fourth fifth".split()
+)
+_NEGATIONS = frozenset("not no never none nobody nothing neither nor without cannot".split())
+
+
+def _facts(sentence: str) -> tuple[tuple[str, ...], bool]:
+    """What two sentences must share to corroborate each other: their numbers and their polarity."""
+    ws = [w.lower() for w in words(sentence)]
+    nums = sorted(set(numbers(sentence)) | {w for w in ws if w in _NUMBER_WORDS})
+    neg = any(w in _NEGATIONS or w.endswith("n't") for w in ws)
+    return tuple(nums), neg
+
+
+def _when(a: Article) -> tuple[int, str, str]:
+    p = a.published
+    if p is None:
+        return (1, "", a.id)
+    if isinstance(p, dt.datetime):
+        return (0, p.isoformat(), a.id)
+    return (0, p.isoformat(), a.id)
+
+
+def _outlet(a: Article) -> str:
+    return a.outlet or "unknown outlet"
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def summary_key(story: Story, articles: Iterable[Article], conflicts: Iterable[Conflict],
+                derivations: Iterable[Derivation], size: int) -> str:
+    """A digest of everything the summary depends on (for caching)."""
+    h = hashlib.sha256()
+    h.update(f"v1|{story.id}|{size}".encode())
+    for a in sorted(articles, key=lambda x: x.id):
+        h.update(f"|{a.id}:{a.content_hash}:{len(a.body)}".encode())
+    for c in sorted(conflicts, key=lambda x: x.id):
+        h.update(f"|c:{c.id}".encode())
+    for d in sorted(derivations, key=lambda x: (x.source_id, x.derived_id)):
+        h.update(f"|d:{d.source_id}>{d.derived_id}:{len(d.changes)}".encode())
+    return h.hexdigest()
+
+
+def summarize_story(
+    story: Story,
+    articles: list[Article],
+    conflicts: list[Conflict] | None = None,
+    derivations: list[Derivation] | None = None,
+    size: int = 5,
+    conflicts_analysed: bool = False,
+) -> list[SummarySentence]:
+    """Return at most ``size`` cited sentences (plus conflict notes) summarising ``story``."""
+    by_id = {a.id: a for a in articles if a.id in set(story.article_ids) or not story.article_ids}
+    ordered = sorted(by_id.values(), key=_when)[:MAX_ARTICLES]
+    rank = {a.id: i for i, a in enumerate(ordered)}
+    cand: list[tuple[str, int, str]] = []  # (article_id, position, sentence)
+    for a in ordered:
+        pos = 0
+        for s in split_sentences(a.text):
+            if pos >= LEAD_SENTENCES:
+                break
+            n = len(words(s))
+            if MIN_WORDS <= n <= MAX_WORDS and not s.rstrip().endswith("?"):
+                cand.append((a.id, pos, s))
+                pos += 1
+    out: list[SummarySentence] = []
+    if cand:
+        out.extend(_pick(story, cand, by_id, rank, size))
+    out.extend(_conflict_notes(story, by_id, conflicts or [], derivations or [], conflicts_analysed))
+    return out
+
+
+def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Article],
+          rank: dict[str, int], size: int) -> list[SummarySentence]:
+    vecs = embed([c[2] for c in cand]).astype(np.float64)
+    sim = vecs @ vecs.T
+    n = len(cand)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    norm = [" ".join(words(c[2])).lower() for c in cand]
+    facts = [_facts(c[2]) for c in cand]
+    for i in range(n):
+        for j in range(i + 1, n):
+            if cand[i][0] == cand[j][0] or facts[i] != facts[j]:
+                continue  # a sentence with other numbers or the other polarity does not corroborate
+            if sim[i, j] >= SAME_SENTENCE or norm[i] == norm[j]:
+                ri, rj = find(i), find(j)
+                if ri != rj:
+                    parent[max(ri, rj)] = min(ri, rj)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    centroid = vecs.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    scored = []
+    for members in groups.values():
+        # one member per article: the earliest sentence of that article
+        per_article: dict[str, int] = {}
+        for i in sorted(members, key=lambda k: (rank[cand[k][0]], cand[k][1])):
+            per_article.setdefault(cand[i][0], i)
+        idx = list(per_article.values())
+        outlets = {_outlet(by_id[cand[i][0]]) for i in idx}
+        first = min(cand[i][1] for i in idx)
+        central = float(np.mean([vecs[i] @ centroid for i in idx]))
+        score = len(outlets) + 0.25 * (len(idx) - len(outlets)) + 1.0 / (1 + first) + central
+        rep = idx[0]  # the earliest article's wording
+        scored.append((score, rep, idx, sorted(outlets)))
+    scored.sort(key=lambda t: (-t[0], rank[cand[t[1]][0]], cand[t[1]][1]))
+    chosen: list[tuple[float, int, list[int], list[str]]] = []
+    for item in scored:
+        if len(chosen) >= size:
+            break
+        if any(sim[item[1], c[1]] >= REDUNDANT for c in chosen):
+            continue
+        chosen.append(item)
+    chosen.sort(key=lambda t: (min(cand[i][1] for i in t[2]), rank[cand[t[1]][0]], cand[t[1]][1]))
+    return [
+        SummarySentence(
+            story_id=story.id,
+            text=cand[rep][2],
+            article_id=cand[rep][0],
+            cites=[cand[i][0] for i in sorted(idx, key=lambda k: rank[cand[k][0]])],
+            outlets=outlets,
+            score=round(score, 4),
+        )
+        for score, rep, idx, outlets in chosen
+    ]
+
+
+def _conflict_notes(story: Story, by_id: dict[str, Article], conflicts: list[Conflict],
+                    derivations: list[Derivation], conflicts_analysed: bool) -> list[SummarySentence]:
+    notes: list[SummarySentence] = []
+    mine = [c for c in conflicts if c.a_article_id in by_id and c.b_article_id in by_id]
+    for c in sorted(mine, key=lambda c: (-c.score, c.id))[:3]:
+        a, b = by_id[c.a_article_id], by_id[c.b_article_id]
+        text = (f"Outlets disagree ({c.kind}): {_outlet(a)} has \u201c{_short(c.a.text)}\u201d, "
+                f"{_outlet(b)} has \u201c{_short(c.b.text)}\u201d.")
+        notes.append(SummarySentence(story_id=story.id, kind="conflict", text=text, article_id=a.id,
+                                     cites=[a.id, b.id], outlets=sorted({_outlet(a), _outlet(b)}),
+                                     score=round(c.score, 4)))
+    if notes or conflicts_analysed:
+        return notes
+    changes = []
+    for d in derivations:
+        if d.source_id not in by_id or d.derived_id not in by_id:
+            continue
+        for ch in d.changes:
+            if ch.kind in FACT_KINDS:
+                changes.append((d, ch))
+    changes.sort(key=lambda t: (-t[1].score, t[0].source_id, t[0].derived_id, t[1].source_index, t[1].kind))
+    seen: set[tuple[str, str]] = set()
+    for d, ch in changes:
+        key = (ch.source.text.lower(), ch.derived.text.lower())
+        if key in seen:
+            continue
+        seen.add(key)
+        src, der = by_id[d.source_id], by_id[d.derived_id]
+        text = (f"In a rewrite, {_outlet(der)} changed \u201c{_short(ch.source.text)}\u201d to "
+                f"\u201c{_short(ch.derived.text)}\u201d ({ch.kind}) from {_outlet(src)}'s text.")
+        notes.append(SummarySentence(story_id=story.id, kind="conflict", text=text, article_id=der.id,
+                                     cites=[src.id, der.id], outlets=sorted({_outlet(src), _outlet(der)}),
+                                     score=round(ch.score, 4)))
+        if len(notes) >= 2:
+            break
+    return notes

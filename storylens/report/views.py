@@ -1,0 +1,353 @@
+"""View models shared by the static HTML report and the web UI.
+
+Everything here is plain data (numbers, strings) for templates to render;
+nothing is pre-escaped: the templates escape every string they print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from storylens.model import (
+    Article,
+    Claim,
+    CommentAnalysis,
+    Conflict,
+    Derivation,
+    Report,
+    Story,
+    SummarySentence,
+    TimelineEvent,
+)
+from storylens.report.build import section_analysed
+from storylens.report.diff import Segment, pair_changes, word_diff
+
+MAX_GRAPH_NODES = 60
+MAX_PAIRS_SHOWN = 120
+MAX_MATRIX_ROWS = 40
+TITLE_MAX = 300
+LOOSE_ID = "unclustered"
+
+
+def short(text: str | None, limit: int = TITLE_MAX) -> str:
+    if not text:
+        return ""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is an http(s) address (never javascript:, data: and the like)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return url.strip()
+    return None
+
+
+def when(a: Article) -> tuple[int, str, str]:
+    p = a.published
+    if p is None:
+        return (1, "", a.id)
+    return (0, p.isoformat(), a.id)
+
+
+def date_label(value: dt.datetime | dt.date | None) -> str:
+    if value is None:
+        return "undated"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+# ---------------------------------------------------------------- sparkline
+
+
+@dataclass
+class Sparkline:
+    points: str
+    width: int
+    height: int
+    days: int
+    total: int
+    peak: int
+    label: str
+
+
+def sparkline(activity: dict[str, int], width: int = 120, height: int = 24, max_points: int = 60) -> Sparkline | None:
+    """An SVG polyline of articles per day, zero-filled between the first and last day."""
+    parsed: dict[dt.date, int] = {}
+    for k, v in activity.items():
+        try:
+            parsed[dt.date.fromisoformat(k[:10])] = parsed.get(dt.date.fromisoformat(k[:10]), 0) + int(v)
+        except ValueError:
+            continue
+    if not parsed:
+        return None
+    first, last = min(parsed), max(parsed)
+    days = (last - first).days + 1
+    series = [parsed.get(first + dt.timedelta(days=i), 0) for i in range(days)]
+    if len(series) > max_points:  # bin into max_points buckets
+        step = math.ceil(len(series) / max_points)
+        series = [sum(series[i : i + step]) for i in range(0, len(series), step)]
+    if len(series) == 1:
+        series = series * 2
+    peak = max(series) or 1
+    n = len(series)
+    pts = []
+    for i, v in enumerate(series):
+        x = 1 + (width - 2) * i / (n - 1)
+        y = height - 1 - (height - 2) * v / peak
+        pts.append(f"{x:.1f},{y:.1f}")
+    total = sum(parsed.values())
+    label = f"{total} article(s) over {days} day(s), from {first.isoformat()} to {last.isoformat()}; peak {max(parsed.values())} a day"
+    return Sparkline(" ".join(pts), width, height, days, total, max(parsed.values()), label)
+
+
+def activity_of(articles: list[Article]) -> dict[str, int]:
+    out: dict[str, int] = defaultdict(int)
+    for a in articles:
+        d = a.published_date()
+        if d is not None:
+            out[d.isoformat()] += 1
+    return dict(sorted(out.items()))
+
+
+# ---------------------------------------------------------------- derivation graph
+
+
+@dataclass
+class GraphNode:
+    id: str
+    x: float
+    y: float
+    label: str
+    title: str
+    date: str
+
+
+@dataclass
+class GraphEdge:
+    path: str
+    kind: str
+    title: str
+    anchor: str
+    lx: float = 0.0
+    ly: float = 0.0
+
+
+@dataclass
+class Graph:
+    width: int
+    height: int
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    lanes: list[tuple[str, float]]
+    truncated: int = 0
+
+
+def derivation_graph(articles: list[Article], derivations: list[Derivation], anchors: dict[tuple[str, str], str]) -> Graph | None:
+    """Lay articles out by outlet (rows) and time (columns); draw who derived from whom."""
+    if not derivations:
+        return None
+    involved = {d.source_id for d in derivations} | {d.derived_id for d in derivations}
+    arts = sorted([a for a in articles if a.id in involved], key=when)
+    truncated = max(0, len(arts) - MAX_GRAPH_NODES)
+    arts = arts[:MAX_GRAPH_NODES]
+    lanes_order: list[str] = []
+    for a in arts:
+        o = a.outlet or "unknown outlet"
+        if o not in lanes_order:
+            lanes_order.append(o)
+    left, top, lane_h, step = 150, 44, 64, 100
+    width = left + step * max(1, len(arts)) + 20
+    height = top + lane_h * len(lanes_order) + 10
+    pos: dict[str, tuple[float, float]] = {}
+    nodes = []
+    for i, a in enumerate(arts):
+        lane = lanes_order.index(a.outlet or "unknown outlet")
+        x, y = left + step * i + step / 2, top + lane_h * lane + lane_h / 2
+        pos[a.id] = (x, y)
+        nodes.append(GraphNode(a.id, x, y, str(i + 1), short(a.title or a.id, 120), date_label(a.published)))
+    edges = []
+    for d in derivations:
+        if d.source_id not in pos or d.derived_id not in pos:
+            continue
+        (x1, y1), (x2, y2) = pos[d.source_id], pos[d.derived_id]
+        # bow every arrow to its left (seen from the source), more for longer ones, so arrows that
+        # skip over other articles do not run through them
+        dx, dy = x2 - x1, y2 - y1
+        length = math.hypot(dx, dy) or 1.0
+        bow = min(60.0, 8.0 + 0.22 * length)
+        mx, my = (x1 + x2) / 2 + dy / length * bow, (y1 + y2) / 2 - dx / length * bow
+        path = f"M{x1:.1f},{y1:.1f} Q{mx:.1f},{my:.1f} {x2:.1f},{y2:.1f}"
+        title = f"{d.kind}: score {d.score:.2f}, coverage {d.coverage:.0%}"
+        edges.append(GraphEdge(path, d.kind, title, anchors.get((d.source_id, d.derived_id), ""), mx, my))
+    lanes = [(short(o, 22), top + lane_h * i + lane_h / 2) for i, o in enumerate(lanes_order)]
+    return Graph(int(width), int(height), nodes, edges, lanes, truncated)
+
+
+# ---------------------------------------------------------------- diffs
+
+
+@dataclass
+class DiffRow:
+    source: list[Segment]
+    derived: list[Segment]
+    similarity: float
+    source_index: int
+    derived_index: int
+
+
+@dataclass
+class DiffView:
+    anchor: str
+    derivation: Derivation
+    source: Article | None
+    derived: Article | None
+    rows: list[DiffRow]
+    hidden_rows: int = 0
+
+
+def diff_view(d: Derivation, by_id: dict[str, Article], anchor: str) -> DiffView:
+    rows = []
+    for p in d.pairs[:MAX_PAIRS_SHOWN]:
+        a, b = word_diff(p.source_text, p.derived_text, pair_changes(p, d.changes))
+        rows.append(DiffRow(a, b, p.similarity, p.source_index, p.derived_index))
+    return DiffView(anchor, d, by_id.get(d.source_id), by_id.get(d.derived_id), rows,
+                    max(0, len(d.pairs) - MAX_PAIRS_SHOWN))
+
+
+# ---------------------------------------------------------------- coverage matrix
+
+
+@dataclass
+class Matrix:
+    outlets: list[str]
+    rows: list[tuple[str, list[bool]]]
+    hidden: int = 0
+
+
+def coverage_matrix(claims: list[Claim], by_id: dict[str, Article]) -> Matrix | None:
+    """Facts (claim groups) by outlets: which outlet reports which fact."""
+    if not claims:
+        return None
+    groups: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        if c.article_id in by_id:
+            groups[c.group or c.id].append(c)
+    outlets = sorted({(by_id[c.article_id].outlet or "unknown outlet") for cs in groups.values() for c in cs})
+    rows = []
+    for _gid, cs in groups.items():
+        have = {(by_id[c.article_id].outlet or "unknown outlet") for c in cs}
+        for c in cs:
+            for aid in c.corroborated_by:
+                if aid in by_id:
+                    have.add(by_id[aid].outlet or "unknown outlet")
+        rep = min(cs, key=lambda c: (when(by_id[c.article_id]), c.sentence_index))
+        rows.append((len(have), short(rep.text, 200), [o in have for o in outlets]))
+    rows.sort(key=lambda r: (-r[0], r[1]))
+    return Matrix(outlets, [(t, cells) for _n, t, cells in rows[:MAX_MATRIX_ROWS]], max(0, len(rows) - MAX_MATRIX_ROWS))
+
+
+# ---------------------------------------------------------------- story view
+
+
+@dataclass
+class StoryView:
+    story: Story
+    title: str
+    articles: list[Article]
+    outlets: list[tuple[str, int]]
+    spark: Sparkline | None
+    summary: list[SummarySentence]
+    cite_numbers: dict[str, int]
+    graph: Graph | None
+    diffs: list[DiffView]
+    copies: list[Derivation]
+    matrix: Matrix | None
+    claims_analysed: bool
+    conflicts: list[Conflict]
+    conflicts_analysed: bool
+    timeline: list[TimelineEvent]
+    timeline_analysed: bool
+    comments: list[CommentAnalysis]
+    comments_analysed: bool
+    comment_count: int
+    reuse_analysed: bool
+    by_id: dict[str, Article] = field(default_factory=dict)
+    loose: bool = False
+
+
+def story_title(story: Story, articles: list[Article]) -> str:
+    if story.title:
+        return short(story.title)
+    for a in sorted(articles, key=when):
+        if a.title:
+            return short(a.title)
+    return f"Story {short(story.id, 40)}"
+
+
+def story_view(report: Report, story: Story, anchor_prefix: str = "") -> StoryView:
+    by_all = {a.id: a for a in report.articles}
+    arts = sorted([by_all[i] for i in story.article_ids if i in by_all], key=when)
+    by_id = {a.id: a for a in arts}
+    counts: dict[str, int] = defaultdict(int)
+    for a in arts:
+        counts[a.outlet or "unknown outlet"] += 1
+    ders = sorted([d for d in report.derivations if d.source_id in by_id and d.derived_id in by_id],
+                  key=lambda d: (when(by_id[d.derived_id]), d.source_id))
+    shown = [d for d in ders if d.kind != "copy" or d.changes]
+    copies = [d for d in ders if d.kind == "copy" and not d.changes]
+    anchors = {(d.source_id, d.derived_id): f"{anchor_prefix}diff-{i + 1}" for i, d in enumerate(shown)}
+    anchors.update({(d.source_id, d.derived_id): f"{anchor_prefix}copies" for d in copies})
+    diffs = [diff_view(d, by_id, anchors[(d.source_id, d.derived_id)]) for d in shown]
+    summary = [s for s in report.summaries if s.story_id == story.id]
+    cite_numbers = {a.id: i + 1 for i, a in enumerate(arts)}
+    ids = set(by_id)
+    claims = [c for c in report.claims if c.article_id in ids]
+    conflicts = [c for c in report.conflicts if c.a_article_id in ids or c.b_article_id in ids]
+    timeline = sorted([t for t in report.timeline if t.story_id == story.id or (t.story_id is None and set(t.sources) & ids)],
+                      key=lambda t: (t.date, t.text))
+    comments = [c for c in report.comment_analysis if c.article_id in ids]
+    return StoryView(
+        story=story,
+        title=story_title(story, arts),
+        articles=arts,
+        outlets=sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])),
+        spark=sparkline(story.activity or activity_of(arts)),
+        summary=summary,
+        cite_numbers=cite_numbers,
+        graph=derivation_graph(arts, ders, anchors),
+        diffs=diffs,
+        copies=copies,
+        matrix=coverage_matrix(claims, by_id),
+        claims_analysed=section_analysed(report, "claims"),
+        conflicts=conflicts,
+        conflicts_analysed=section_analysed(report, "conflicts"),
+        timeline=timeline,
+        timeline_analysed=section_analysed(report, "timeline"),
+        comments=comments,
+        comments_analysed=section_analysed(report, "comment_analysis"),
+        comment_count=sum(len(a.comments) for a in arts),
+        reuse_analysed=report.stages.get("reuse") == "done" or bool(report.derivations),
+        by_id=by_id,
+        loose=story.id == LOOSE_ID and story.id not in {s.id for s in report.stories},
+    )
+
+
+def loose_story(report: Report) -> Story | None:
+    """Articles that belong to no story, gathered so they can still be shown (e.g. before clustering)."""
+    grouped = {i for s in report.stories for i in s.article_ids}
+    loose = [a.id for a in sorted(report.articles, key=when) if a.id not in grouped]
+    if not loose:
+        return None
+    return Story(id=LOOSE_ID, title="Articles not grouped into stories", article_ids=loose)

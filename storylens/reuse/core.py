@@ -1,0 +1,297 @@
+"""Find who derived from whom: candidates, alignment, decision, direction, chains, changes."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from storylens.model import AlignedPair, Article, Derivation
+from storylens.reuse import decision_coef
+from storylens.reuse import direction as dirmod
+from storylens.reuse.align import (
+    QUOTE_SHARE,
+    Alignment,
+    align,
+    align_matrix,
+    cos_matrix,
+    feature_vector,
+    monotone_chain,
+)
+from storylens.reuse.align import probability as sim_probability
+from storylens.reuse.changes import find_changes
+from storylens.reuse.features import Feat, build_features, shingles
+from storylens.reuse.index import Index
+
+COPY_JACCARD = 0.9
+NEAR_COPY_JACCARD = 0.35
+
+
+@dataclass
+class PairEval:
+    a: Feat
+    b: Feat
+    cos: np.ndarray  # rows: b's sentences, cols: a's sentences
+    b_in_a: Alignment  # b as derived, a as source
+    a_in_b: Alignment
+    jaccard: float
+    features: dict[str, float]
+    prob: float
+
+    def strength(self) -> float:
+        """Log-odds of the derivation (does not saturate like the probability)."""
+        p = min(max(self.prob, 1e-9), 1 - 1e-9)
+        return math.log(p / (1 - p)) + 10 * self.jaccard
+
+
+def shingle_jaccard(a: Feat, b: Feat) -> float:
+    if not a.shingles or not b.shingles:
+        return 0.0
+    return len(a.shingles & b.shingles) / len(a.shingles | b.shingles)
+
+
+def _specific_items(f: Feat) -> set[str]:
+    return f.spec.names | f.spec.numbers | f.spec.dates
+
+
+def prob_matrix(cos: np.ndarray, d: Feat, s: Feat) -> np.ndarray:
+    """Paraphrase probability of every sentence pair (cosine plus lexical evidence)."""
+    P = np.zeros_like(cos)
+    for i in range(cos.shape[0]):
+        for j in range(cos.shape[1]):
+            c = float(cos[i, j])
+            if c < 0.35 and not (d.stems[i] & s.stems[j]):
+                continue
+            P[i, j] = sim_probability(feature_vector(c, d.stems[i], s.stems[j], d.sentences[i], s.sentences[j]))
+    return P
+
+
+def _side_features(cos: np.ndarray, P: np.ndarray, d: Feat, s: Feat) -> list[float]:
+    usable = [q < QUOTE_SHARE for q in d.quote]
+    n_eff = max(1, sum(usable))
+    c5 = len({i for i, _ in monotone_chain(cos, 0.5, usable)})
+    c6 = len({i for i, _ in monotone_chain(cos, 0.6, usable)})
+    cp = len({i for i, _ in monotone_chain(P, 0.5, usable)})
+    rows = [cos[i].max() for i in range(cos.shape[0]) if usable[i]] if cos.size else []
+    mx = float(np.mean(rows)) if rows else 0.0
+    ds, ss = d.stems_unquoted, s.stems_unquoted
+    cont = len(ds & ss) / max(1, len(ds))
+    jac = len(ds & ss) / max(1, len(ds | ss))
+    di, si = _specific_items(d), _specific_items(s)
+    scont = len(di & si) / max(1, len(di))
+    return [c5 / n_eff, c6 / n_eff, cp / n_eff, mx, min(c5, 6) / 6, cont, scont, jac]
+
+
+def decision_features(a: Feat, b: Feat, cos: np.ndarray) -> dict[str, float]:
+    """Features of the better-explained direction (derived = the side more covered by the other)."""
+    P = prob_matrix(cos, b, a)
+    fb = _side_features(cos, P, b, a)
+    fa = _side_features(cos.T.copy(), P.T.copy(), a, b)
+    best = max(fb, fa, key=lambda f: (f[0], f[2]))
+    return dict(zip(decision_coef.FEATURES, best, strict=True))
+
+
+def probability(features: dict[str, float]) -> float:
+    z = decision_coef.INTERCEPT + sum(w * features[k] for k, w in zip(decision_coef.FEATURES, decision_coef.COEF,
+                                                                       strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def evaluate(a: Feat, b: Feat) -> PairEval:
+    cos = cos_matrix(b, a)
+    A = align_matrix(b, a, cos)
+    AT = align_matrix(a, b, cos.T.copy())
+    feats = decision_features(a, b, cos)
+    return PairEval(a, b, cos, align(A, b, a), align(AT, a, b), shingle_jaccard(a, b), feats, probability(feats))
+
+
+def is_derivation(pe: PairEval) -> bool:
+    if pe.a.hash == pe.b.hash and pe.a.sentences:
+        return True
+    if pe.jaccard >= NEAR_COPY_JACCARD:
+        return True
+    return pe.prob >= decision_coef.THRESHOLD
+
+
+def _outlet_names(a: Article) -> list[str]:
+    out = []
+    if a.outlet:
+        host = a.outlet.lower()
+        out.append(host)
+        core = re.sub(r"\.(com|org|net|co|news|info)(\.[a-z]{2})?$|\.[a-z]{2,3}$", "", host).split(".")[-1]
+        if len(core) >= 4:
+            out.append(core)
+            if "-" in core:
+                out.append(core.replace("-", " "))
+    return out
+
+
+def attribution(source: Article, derived: Article) -> str | None:
+    """Evidence that ``derived`` names the source's outlet or links its URL."""
+    text = "\n".join(derived.body + derived.furniture + derived.captions)
+    if source.url and source.url in text:
+        return f"links {source.url}"
+    low = text.lower()
+    for name in _outlet_names(source):
+        m = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", low)
+        if m:
+            s = max(0, m.start() - 60)
+            return f"names the source outlet: '…{text[s : m.end() + 40].strip()}…'"
+    return None
+
+
+def build_derivation(pe: PairEval, d: dirmod.Direction) -> Derivation:
+    if d.source == pe.a.id:
+        src, der, al = pe.a, pe.b, pe.b_in_a
+    else:
+        src, der, al = pe.b, pe.a, pe.a_in_b
+    if src.hash == der.hash or pe.jaccard >= COPY_JACCARD:
+        kind = "copy"
+    elif pe.jaccard >= NEAR_COPY_JACCARD:
+        kind = "near_copy"
+    else:
+        kind = "rewrite"
+    pairs = [AlignedPair(source_index=j, derived_index=i, source_text=src.sentences[j], derived_text=der.sentences[i],
+                         similarity=round(float(s), 4)) for i, j, s in sorted(al.pairs)]
+    changes = []
+    for p in pairs:
+        if p.source_text != p.derived_text:
+            changes += find_changes(p.source_text, p.derived_text, p.source_index, p.derived_index)
+    kept = {p.source_index for p in pairs}
+    used = {p.derived_index for p in pairs}
+    att = attribution(src.article, der.article)
+    score = max(pe.prob, 0.99 if kind == "copy" else 0.0)
+    return Derivation(
+        source_id=src.id, derived_id=der.id, kind=kind, score=round(min(1.0, score), 4),
+        coverage=round(al.coverage, 4), source_kept=round(al.source_kept, 4), attribution=att is not None,
+        attribution_evidence=att, direction_from=d.by,  # type: ignore[arg-type]
+        direction_confidence=round(d.confidence, 4), direction_evidence=d.evidence, pairs=pairs, changes=changes,
+        omitted=[s for j, s in enumerate(src.sentences) if j not in kept],
+        added=[s for i, s in enumerate(der.sentences) if i not in used],
+    )
+
+
+@dataclass
+class Edge:
+    pe: PairEval
+    d: dirmod.Direction
+    strength: float
+
+
+CHAIN_INHERIT = 0.4  # share of X's own wording (3-grams not in the common source) that Y repeats
+
+
+def _novel_inherit(z: Feat, x: Feat, y: Feat) -> float:
+    """Share of the word 3-grams that x added to z which y repeats: high when y was taken from x."""
+    z3 = shingles(" ".join(z.sentences), 3)
+    x3 = shingles(" ".join(x.sentences), 3) - z3
+    if not x3:
+        return 1.0 if x.hash == y.hash else 0.0
+    y3 = shingles(" ".join(y.sentences), 3)
+    return len(x3 & y3) / len(x3)
+
+
+def _pull(e: Edge, node: str) -> float:
+    """Signed strength of the evidence that ``node`` is the source on edge ``e``."""
+    z = 10.0 if e.d.by == "published" else math.log(max(e.d.confidence, 1e-6) / max(1 - e.d.confidence, 1e-6))
+    return z if e.d.source == node else -z
+
+
+def _prune(edges: dict[frozenset[str], Edge], feats: dict[str, Feat]) -> dict[frozenset[str], Edge]:
+    """Explain away triangles around a common source Z of X and Y.
+
+    Siblings (X and Y each drawn from Z on their own) lose the X-Y link. A chain
+    Z -> X -> Y (Y repeats the wording X added) loses the direct Z -> Y link.
+    """
+    adj: dict[str, set[str]] = {}
+    for k in edges:
+        x, y = sorted(k)
+        adj.setdefault(x, set()).add(y)
+        adj.setdefault(y, set()).add(x)
+    drop: set[frozenset[str]] = set()
+    reorient: dict[frozenset[str], dirmod.Direction] = {}
+    for k in sorted(edges, key=lambda k: sorted(k)):
+        x, y = sorted(k)
+        for z in sorted(adj[x] & adj[y]):
+            ezx, ezy = edges[frozenset((z, x))], edges[frozenset((z, y))]
+            if ezx.d.source != z or ezy.d.source != z:
+                # undecided text directions: take z as the common source when it is the most source-like
+                if not (_pull(ezx, z) + _pull(ezy, z) > max(_pull(ezx, x) + _pull(edges[k], x),
+                                                         _pull(ezy, y) + _pull(edges[k], y))):
+                    continue
+                if ezx.d.by == "published" or ezy.d.by == "published":
+                    continue
+                for e, other in ((ezx, x), (ezy, y)):
+                    if e.d.source != z:
+                        e.d = dirmod.Direction(z, other, "chain", 0.6, [
+                            f"{z} is the common source of {x} and {y} (it is the more specific text across "
+                            "the three), which outweighs the weak text evidence on this pair", *e.d.evidence])
+            if not all(n in feats for n in (x, y, z)):
+                continue
+            fx, fy, fz = feats[x], feats[y], feats[z]
+            if max(_novel_inherit(fz, fx, fy), _novel_inherit(fz, fy, fx)) < CHAIN_INHERIT:
+                drop.add(k)  # siblings
+                break
+            e = edges[k]
+            mid = e.d.source
+            if e.d.by == "text" and e.d.confidence < 0.75:
+                # a copy carries no direction in its text: the one closer to Z came first
+                sx, sy = ezx.strength, ezy.strength
+                if abs(sx - sy) > 1e-6:
+                    mid = x if sx > sy else y
+                    last = y if mid == x else x
+                    reorient[k] = dirmod.Direction(
+                        mid, last, "chain", 0.7,
+                        [f"{mid} is closer to {z} than {last} is, so {last} was taken from {mid} "
+                         f"(chain {z} -> {mid} -> {last})"])
+            last = y if mid == x else x
+            drop.add(frozenset((z, last)))
+    for k, d in reorient.items():
+        if k in edges and k not in drop:
+            edges[k].d = d
+    return {k: e for k, e in edges.items() if k not in drop}
+
+
+def derive(feats: list[Feat], pairs: Iterable[tuple[int, int]], use_dates: bool = True) -> list[Derivation]:
+    edges: dict[frozenset[str], Edge] = {}
+    for i, j in sorted(set(pairs)):
+        a, b = feats[i], feats[j]
+        if a.id == b.id:
+            continue
+        pe = evaluate(a, b)
+        if not is_derivation(pe):
+            continue
+        d = dirmod.decide(a, b, pe.b_in_a.coverage, pe.a_in_b.coverage, use_dates=use_dates)
+        edges[frozenset((a.id, b.id))] = Edge(pe, d, pe.strength())
+    edges = _prune(edges, {f.id: f for f in feats})
+    out = [build_derivation(e.pe, e.d) for e in edges.values()]
+    return sorted(out, key=lambda d: (d.source_id, d.derived_id))
+
+
+def candidate_pairs(feats: list[Feat]) -> list[tuple[int, int]]:
+    index = Index()
+    pos = {f.id: k for k, f in enumerate(feats)}
+    pairs: set[tuple[int, int]] = set()
+    for k, f in enumerate(feats):
+        for c in index.query(f):
+            pairs.add((pos[c], k))
+        index.add(f)
+    return sorted(pairs)
+
+
+def find_derivations(articles: list[Article], use_dates: bool = True) -> list[Derivation]:
+    """Every copy, near-copy and rewrite among ``articles``, with direction, alignment and changes."""
+    feats = build_features(articles)
+    return derive(feats, candidate_pairs(feats), use_dates=use_dates)
+
+
+def explain_pair(a: Article, b: Article, use_dates: bool = True) -> Derivation | None:
+    """The derivation between two articles (either way round), or None when neither derives from the other."""
+    fa, fb = build_features([a, b])
+    pe = evaluate(fa, fb)
+    if not is_derivation(pe):
+        return None
+    return build_derivation(pe, dirmod.decide(fa, fb, pe.b_in_a.coverage, pe.a_in_b.coverage, use_dates))

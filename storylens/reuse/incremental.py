@@ -1,0 +1,100 @@
+"""The pipeline stage: derivations between new articles and stored ones, with a persisted index.
+
+State kept in the store (``get_state``/``put_state``):
+* ``reuse:b:<key>``: ids of the articles in one LSH bucket (capped),
+* ``reuse:doc:<id>``: the article's document vector (float16, base64), for re-ranking candidates.
+Adding an article reads and writes a fixed number of buckets, whatever the store's size.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from storylens.model import Article, Derivation
+from storylens.reuse import direction as dirmod
+from storylens.reuse.core import Edge, _prune, build_derivation, evaluate, is_derivation
+from storylens.reuse.features import Feat, build_features
+from storylens.reuse.index import Index, decode_vec, encode_vec
+from storylens.store.base import Store
+
+PREFIX = "reuse:"
+
+
+def _edge_from_derivation(dv: Derivation) -> tuple[frozenset[str], float, Derivation]:
+    return frozenset((dv.source_id, dv.derived_id)), dv.score, dv
+
+
+def update(store: Store, new_articles: list[Article]) -> None:
+    """Find derivations between ``new_articles`` and everything stored (and among themselves)."""
+    new = [a for a in new_articles if a.body]
+    if not new:
+        return
+    index = Index(get=lambda k: store.get_state(PREFIX + "b:" + k),
+                  put=lambda k, v: store.put_state(PREFIX + "b:" + k, v))
+
+    def doc_lookup(ids: list[str]) -> dict[str, np.ndarray]:
+        out = {}
+        for i in ids:
+            s = store.get_state(PREFIX + "doc:" + i)
+            if s:
+                out[i] = decode_vec(s)
+        return out
+
+    new_feats = build_features(new)
+    feats: dict[str, Feat] = {f.id: f for f in new_feats}
+    pairs: set[tuple[str, str]] = set()
+    for f in new_feats:
+        for c in index.query(f, doc_lookup):
+            pairs.add((c, f.id))
+        index.add(f)
+        store.put_state(PREFIX + "doc:" + f.id, encode_vec(f.doc))
+    index.flush()
+    old_ids = sorted({c for c, _ in pairs} - set(feats))
+    if old_ids:
+        for f in build_features(store.get_articles(old_ids)):
+            feats[f.id] = f
+    new_edges: dict[frozenset[str], Edge] = {}
+    for a_id, b_id in sorted(pairs):
+        if a_id not in feats or b_id not in feats:
+            continue
+        a, b = feats[a_id], feats[b_id]
+        pe = evaluate(a, b)
+        if is_derivation(pe):
+            d = dirmod.decide(a, b, pe.b_in_a.coverage, pe.a_in_b.coverage)
+            new_edges[frozenset((a_id, b_id))] = Edge(pe, d, pe.strength())
+    if not new_edges:
+        return
+    # bring in what is already known around these articles, so chains and siblings are explained away
+    touched = sorted({n for k in new_edges for n in k})
+    old = store.get_derivations(touched)
+    more = sorted({n for dv in old for n in (dv.source_id, dv.derived_id)} - set(touched))
+    if more:
+        old = store.get_derivations(touched + more)
+    old_by_key = {frozenset((dv.source_id, dv.derived_id)): dv for dv in old}
+    # old edges take part in pruning with a lightweight stand-in evaluation
+    combined: dict[frozenset[str], Edge] = dict(new_edges)
+    stand_in: dict[frozenset[str], Derivation] = {}
+    for k, dv in old_by_key.items():
+        if k in combined:
+            continue
+        ref = next(iter(new_edges.values())).pe
+        strength = math.log(max(dv.score, 1e-9) / max(1 - dv.score, 1e-9))
+        combined[k] = Edge(ref, dirmod.Direction(dv.source_id, dv.derived_id, dv.direction_from,
+                                                 dv.direction_confidence, list(dv.direction_evidence)), strength)
+        stand_in[k] = dv
+    kept = _prune(combined, feats)
+    result: list[Derivation] = []
+    for k, e in kept.items():
+        if k in stand_in:
+            dv = stand_in[k]
+            if e.d.by == "chain" and dv.direction_from != "chain":
+                dv = dv.model_copy(update={"source_id": e.d.source, "derived_id": e.d.derived,
+                                           "direction_from": "chain", "direction_confidence": e.d.confidence,
+                                           "direction_evidence": e.d.evidence})
+            result.append(dv)
+        else:
+            result.append(build_derivation(e.pe, e.d))
+    replace = sorted({n for k in combined for n in k})
+    store.put_derivations(sorted(result, key=lambda d: (d.source_id, d.derived_id)), replace_for=replace)

@@ -1,0 +1,126 @@
+"""`storylens stories` (list stories) and `storylens story ID` (one story, its articles and history)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from storylens.model import Story
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"storylens: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _open(db: str):  # noqa: ANN202 - Store
+    from storylens.store import open_store
+
+    if db != ":memory:" and not Path(db).exists():
+        _fail(f"{db}: database not found")
+    try:
+        return open_store(db)
+    except Exception as exc:  # noqa: BLE001 - one line for the user
+        _fail(f"{db}: cannot open database ({exc})")
+
+
+def _day(v: dt.datetime | dt.date | None) -> str | None:
+    if v is None:
+        return None
+    return (v.date() if isinstance(v, dt.datetime) else v).isoformat()
+
+
+def _summary(s: Story) -> dict[str, object]:
+    return {"id": s.id, "title": s.title, "articles": len(s.article_ids), "outlets": s.outlets,
+            "first_published": s.first_published.isoformat() if s.first_published else None,
+            "last_published": s.last_published.isoformat() if s.last_published else None,
+            "entities": s.entities[:6], "merged_from": s.merged_from}
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("stories")
+    def stories_cmd(
+        db: Annotated[str, typer.Option("--db", help="SQLite database file.")] = "storylens.db",
+        since: Annotated[str | None, typer.Option("--since", help="Only stories active on or after this ISO date.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """List stories with their article counts, newest activity first."""
+        since_d: dt.date | None = None
+        if since:
+            try:
+                since_d = dt.date.fromisoformat(since[:10])
+            except ValueError:
+                _fail(f"--since {since!r}: not an ISO date (YYYY-MM-DD)")
+        store = _open(db)
+        try:
+            items = store.get_stories()
+        finally:
+            store.close()
+        if since_d is not None:
+            items = [s for s in items if s.activity and max(s.activity) >= since_d.isoformat()]
+        items.sort(key=lambda s: (-(len(s.article_ids)), -_rank_time(s), s.id))
+        if as_json:
+            sys.stdout.write(json.dumps([_summary(s) for s in items], indent=2, ensure_ascii=False) + "\n")
+            return
+        if not items:
+            typer.echo("no stories")
+            return
+        for s in items:
+            span = f"{_day(s.first_published) or '?'}..{_day(s.last_published) or '?'}"
+            typer.echo(f"{s.id}\t{len(s.article_ids)} article(s)\t{len(s.outlets)} outlet(s)\t{span}\t"
+                       f"{(s.title or '(untitled)')[:100]}")
+
+    @app.command("story")
+    def story_cmd(
+        story_id: Annotated[str, typer.Argument(help="Story id (from `storylens stories`).")],
+        db: Annotated[str, typer.Option("--db", help="SQLite database file.")] = "storylens.db",
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Show one story: its articles in publication order and its history."""
+        store = _open(db)
+        try:
+            found = store.get_stories([story_id])
+            if not found:
+                _fail(f"{story_id}: no such story in {db}")
+            s = found[0]
+            arts = {a.id: a for a in store.get_articles(s.article_ids)}
+        finally:
+            store.close()
+        rows = []
+        for aid in s.article_ids:
+            a = arts.get(aid)
+            rows.append({"id": aid, "title": a.title if a else None, "outlet": a.outlet if a else None,
+                         "published": a.published.isoformat() if a and a.published else None,
+                         "url": a.url if a else None})
+        if as_json:
+            out = s.model_dump(mode="json")
+            out["articles"] = rows
+            sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+            return
+        typer.echo(f"# {s.title or '(untitled)'}")
+        typer.echo(f"id: {s.id}   articles: {len(s.article_ids)}   outlets: {', '.join(s.outlets) or '-'}")
+        typer.echo(f"published: {_day(s.first_published) or '?'} .. {_day(s.last_published) or '?'}")
+        if s.entities:
+            typer.echo(f"entities: {', '.join(s.entities)}")
+        if s.merged_from:
+            typer.echo(f"merged from: {', '.join(s.merged_from)}")
+        typer.echo("\narticles:")
+        for r in rows:
+            typer.echo(f"  {r['published'] or '-':25s} {r['outlet'] or '-':20s} {r['id']}  {(r['title'] or '')[:80]}")
+        typer.echo("\nhistory:")
+        for h in s.history:
+            what = h.article_id or h.other_story_id or ""
+            score = f" score={h.score:.3f}" if h.score is not None else ""
+            typer.echo(f"  {h.at:25s} {h.action:7s} {what}{score}  {h.reason}")
+
+
+def _rank_time(s: Story) -> float:
+    from storylens.stories.features import to_days
+
+    t = to_days(s.last_published)
+    return t if t is not None else float("-inf")

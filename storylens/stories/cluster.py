@@ -1,0 +1,647 @@
+"""Incremental (single-pass) story clustering with a bounded candidate search.
+
+Each story keeps a small representation: sparse centroids of its articles'
+title words, lead words and names (log-TF, L2-normalised per article, summed,
+truncated to the strongest terms), a dense centroid of sentence embeddings,
+and its time span. A new article is compared only with the stories an
+inverted index over recent stories' salient terms returns (posting lists are
+capped and stories leave the index once they have been quiet longer than the
+window), so the cost of one article does not grow with the store.
+
+Scores combine TF-IDF cosines per field (IDF from document frequencies learned
+incrementally), the embedding cosine and a time decay. The decision threshold
+is set relative to the distribution of scores the stream itself produces: the
+clusterer tracks the scores of the best candidates it did *not* take (almost
+all unrelated stories) and requires a new match to stand well above them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from storylens.model import Article, Story, StoryHistoryEntry
+from storylens.stories.features import ArticleFeatures, _stem, featurize
+
+Embedder = Callable[[list[str]], np.ndarray]
+StoryLoader = Callable[[list[str]], list[Story]]
+
+STATE_VERSION = 1
+_FIRST = -1e12  # sort key of members whose time is not known (reloaded)
+_LAST = 1e12  # sort key of undated members: after dated ones, in arrival order
+
+
+@dataclass
+class Params:
+    w_title: float = 0.20
+    w_lead: float = 0.30
+    w_names: float = 0.20
+    w_embed: float = 0.30
+    tau_days: float = 0.1  # time scale of the decay (days): same-event coverage comes within hours
+    time_scale: float = 0.7  # share of the content score lost at a long gap
+    time_penalty: float = 0.0  # score subtracted at a long gap
+    strong_lo: float = 0.55  # content scores above this start to outweigh a time gap ...
+    strong_hi: float = 0.7  # ... and above this the gap no longer counts (within the window)
+    window_days: float = 30.0  # stories quiet for longer leave the index
+    window_articles: int = 20000  # same, for stories without dates, counted in arrivals
+    threshold: float = 0.18  # prior (and lowest) threshold on the combined score
+    margin_sd: float = 1.0  # a match must stand this many deviations above unrelated-story scores
+    prior_weight: float = 50.0  # pseudo-count of the prior background distribution
+    prior_mean: float = 0.08
+    prior_sd: float = 0.06
+    merge_content: float = 0.45  # a merge needs the two stories' content similarity (no time) above this
+    query_terms: int = 24
+    max_candidates: int = 40
+    posting_cap: int = 64
+    centroid_terms: dict[str, int] = field(default_factory=lambda: {"title": 60, "lead": 150, "names": 60})
+    index_terms: int = 24
+    max_df_terms: int = 300_000
+
+
+@dataclass
+class Candidate:
+    story_id: str
+    score: float
+    parts: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"story_id": self.story_id, "score": round(self.score, 4),
+                "parts": {k: round(v, 4) for k, v in self.parts.items()}}
+
+
+@dataclass
+class Assignment:
+    article_id: str
+    story_id: str
+    action: str  # "opened" or "added"
+    score: float | None
+    threshold: float
+    candidates: list[Candidate] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["candidates"] = [c.to_dict() for c in self.candidates]
+        return d
+
+
+def story_id_for(article_id: str) -> str:
+    return "s-" + hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:12]
+
+
+def _norm(v: dict[str, float], idf: Callable[[str], float]) -> float:
+    return math.sqrt(sum((x * idf(t)) ** 2 for t, x in v.items()))
+
+
+def _cos(a: dict[str, float], b: dict[str, float], idf: Callable[[str], float], nb: float | None = None) -> float:
+    """TF-IDF cosine; ``nb`` is b's norm when known (a story's, computed when it last changed)."""
+    if not a or not b:
+        return 0.0
+    if nb is not None:
+        dot = 0.0
+        for t, v in a.items():
+            w = b.get(t)
+            if w is not None:
+                i = idf(t)
+                dot += v * w * i * i
+        na = _norm(a, idf) if dot else 0.0
+        return dot / (na * nb) if na and nb else 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = 0.0
+    for t, v in a.items():
+        w = b.get(t)
+        if w is not None:
+            i = idf(t)
+            dot += v * w * i * i
+    if dot == 0.0:
+        return 0.0
+    na = math.sqrt(sum((v * idf(t)) ** 2 for t, v in a.items()))
+    nb = math.sqrt(sum((v * idf(t)) ** 2 for t, v in b.items()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def _unit(v: dict[str, float]) -> dict[str, float]:
+    n = math.sqrt(sum(x * x for x in v.values()))
+    return {t: x / n for t, x in v.items()} if n else {}
+
+
+def _add_into(acc: dict[str, float], v: dict[str, float], cap: int) -> dict[str, float]:
+    for t, x in v.items():
+        acc[t] = acc.get(t, 0.0) + x
+    if len(acc) > cap:
+        keep = sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))[:cap]
+        acc = dict(keep)
+    return acc
+
+
+@dataclass
+class StoryRep:
+    """The clusterer's working view of one story (kept for stories in the window)."""
+
+    id: str
+    title: dict[str, float] = field(default_factory=dict)
+    lead: dict[str, float] = field(default_factory=dict)
+    names: dict[str, float] = field(default_factory=dict)
+    emb: list[float] | None = None
+    n: int = 0
+    first: float | None = None
+    last: float | None = None
+    last_seq: int = 0
+    display: dict[str, str] = field(default_factory=dict)  # name feature -> the name as written
+    titled: bool = False  # whether the story title is an article's own title (not a first sentence)
+    norms: dict[str, float] = field(default_factory=dict)  # TF-IDF norms per field, as of the last change
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["title"] = {k: round(v, 5) for k, v in self.title.items()}
+        d["lead"] = {k: round(v, 5) for k, v in self.lead.items()}
+        d["names"] = {k: round(v, 5) for k, v in self.names.items()}
+        if self.emb is not None:
+            d["emb"] = [round(float(x), 6) for x in self.emb]
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> StoryRep:
+        return cls(**d)
+
+
+class StoryClusterer:
+    """Assign articles to stories as they arrive.
+
+    ``add(articles)`` returns one :class:`Assignment` per article; ``stories()``
+    gives the current stories; ``explain(article_id)`` says why an article went
+    where it did. ``state()``/``from_state()`` persist everything the next run
+    needs as JSON.
+    """
+
+    def __init__(
+        self,
+        params: Params | None = None,
+        embedder: Embedder | None | bool = True,
+        story_loader: StoryLoader | None = None,
+    ) -> None:
+        self.p = params or Params()
+        if embedder is True:
+            from storylens.nlp import embed
+
+            embedder = embed
+        self.embedder: Embedder | None = embedder or None
+        self.loader = story_loader
+        self.df: dict[str, int] = {}
+        self._idf_cache: dict[str, float] = {}  # valid until df changes
+        self.n_docs = 0
+        self.seq = 0
+        self.clock: float | None = None
+        self.reps: dict[str, StoryRep] = {}
+        self.postings: dict[str, list[str]] = {}
+        self.bg_n = 0.0
+        self.bg_mean = 0.0
+        self.bg_m2 = 0.0
+        self.stories_: dict[str, Story] = {}
+        self.order: dict[str, list[tuple[float, int, str]]] = {}  # story -> sort keys of members
+        self.alias: dict[str, str] = {}  # merged-away story id -> surviving id
+        self.assignments: dict[str, Assignment] = {}
+        self.dirty: set[str] = set()
+        self.deleted: set[str] = set()
+
+    # ------------------------------------------------------------------ scoring helpers
+    def idf(self, term: str) -> float:
+        v = self._idf_cache.get(term)
+        if v is None:
+            v = math.log((self.n_docs + 1.0) / (self.df.get(term, 0) + 1.0)) + 1.0
+            self._idf_cache[term] = v
+        return v
+
+    def threshold(self) -> float:
+        """The current decision threshold: the prior, or higher when unrelated stories score high here."""
+        p = self.p
+        n = self.bg_n + p.prior_weight
+        mean = (self.bg_n * self.bg_mean + p.prior_weight * p.prior_mean) / n
+        var_obs = self.bg_m2 / self.bg_n if self.bg_n > 0 else 0.0
+        var = (self.bg_n * (var_obs + (self.bg_mean - mean) ** 2)
+               + p.prior_weight * (p.prior_sd ** 2 + (p.prior_mean - mean) ** 2)) / n
+        return max(p.threshold, mean + p.margin_sd * math.sqrt(var))
+
+    def _observe_background(self, score: float) -> None:
+        self.bg_n += 1.0
+        d = score - self.bg_mean
+        self.bg_mean += d / self.bg_n
+        self.bg_m2 += d * (score - self.bg_mean)
+
+    def _decay(self, t: float | None, rep: StoryRep) -> tuple[float, float | None]:
+        """How far (0..1) the article lies in time from the story's span, and the gap in days."""
+        if t is None or rep.first is None or rep.last is None:
+            return 0.0, None
+        gap = 0.0 if rep.first <= t <= rep.last else min(abs(t - rep.first), abs(t - rep.last))
+        return 1.0 - math.exp(-gap / self.p.tau_days), gap
+
+    def score(self, f: ArticleFeatures, vec: np.ndarray | None, rep: StoryRep) -> Candidate:
+        p = self.p
+        if not rep.norms:
+            self._set_norms(rep)
+        parts = {
+            "title": _cos(f.title_tf, rep.title, self.idf, rep.norms["title"]),
+            "lead": _cos(f.lead_tf, rep.lead, self.idf, rep.norms["lead"]),
+            "names": _cos(f.name_tf, rep.names, self.idf, rep.norms["names"]),
+        }
+        wsum = p.w_title + p.w_lead + p.w_names
+        s = p.w_title * parts["title"] + p.w_lead * parts["lead"] + p.w_names * parts["names"]
+        if vec is not None and rep.emb is not None:
+            e = np.asarray(rep.emb, dtype=np.float32)
+            ne = float(np.linalg.norm(e))
+            parts["embed"] = float(vec @ e) / ne if ne else 0.0
+            s += p.w_embed * parts["embed"]
+            wsum += p.w_embed
+        s /= wsum
+        far, gap = self._decay(f.time, rep)
+        parts["content"] = s
+        if gap is not None:
+            parts["gap_days"] = gap
+        return Candidate(rep.id, self._timed(s, far), parts)
+
+    def story_score(self, a: StoryRep, b: StoryRep) -> float:
+        """Content similarity of two stories (time left out), on the scale of an article's content score."""
+        p = self.p
+        s = (p.w_title * _cos(a.title, b.title, self.idf) + p.w_lead * _cos(a.lead, b.lead, self.idf)
+             + p.w_names * _cos(a.names, b.names, self.idf))
+        wsum = p.w_title + p.w_lead + p.w_names
+        if a.emb is not None and b.emb is not None:
+            ea, eb = np.asarray(a.emb), np.asarray(b.emb)
+            den = float(np.linalg.norm(ea) * np.linalg.norm(eb))
+            s += p.w_embed * (float(ea @ eb) / den if den else 0.0)
+            wsum += p.w_embed
+        return s / wsum
+
+    def _timed(self, content: float, far: float) -> float:
+        """Events are bursty: a time gap scales the score down and subtracts a penalty; both saturate."""
+        p = self.p
+        # very strong content evidence (far above what unrelated stories reach) outweighs the gap
+        relief = min(1.0, max(0.0, (content - p.strong_lo) / (p.strong_hi - p.strong_lo)))
+        far *= 1.0 - relief
+        return content * (1.0 - p.time_scale * far) - p.time_penalty * far
+
+    # ------------------------------------------------------------------ index
+    def _query_terms(self, f: ArticleFeatures) -> list[str]:
+        w: dict[str, float] = {}
+        for tf, boost in ((f.title_tf, 2.0), (f.name_tf, 1.5), (f.lead_tf, 1.0)):
+            for t, v in tf.items():
+                w[t] = w.get(t, 0.0) + boost * v * self.idf(t)
+        return [t for t, _ in sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[: self.p.query_terms]]
+
+    def _candidates(self, f: ArticleFeatures) -> list[str]:
+        hits: dict[str, float] = {}
+        for t in self._query_terms(f):
+            post = self.postings.get(t)
+            if not post:
+                continue
+            i = self.idf(t)
+            for sid in post:
+                hits[sid] = hits.get(sid, 0.0) + i
+        ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [sid for sid, _ in ranked if sid in self.reps][: self.p.max_candidates]
+
+    def _index(self, rep: StoryRep) -> None:
+        w: dict[str, float] = {}
+        for tf, boost in ((rep.title, 2.0), (rep.names, 1.5), (rep.lead, 1.0)):
+            for t, v in tf.items():
+                w[t] = w.get(t, 0.0) + boost * v * self.idf(t)
+        for t, _ in sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[: self.p.index_terms]:
+            post = self.postings.setdefault(t, [])
+            if post and post[-1] == rep.id:
+                continue
+            if rep.id in post:
+                post.remove(rep.id)
+            post.append(rep.id)
+            if len(post) > self.p.posting_cap:
+                del post[0]
+
+    def _expire(self) -> None:
+        """Drop stories that have been quiet longer than the window from the working set."""
+        gone = []
+        for sid, rep in self.reps.items():
+            if rep.last is not None and self.clock is not None:
+                if self.clock - rep.last > self.p.window_days:
+                    gone.append(sid)
+            elif self.seq - rep.last_seq > self.p.window_articles:
+                gone.append(sid)
+        for sid in gone:
+            del self.reps[sid]
+            self.order.pop(sid, None)
+        if gone:
+            live = set(self.reps)
+            for t in list(self.postings):
+                post = [s for s in self.postings[t] if s in live]
+                if post:
+                    self.postings[t] = post
+                else:
+                    del self.postings[t]
+        if len(self.df) > self.p.max_df_terms:
+            self.df = {t: c for t, c in self.df.items() if c > 1}
+            self._idf_cache.clear()
+
+    # ------------------------------------------------------------------ stories
+    def _story(self, sid: str) -> Story:
+        st = self.stories_.get(sid)
+        if st is None and self.loader is not None:
+            found = self.loader([sid])
+            if found:
+                st = found[0]
+                self.stories_[sid] = st
+        if st is None:
+            st = Story(id=sid)
+            self.stories_[sid] = st
+        return st
+
+    def _resolve(self, sid: str) -> str:
+        while sid in self.alias:
+            sid = self.alias[sid]
+        return sid
+
+    def _add_member(self, st: Story, f: ArticleFeatures, at: str) -> None:
+        key = (f.time if f.time is not None else _LAST, self.seq, f.id)
+        keys = self.order.setdefault(st.id, [])
+        if not keys and st.article_ids:  # rebuilt after a reload: keep the stored order
+            keys.extend((_FIRST, i, a) for i, a in enumerate(st.article_ids))
+        keys.append(key)
+        keys.sort(key=lambda k: (k[0], k[1]))
+        st.article_ids = [k[2] for k in keys]
+        if f.outlet and f.outlet not in st.outlets:
+            st.outlets = sorted([*st.outlets, f.outlet])
+        if f.day:
+            st.activity = dict(sorted({**st.activity, f.day: st.activity.get(f.day, 0) + 1}.items()))
+
+    def _refresh(self, st: Story, f: ArticleFeatures | None, pub: Any = None) -> None:
+        if pub is not None:
+            if st.first_published is None or _sort_time(pub) < _sort_time(st.first_published):
+                st.first_published = pub
+            if st.last_published is None or _sort_time(pub) > _sort_time(st.last_published):
+                st.last_published = pub
+        rep = self.reps.get(st.id)
+        if rep is not None:
+            # names seen in more than one article (or the only article), strongest first
+            top = sorted(((t, v) for t, v in rep.names.items() if rep.n == 1 or v >= 1.0),
+                         key=lambda kv: (-kv[1], kv[0]))
+            ents: list[str] = []
+            for t, _ in top:
+                name = rep.display.get(t, t[1:])
+                if not any(name.lower() in e.lower() for e in ents):
+                    ents.append(name)
+            ents = ents[:12]
+            # a last name alone goes when the full name is listed ("States" beside "United States")
+            st.entities = [e for e in ents if " " in e or not any(o.endswith(" " + e) for o in ents)]
+        if f is not None and f.title:
+            if st.title is None or rep is None:
+                st.title = f.title
+                if rep is not None:
+                    rep.titled = f.has_title
+            elif f.has_title or not rep.titled:
+                cur = _cos(_title_tf(st.title), rep.title, self.idf)
+                new = _cos(f.title_tf, rep.title, self.idf)
+                if (f.has_title and not rep.titled) or new > cur + 1e-9:
+                    st.title = f.title
+                    rep.titled = rep.titled or f.has_title
+
+    # ------------------------------------------------------------------ main entry
+    def add(self, articles: Sequence[Article], embeddings: np.ndarray | None = None) -> list[Assignment]:
+        """Assign each article (taken in the given order) to a story; open, extend and merge stories."""
+        feats = [featurize(a) for a in articles]
+        vecs: np.ndarray | None = embeddings
+        if vecs is None and self.embedder is not None and feats:
+            vecs = np.asarray(self.embedder([f.embed_text for f in feats]), dtype=np.float32)
+        out = []
+        for i, (a, f) in enumerate(zip(articles, feats, strict=True)):
+            v = vecs[i] if vecs is not None else None
+            out.append(self._add_one(a, f, v))
+        return out
+
+    def _add_one(self, art: Article, f: ArticleFeatures, vec: np.ndarray | None) -> Assignment:
+        self.seq += 1
+        if f.time is not None and (self.clock is None or f.time > self.clock):
+            self.clock = f.time
+        if self.seq % 256 == 0:
+            self._expire()
+        cands = [self.score(f, vec, self.reps[sid]) for sid in self._candidates(f)]
+        cands.sort(key=lambda c: (-c.score, c.story_id))
+        thr = self.threshold()
+        at = art.published.isoformat() if art.published else f"seq:{self.seq}"
+        merged: list[str] = []
+        if cands and cands[0].score >= thr:
+            best = cands[0]
+            sid = best.story_id
+            action = "added"
+            reason = f"closest story, score {best.score:.3f} >= threshold {thr:.3f}"
+            if len(cands) > 1:
+                self._observe_background(cands[1].score)
+        else:
+            sid = story_id_for(f.id)
+            while sid in self.reps or sid in self.stories_ and self.stories_[sid].article_ids:
+                sid = story_id_for(sid)
+            action = "opened"
+            best = cands[0] if cands else None
+            reason = (f"no story close enough (best {best.score:.3f} < threshold {thr:.3f})" if best
+                      else "no candidate story shares salient terms")
+            if best is not None:
+                self._observe_background(best.score)
+        self._update_rep(sid, f, vec)
+        st = self._story(sid)
+        self._add_member(st, f, at)
+        self._refresh(st, f, art.published)
+        st.history.append(StoryHistoryEntry(at=at, action=action, article_id=f.id, reason=reason,
+                                            score=None if action == "opened" or not cands
+                                            else round(cands[0].score, 4)))
+        self.dirty.add(sid)
+        if action == "added":
+            merged = self._maybe_merge(sid, cands[1:], thr, at)
+            sid = self._resolve(sid)
+        self._index(self.reps[sid])
+        asg = Assignment(f.id, sid, action, round(cands[0].score, 4) if cands else None, round(thr, 4),
+                         cands[:5], merged, reason)
+        self.assignments[f.id] = asg
+        return asg
+
+    def _set_norms(self, rep: StoryRep) -> None:
+        rep.norms = {"title": _norm(rep.title, self.idf), "lead": _norm(rep.lead, self.idf),
+                     "names": _norm(rep.names, self.idf)}
+
+    def _update_rep(self, sid: str, f: ArticleFeatures, vec: np.ndarray | None) -> None:
+        self._idf_cache.clear()
+        for t in f.all_terms():
+            self.df[t] = self.df.get(t, 0) + 1
+        self.n_docs += 1
+        rep = self.reps.get(sid)
+        if rep is None:
+            rep = StoryRep(id=sid)
+            self.reps[sid] = rep
+        caps = self.p.centroid_terms
+        rep.title = _add_into(rep.title, _unit(f.title_tf), caps["title"])
+        rep.lead = _add_into(rep.lead, _unit(f.lead_tf), caps["lead"])
+        rep.names = _add_into(rep.names, _unit(f.name_tf), caps["names"])
+        if vec is not None:
+            e = np.asarray(rep.emb, dtype=np.float32) if rep.emb is not None else np.zeros_like(vec)
+            rep.emb = (e + vec).tolist()
+        rep.n += 1
+        if f.time is not None:
+            rep.first = f.time if rep.first is None else min(rep.first, f.time)
+            rep.last = f.time if rep.last is None else max(rep.last, f.time)
+        rep.last_seq = self.seq
+        self._set_norms(rep)
+        for n in f.names:
+            rep.display.setdefault("@" + n.lower().replace("’", "'"), n)
+            parts = n.split()
+            if len(parts) > 1:
+                rep.display.setdefault("@" + _stem(parts[-1].lower().replace("’", "'")), parts[-1])
+        rep.display = {k: v for k, v in rep.display.items() if k in rep.names}
+
+    def _maybe_merge(self, sid: str, others: list[Candidate], thr: float, at: str) -> list[str]:
+        """Merge stories that this article shows to be one: it scores above threshold for both,
+        and the two stories' own contents are close (time left out: the article bridges the gap)."""
+        merged = []
+        for c in others:
+            if c.score < thr or c.story_id not in self.reps or c.story_id == sid:
+                continue
+            a, b = self.reps[sid], self.reps[c.story_id]
+            ss = self.story_score(a, b)
+            if ss < self.p.merge_content:
+                continue
+            keep, drop = self._merge(sid, c.story_id, ss, at)
+            merged.append(drop)
+            sid = keep
+        return merged
+
+    def _merge(self, x: str, y: str, score: float, at: str) -> tuple[str, str]:
+        sx, sy = self._story(x), self._story(y)
+        # the older story (first article earlier, then id) keeps its id
+        kx = (_sort_time(sx.first_published) if sx.first_published else float("inf"), x)
+        ky = (_sort_time(sy.first_published) if sy.first_published else float("inf"), y)
+        keep, drop = (x, y) if kx <= ky else (y, x)
+        sk, sd = self._story(keep), self._story(drop)
+        rk, rd = self.reps[keep], self.reps.pop(drop)
+        caps = self.p.centroid_terms
+        rk.title = _add_into(rk.title, rd.title, caps["title"])
+        rk.lead = _add_into(rk.lead, rd.lead, caps["lead"])
+        rk.names = _add_into(rk.names, rd.names, caps["names"])
+        if rd.emb is not None:
+            rk.emb = (np.asarray(rk.emb or np.zeros(len(rd.emb))) + np.asarray(rd.emb)).tolist()
+        rk.n += rd.n
+        for attr, fn in (("first", min), ("last", max)):
+            va, vb = getattr(rk, attr), getattr(rd, attr)
+            setattr(rk, attr, vb if va is None else va if vb is None else fn(va, vb))
+        rk.last_seq = max(rk.last_seq, rd.last_seq)
+        rk.display = {k: v for k, v in {**rd.display, **rk.display}.items() if k in rk.names}
+        rk.titled = rk.titled or rd.titled
+        self._set_norms(rk)
+        keys = self.order.get(keep, []) + self.order.pop(drop, [])
+        if not keys:
+            keys = [(_FIRST, i, a) for i, a in enumerate(sk.article_ids + sd.article_ids)]
+        keys.sort(key=lambda k: (k[0], k[1]))
+        self.order[keep] = keys
+        sk.article_ids = [k[2] for k in keys]
+        sk.outlets = sorted(set(sk.outlets) | set(sd.outlets))
+        act = dict(sk.activity)
+        for d, c in sd.activity.items():
+            act[d] = act.get(d, 0) + c
+        sk.activity = dict(sorted(act.items()))
+        for pub in (sd.first_published, sd.last_published):
+            if pub is not None:
+                self._refresh(sk, None, pub)
+        sk.merged_from = sorted(set(sk.merged_from) | {drop} | set(sd.merged_from))
+        sk.history = sk.history + [
+            StoryHistoryEntry(at=at, action="merged", other_story_id=drop, score=round(score, 4),
+                              reason=f"an article matched both stories and the stories themselves score "
+                                     f"{score:.3f}; {len(sd.article_ids)} article(s) moved from {drop}")
+        ]
+        self._refresh(sk, None)
+        self.alias[drop] = keep
+        self.stories_.pop(drop, None)
+        self.dirty.discard(drop)
+        self.deleted.add(drop)
+        self.dirty.add(keep)
+        for aid in sd.article_ids:
+            a = self.assignments.get(aid)
+            if a is not None:
+                a.story_id = keep
+        return keep, drop
+
+    # ------------------------------------------------------------------ results
+    def stories(self) -> list[Story]:
+        """Stories held in memory, oldest first."""
+        out = [s for s in self.stories_.values() if s.article_ids]
+        return sorted(out, key=lambda s: (_sort_time(s.first_published) if s.first_published else float("inf"),
+                                          s.id))
+
+    def explain(self, article_id: str) -> dict[str, Any] | None:
+        a = self.assignments.get(article_id)
+        if a is None:
+            return None
+        d = a.to_dict()
+        d["story_id"] = self._resolve(a.story_id)
+        return d
+
+    def take_changes(self) -> tuple[list[Story], list[str]]:
+        """Stories changed since the last call, and ids of stories merged away."""
+        changed = [self.stories_[s] for s in sorted(self.dirty) if s in self.stories_]
+        deleted = sorted(self.deleted)
+        self.dirty.clear()
+        self.deleted.clear()
+        return changed, deleted
+
+    # ------------------------------------------------------------------ persistence
+    def state(self) -> dict[str, Any]:
+        self._expire()
+        return {
+            "version": STATE_VERSION,
+            "df": self.df,
+            "n_docs": self.n_docs,
+            "seq": self.seq,
+            "clock": self.clock,
+            "bg": [self.bg_n, self.bg_mean, self.bg_m2],
+            "reps": [r.to_json() for r in self.reps.values()],
+            "postings": self.postings,
+            "order": {k: [list(x) for x in v] for k, v in self.order.items()},
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any] | None, params: Params | None = None,
+                   embedder: Embedder | None | bool = True, story_loader: StoryLoader | None = None
+                   ) -> StoryClusterer:
+        c = cls(params, embedder, story_loader)
+        if not state or state.get("version") != STATE_VERSION:
+            return c
+        c.df = {str(k): int(v) for k, v in state["df"].items()}
+        c.n_docs = int(state["n_docs"])
+        c.seq = int(state["seq"])
+        c.clock = state.get("clock")
+        c.bg_n, c.bg_mean, c.bg_m2 = (float(x) for x in state["bg"])
+        c.reps = {r["id"]: StoryRep.from_json(r) for r in state["reps"]}
+        c.postings = {k: list(v) for k, v in state["postings"].items()}
+        c.order = {k: [(float(t), int(s), str(a)) for t, s, a in v] for k, v in state.get("order", {}).items()}
+        return c
+
+
+def _title_tf(title: str) -> dict[str, float]:
+    from storylens.stories.features import log_tf, terms
+
+    return log_tf(terms(title))
+
+
+def _sort_time(v: Any) -> float:
+    from storylens.stories.features import to_days
+
+    t = to_days(v)
+    return t if t is not None else float("inf")
+
+
+def cluster(articles: Sequence[Article], params: Params | None = None,
+            embedder: Embedder | None | bool = True) -> list[Story]:
+    """One-shot clustering: stream the articles in publication order (undated ones last, in given order)."""
+    order = sorted(range(len(articles)), key=lambda i: (_sort_time(articles[i].published), i))
+    c = StoryClusterer(params, embedder)
+    c.add([articles[i] for i in order])
+    return c.stories()
