@@ -151,7 +151,7 @@ def calibrate_peer(arts: list[Article], gold: dict[str, str]) -> float:
 def calibrate_margin(arts: list[Article], gold: dict[str, str], vecs: np.ndarray | None) -> tuple[float, float]:
     """Pick the one free constant of the relative threshold (deviations above the background) on this half."""
     results = []
-    for m in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0):
+    for m in (2.0, 2.5, 3.0, 3.5, 4.0):
         p = Params(margin_sd=m)
         pred, _ = run_storylens(arts, vecs, p)
         results.append((scores(pred, gold)["b3_f1"], m))

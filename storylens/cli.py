@@ -110,6 +110,8 @@ def analyze(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
 ) -> None:
     """Ingest articles, find copies, rewrites and stories, and write the report."""
+    import sqlite3
+
     from storylens.pipeline import ingest
     from storylens.report import build_report, render_html, render_json, render_markdown
     from storylens.store import StoreError
@@ -121,6 +123,8 @@ def analyze(
         report = build_report(store)
     except StoreError as exc:
         fail(str(exc))
+    except sqlite3.Error as exc:  # locked, disk full, I/O error: committed batches are kept
+        fail(f"{db}: database error ({exc}); everything committed so far is kept")
     except Exception as exc:  # noqa: BLE001 - never a traceback; what was committed stays committed
         _internal_error(exc)
     finally:
@@ -216,6 +220,8 @@ def fetch(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each server.")] = 20.0,
 ) -> None:
     """Download pages (safely), store the raw HTML, then extract and analyse them."""
+    import sqlite3
+
     from storylens.pipeline import ingest_docs, run_stages
     from storylens.sources.fetch import fetch_urls
     from storylens.store import StoreError
@@ -227,6 +233,8 @@ def fetch(
         res.stages = run_stages(store, res.added)
     except StoreError as exc:
         fail(str(exc))
+    except sqlite3.Error as exc:  # locked, disk full, I/O error: committed batches are kept
+        fail(f"{db}: database error ({exc}); everything committed so far is kept")
     except Exception as exc:  # noqa: BLE001 - never a traceback
         _internal_error(exc)
     finally:

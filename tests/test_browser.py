@@ -15,9 +15,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from test_report import sample_store
 
 from storylens.model import AlignedPair, Article, Change, Comment, Derivation, Span, Story
-from test_report import sample_store
 
 CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"

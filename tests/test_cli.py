@@ -185,3 +185,27 @@ def test_extract_bad_file_is_one_line(run_cli, tmp_path: Path) -> None:
     assert proc.stderr.strip() == f"storylens: error: {f}: binary file, not an article"
     proc = run_cli("extract", str(tmp_path), "--json")
     assert proc.returncode == 1 and "is a folder" in proc.stderr
+
+
+def test_a_failing_stage_is_one_line_and_keeps_what_was_stored(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    db = tmp_path / "x.db"
+    code = (
+        "import sys\n"
+        "import storylens.pipeline as p\n"
+        "def boom(*args, **kwargs):\n"
+        "    raise KeyError('stage exploded')\n"
+        "p.run_stages = boom\n"
+        "from storylens.cli import main\n"
+        f"sys.argv = ['storylens', 'analyze', {str(tmp_path / 'a.txt')!r}, '--db', {str(db)!r}, '-q']\n"
+        "main()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    _no_traceback(proc)
+    assert proc.returncode == 3
+    assert proc.stderr.startswith("storylens: error: internal error") and "KeyError" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert _count(db) == 1

@@ -213,3 +213,39 @@ def test_empty_and_junk_inputs() -> None:
     art = extract_text("Home\nAbout\nContact\n")
     assert art.body == []
     assert len(art.removed) == 3
+
+
+_BLOG = """\
+Home
+Recipes
+Travel
+How We Planted a Vegetable Garden on a Tiny Balcony
+Last spring we decided to grow our own vegetables on a balcony that gets only five hours of sun a day, \
+and the results surprised us more than we expected.
+We started with tomatoes, lettuce and herbs in recycled containers, and we watered them every morning \
+before work so the soil never dried out completely.
+By August the tomatoes were climbing the railing and we had more basil than we could possibly eat.
+Next year we want to try peppers and a small trellis for beans along the wall.
+Maria Santos is a freelance writer who covers urban gardening and small-space living for several magazines.
+Susan
+2 days ago
+We did the same thing last year and the lettuce bolted in July. Any tips on keeping it cool?
+Reply
+Tom K
+1 week ago
+Great post, thanks for sharing your container sizes and the watering routine.
+Reply
+"""
+
+
+def test_invented_blog_with_timestamp_comments_and_author_bio() -> None:
+    art = extract_text(_BLOG)
+    assert art.title == "How We Planted a Vegetable Garden on a Tiny Balcony"
+    assert len(art.body) == 4
+    assert art.body[-1].startswith("Next year we want")
+    assert [c.author for c in art.comments] == ["Susan", "Tom K"]
+    assert art.comments[0].text.startswith("We did the same thing")
+    rules = {r.text: r.rule for r in art.removed}
+    assert rules["2 days ago"] == "text.comment-noise"
+    assert rules[next(t for t in rules if t.startswith("Maria Santos"))] == "text.author-bio"
+    assert rules["Recipes"] == "text.before-body"

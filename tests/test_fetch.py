@@ -233,3 +233,26 @@ def test_cli_fetch_stores_and_refuses(server: str, run_cli, tmp_path: Path) -> N
     bad = run_cli("fetch", server + "/article", "--db", db)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert "loopback address" in bad.stderr and server + "/article" in bad.stderr
+
+
+def test_connection_refused_is_one_line() -> None:
+    import socket
+
+    with socket.socket() as s:  # a port on 127.0.0.1 that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    err = _one(f"http://127.0.0.1:{port}/x", timeout=2)
+    assert isinstance(err, InputError) and err.reason.startswith("cannot connect to 127.0.0.1")
+
+
+@pytest.mark.parametrize(
+    ("url", "ip", "target", "host", "sni"),
+    [("https://bücher.example:8443/a?b=1#frag", "93.184.215.14", "https://93.184.215.14:8443/a?b=1",
+      "xn--bcher-kva.example:8443", "xn--bcher-kva.example"),
+     ("http://news.example.com", "2606:4700::1", "http://[2606:4700::1]/", "news.example.com", None),
+     ("http://[2606:4700::1]/x", "2606:4700::1", "http://[2606:4700::1]/x", "[2606:4700::1]", None)],
+)
+def test_pinned_url_keeps_the_host_name(url: str, ip: str, target: str, host: str, sni: str | None) -> None:
+    got_target, headers, extensions = fetch_mod._pinned(url, fetch_mod.urlsplit(url).hostname, ipaddress.ip_address(ip))
+    assert got_target == target and headers == {"Host": host}
+    assert extensions.get("sni_hostname") == sni

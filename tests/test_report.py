@@ -277,7 +277,7 @@ def test_cli_analyze_writes_all_three_formats(tmp_path: Path) -> None:
                                    "--json", str(out / "r.json"), "--md", str(out / "r.md"), "--html", str(out / "r.html")])
     assert res.exit_code == 0, res.output
     rep = Report.model_validate_json((out / "r.json").read_text("utf-8"))
-    assert len(rep.articles) == 4
+    assert {a.id for a in rep.articles} == {"a", "b", "d"}  # c has a's exact text: stored once
     assert (out / "r.md").read_text("utf-8").startswith("# storylens report")
     assert re.search(r"<title>storylens report", (out / "r.html").read_text("utf-8"))
 
@@ -302,3 +302,27 @@ def test_end_to_end_on_seeds_renders_every_format(tmp_path: Path) -> None:
         assert s.kind == "conflict" or s.text in " ".join(" ".join(p.split()) for p in src.body)
         assert s.article_id in s.cites or s.kind == "conflict"
     store.close()
+
+
+def test_later_stage_sections_render_real_content_when_present() -> None:
+    from storylens.model import CommentAnalysis, CommentFlag, CommentStance, TimelineEvent
+
+    store = sample_store()
+    report = build_report(store, ["s1"])
+    report.conflicts = [Conflict(id="k1", kind="number", claim_ids=["x", "y"], a=Span(text="three weeks"),
+                                 b=Span(text="five weeks"), a_article_id="a", b_article_id="b",
+                                 explanation="the closure lasts three weeks in one, five in the other", from_rewrite=True)]
+    report.timeline = [TimelineEvent(date="2026-03-02", text="Bridge closed after cracks found", expression="on Monday",
+                                     anchor="2026-03-02", sources=["a", "b"], story_id="s1")]
+    report.comment_analysis = [CommentAnalysis(
+        article_id="a", stances=[CommentStance(position=0, stance="support"), CommentStance(position=1, stance="oppose")],
+        flags=[CommentFlag(kind="templated", author="reader42", comment_positions=[0, 1], evidence=["same words"])])]
+    html = render_html(report)
+    assert "Timeline: not analysed yet" not in html and "Conflicts between outlets: not analysed yet" not in html
+    assert "Comment analysis" not in html  # the note is gone: the section has content
+    assert "the closure lasts three weeks in one, five in the other" in html and "drift in a rewrite" in html
+    assert "<time>2026-03-02</time>: Bridge closed after cracks found" in html and "“on Monday”" in html
+    assert "1 support, 1 oppose, 0 neutral" in html and "reader42" in html
+    md_text = render_markdown(report)
+    assert "- 2026-03-02: Bridge closed after cracks found [1, 2]" in md_text
+    assert "### Conflicts\n\n- number: “three weeks” [1] vs “five weeks” [2]" in md_text

@@ -365,3 +365,38 @@ def test_url_date_is_a_fallback_only() -> None:
 def test_no_outlet_is_invented_without_a_url_or_metadata() -> None:
     art = extract(ARTICLE, format="text")
     assert art.outlet is None and art.published is None
+
+
+@pytest.mark.parametrize(
+    ("head", "url"),
+    [('<link href="https://www.example-news.com/a?x=1&amp;y=2" rel="canonical">', "https://www.example-news.com/a?x=1&y=2"),
+     ("<meta property='og:url' content='https://wire.example.org/2024/03/05/b'>", "https://wire.example.org/2024/03/05/b"),
+     ('<link rel="canonical" href="/relative/path">', None), ('<link rel="canonical" href="javascript:alert(1)">', None),
+     ('<link rel="stylesheet" href="https://cdn.example.com/s.css">', None)],
+)
+def test_page_url_from_canonical_or_og(head: str, url: str | None) -> None:
+    from storylens.extract import page_url
+
+    assert page_url(f"<html><head>{head}</head><body><p>x</p></body></html>") == url
+
+
+def test_page_url_gives_outlet_and_date_when_the_input_has_no_url() -> None:
+    html = ('<html><head><link rel="canonical" href="https://www.example-news.com/2024/03/05/vote"></head>'
+            f"<body><article><p>{ARTICLE}</p></article></body></html>")
+    art = extract(html, format="html")
+    assert art.url == "https://www.example-news.com/2024/03/05/vote"
+    assert art.outlet == "example-news.com" and art.published == dt.date(2024, 3, 5)
+    given = extract(html, url="https://mirror.example.net/copy", format="html")
+    assert given.url == "https://mirror.example.net/copy" and given.outlet == "example.net"
+
+
+def test_valid_utf8_wins_over_a_wrong_declaration() -> None:
+    html = f'<html><head><meta charset="windows-1252"></head><body><p>{FR}</p></body></html>'
+    assert FR in decode_bytes(html.encode("utf-8"))
+
+
+def test_utf8_cut_mid_character_and_cp1252_ending_in_an_accent() -> None:
+    data = ("Le café était fermé. " + "Réunion à Noël").encode("utf-8")
+    assert decode_bytes(data[:-1]).startswith("Le café était fermé. Réunion à No")
+    assert decode_bytes("Il a dit que le prix était bas, au café".encode("cp1252")) == (
+        "Il a dit que le prix était bas, au café")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from test_report import S_CLOSED, parse_tags, sample_store
 
 from storylens.model import Report
 from storylens.web import create_app
-from test_report import S_CLOSED, parse_tags, sample_store
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 
@@ -71,8 +71,9 @@ def test_story_page_has_every_section_and_the_diff(client: TestClient) -> None:
 
 
 def test_article_page_shows_body_and_removed_lines(tmp_path: Path) -> None:
-    from storylens.model import RemovedLine
     from test_report import sample
+
+    from storylens.model import RemovedLine
 
     arts = sample()[0]
     arts[0].removed = [RemovedLine(text="MOST READ 1. Something else", kind="furniture", rule="text.ranking-block",
@@ -251,3 +252,9 @@ def test_serve_command_is_registered_and_rejects_a_folder(tmp_path: Path) -> Non
     assert "--port" in runner.invoke(app, ["serve", "--help"]).output
     res = runner.invoke(app, ["serve", "--db", str(tmp_path)])
     assert res.exit_code == 2 and "is a folder" in res.output and "Traceback" not in res.output
+
+
+def test_ingest_refuses_private_addresses(client: TestClient) -> None:
+    job = client.post("/api/v1/ingest?wait=true", data={"urls": "http://127.0.0.1:1/secret\nftp://example.org/x"}).json()
+    assert job["status"] == "done" and job["added"] == []
+    assert len(job["errors"]) == 2 and all(e["reason"] for e in job["errors"])

@@ -11,9 +11,9 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, settings  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
+from test_report import sample_store  # noqa: E402
 
 from storylens.web import create_app  # noqa: E402
-from test_report import sample_store  # noqa: E402
 
 _DB = str(Path(tempfile.mkdtemp(prefix="storylens-st-")) / "api.db")
 sample_store(_DB).close()
@@ -29,3 +29,14 @@ def test_api_never_fails_with_a_server_error(case) -> None:  # type: ignore[no-u
     case.validate_response(response, checks=[not_a_server_error])
     if response.status_code == 200:
         case.validate_response(response)  # every check: status codes, content type, response schema
+
+
+ingest_schema = schemathesis.openapi.from_asgi("/openapi.json", APP).include(method="POST")
+
+
+@ingest_schema.parametrize()
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+def test_ingest_never_fails_with_a_server_error(case) -> None:  # type: ignore[no-untyped-def]
+    case.query = {**(case.query or {}), "wait": "true"}  # finish each ingest inside the test
+    response = case.call()
+    case.validate_response(response, checks=[not_a_server_error])

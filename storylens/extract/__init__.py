@@ -130,6 +130,28 @@ def parse_date(value: Any) -> dt.datetime | dt.date | None:
         return None
 
 
+_TAG = re.compile(r"<(link|meta)\b([^>]*)>", re.I)
+_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+
+
+def page_url(html: str) -> str | None:
+    """The page's own address: ``<link rel="canonical">``, else ``og:url`` (absolute http(s) only)."""
+    import html as html_lib
+
+    found: dict[str, str] = {}
+    for m in _TAG.finditer(html[:200_000]):
+        attrs = {a.group(1).lower(): (a.group(2) or a.group(3) or a.group(4) or "") for a in _ATTR.finditer(m.group(2))}
+        if m.group(1).lower() == "link" and "canonical" in attrs.get("rel", "").lower().split():
+            found.setdefault("canonical", attrs.get("href", ""))
+        elif m.group(1).lower() == "meta" and attrs.get("property", attrs.get("name", "")).lower() == "og:url":
+            found.setdefault("og", attrs.get("content", ""))
+    for key in ("canonical", "og"):
+        value = html_lib.unescape(found.get(key, "")).strip()
+        if re.match(r"https?://[^/\s]+", value, re.I) and len(value) < 2000:
+            return value
+    return None
+
+
 def detect_format(content: str) -> str:
     head = content[:4096].lstrip().lower()
     if head.startswith(("<!doctype", "<html", "<?xml")) or re.search(r"<(body|article|div|p)[\s>]", content[:50000], re.I):
@@ -176,11 +198,12 @@ def extract(
     ext_id = meta.get("id")
     art_id = _ID_SAFE.sub("_", str(ext_id))[:120] if ext_id else chash[:16]
     upd: dict[str, Any] = {"id": art_id, "content_hash": chash, "external_id": str(ext_id) if ext_id else None,
-                           "source": source or url, "url": url or art.url, "format": fmt}
+                           "source": source or url, "url": url or art.url or (page_url(content) if fmt == "html" else None),
+                           "format": fmt}
     # Input metadata outranks what the page says about itself.
     if meta.get("outlet"):
         upd.update(outlet=str(meta["outlet"]), outlet_from="input")
-    elif not art.outlet and (from_url := outlet_from_url(url or art.url)):
+    elif not art.outlet and (from_url := outlet_from_url(upd["url"])):
         upd.update(outlet=from_url, outlet_from="url")
     if meta.get("title"):
         upd.update(title=str(meta["title"]).strip(), title_from="input")
@@ -191,7 +214,7 @@ def extract(
     if not art.byline and meta.get("byline"):
         upd.update(byline=str(meta["byline"]))
     if "published" not in upd and art.published is None:
-        day = date_from_url(url or art.url)
+        day = date_from_url(upd["url"])
         if day is not None:
             upd.update(published=day, published_from="url")
     art = art.model_copy(update=upd)
@@ -200,4 +223,4 @@ def extract(
     return art
 
 
-__all__ = ["SITE_RULES", "content_hash", "date_from_url", "detect_format", "extract", "outlet_from_url", "parse_date"]
+__all__ = ["SITE_RULES", "content_hash", "date_from_url", "detect_format", "extract", "outlet_from_url", "page_url", "parse_date"]

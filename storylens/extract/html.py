@@ -339,21 +339,25 @@ def _choose_date(ctx: _Ctx, window: list[tuple[HtmlElement, str]]):
     """Prefer the date a reader sees next to the headline; else htmldate's reading of the markup."""
     pub, mod = ctx.meta.dates()
     visible = _visible_date(window)
+    found: dt.date | dt.datetime | None = None
     if visible is not None:
+        # the date shown next to the headline, when the markup confirms it
         for cand in (pub, mod):
             if cand is not None and _day(cand) == visible:
                 return cand, "meta"
-        return visible, "text"
-    found = _htmldate(ctx)
-    if found is not None:
-        if pub is not None and _day(pub) == _day(found):
-            return pub, "meta"
-        return found, "meta"
+        found = _htmldate(ctx)
+        if found is not None and _day(found) == visible:
+            return found, "text"
     if pub is not None:
         return pub, "meta"
     u = url_date(ctx.url)
     if u is not None:
         return u, "url"
+    if visible is not None:
+        return visible, "text"
+    found = found or _htmldate(ctx)
+    if found is not None:
+        return found, "meta"
     if mod is not None:
         return mod, "meta"
     return None, None
@@ -616,30 +620,31 @@ def _link_ratio(el: HtmlElement) -> float:
 
 
 def _confidence(ctx: _Ctx, body: list[str]) -> float:
-    """Agreement between trafilatura's body and the page's own article markup, plus text density."""
+    """How sure we are of the body: agreement between trafilatura's body and the page's own article
+    markup (articleBody / <article> / <main>, whichever holds most of it), then text-shape penalties."""
     if not body:
         return 0.0
     body_words = sum(len(line.split()) for line in body)
-    score = 0.5
-    container = None
-    for xp in (".//*[@itemprop='articleBody']", ".//article", ".//main"):
-        found = ctx.tree.find(xp) if "@" not in xp else next(iter(ctx.tree.xpath(xp)), None)
-        if found is not None:
-            container = found
-            break
-    if container is not None:
-        ctext = node_text(container)
-        words_in = sum(1 for line in body if line[:60] in ctext)
-        agreement = words_in / len(body)
-        score = 0.3 + 0.6 * agreement
+    containers = [*ctx.tree.xpath("//*[@itemprop='articleBody']")[:2], *list(ctx.tree.iter("article"))[:4],
+                  *list(ctx.tree.iter("main"))[:1]]
+    probes = [line[:60] for line in body if len(line) >= 20][:40] or [line[:60] for line in body][:40]
+    agreement = -1.0
+    for c in containers:
+        ctext = node_text(c)
+        if len(ctext) < 200:
+            continue
+        hit = sum(1 for p in probes if p in ctext) / len(probes)
+        # a container much larger than the body means the body may have missed part of it
+        cover = min(1.0, len(" ".join(body)) / max(1, len(ctext)))
+        agreement = max(agreement, 0.75 * hit + 0.25 * cover)
+    score = 0.55 if agreement < 0 else 0.3 + 0.65 * agreement
     ld_body = ctx.meta.ld_value("articleBody")
-    if isinstance(ld_body, str) and len(ld_body) > 200:
-        score = max(score, 0.9 if similar(ld_body[:3000], " ".join(body)[:3000]) > 0.5 else score)
+    if isinstance(ld_body, str) and len(ld_body) > 200 and similar(ld_body[:3000], " ".join(body)[:3000]) > 0.5:
+        score = max(score, 0.9)
     if body_words < 80:
         score *= 0.6
     elif body_words < 200:
         score *= 0.85
-    paragraphs = sum(1 for line in body if len(line.split()) >= 15)
-    if paragraphs == 0:
+    if not any(len(line.split()) >= 15 for line in body):
         score *= 0.7
     return round(max(0.05, min(1.0, score)), 3)

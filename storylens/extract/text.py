@@ -21,9 +21,9 @@ import re
 from storylens.extract.text_rules import (
     BIO_RE,
     BULLET_RE,
-    LEGAL_RE,
     COMMENT_HEADER_RE,
     COMMENT_NOISE_RE,
+    LEGAL_RE,
     LIST_HEADER_RE,
     Line,
     date_line,
@@ -33,6 +33,7 @@ from storylens.extract.text_rules import (
     is_caption,
     is_markup,
     is_pipe_menu,
+    is_repetitive,
     make_line,
     parse_byline,
     parse_date_text,
@@ -48,6 +49,7 @@ SECONDARY_RUNS = 4  # further high-scoring runs kept as body (an article split b
 SECONDARY_SHARE = 0.35  # ... when they score at least this share of the main run
 EXTEND = True  # sentence-like neighbours of the body join it
 BETWEEN_IS_BODY = True  # unlabelled lines between body runs are body
+MAX_COMMENT_LINES = 10  # lines one comment may take (author/timestamp comment sections)
 
 # Labels: (kind, rule); kind "body" is never stored.
 Label = tuple[str, str]
@@ -107,6 +109,8 @@ def _lines(text: str) -> list[Line]:
 
 def _author_like(line: Line) -> bool:
     s = re.split(r"\s+[·|•]\s+", line.text)[0]
+    if not (s[:1].isalpha() or s[:1] == "@"):
+        return False
     if len(s) > 40 or not 1 <= len(s.split()) <= 4:
         return False
     if (line.terminal and not re.search(r"\b[A-Z]\.$", s)) or line.is_separator or "http" in s or "@" in s[1:]:
@@ -216,6 +220,14 @@ def _timestamp_comments(lines: list[Line], labels: dict[int, Label], start_after
         h = _comment_head(lines, j)
         if h:
             heads.append((j, h[0], h[1]))
+    # the section is the longest chain of heads close to one another (a comment is a few lines long)
+    chains: list[list[tuple[int, str, int]]] = []
+    for h in heads:
+        if chains and h[0] - chains[-1][-1][2] <= MAX_COMMENT_LINES:
+            chains[-1].append(h)
+        else:
+            chains.append([h])
+    heads = max(chains, key=len, default=[])
     if len(heads) < 2:
         return []
     local: dict[int, Label] = {}
@@ -224,7 +236,7 @@ def _timestamp_comments(lines: list[Line], labels: dict[int, Label], start_after
         local[j] = ("comment_author", "text.comment-author")
         for t in range(j + 1, text_start):
             local[t] = ("boilerplate", "text.comment-noise")
-        end = heads[k + 1][0] if k + 1 < len(heads) else min(n, text_start + 8)
+        end = heads[k + 1][0] if k + 1 < len(heads) else min(n, text_start + MAX_COMMENT_LINES)
         texts: list[str] = []
         for t in range(text_start, end):
             ln = lines[t]
@@ -324,6 +336,8 @@ def _line_labels(lines: list[Line], labels: dict[int, Label]) -> None:
             labels[i] = ("boilerplate", "text.no-words")
         elif is_markup(ln):
             labels[i] = ("boilerplate", "text.markup")
+        elif is_repetitive(ln):
+            labels[i] = ("furniture", "text.repetitive")
         elif is_pipe_menu(ln):
             labels[i] = ("furniture", "text.inline-menu")
         elif is_caption(ln):
@@ -400,7 +414,7 @@ def _region(lines: list[Line], labels: dict[int, Label]) -> tuple[set[int], floa
 
 
 def _edge_noise(line: Line) -> str | None:
-    if BIO_RE.match(line.text) and line.n_words <= 120:
+    if BIO_RE.match(line.text) and line.n_words <= 200:
         return "text.author-bio"
     if LEGAL_RE.search(line.text):
         return "text.legal"
@@ -409,29 +423,26 @@ def _edge_noise(line: Line) -> str | None:
 
 def _trim_edges(lines: list[Line], labels: dict[int, Label], inside: set[int]) -> None:
     """Disclaimers, author bios and legal lines at the start or end of the body run are not body."""
-    if not inside:
-        return
     order = sorted(inside)
-    for seq in (list(reversed(order)), order):
-        pending: list[int] = []
-        for i in seq:
-            ln = lines[i]
-            rule = _edge_noise(ln) if i not in labels else None
+    for seq in (order[::-1], order):
+        trimmed: list[int] = []  # positions in seq of the lines labelled here
+        stop = None
+        for pos, i in enumerate(seq):
+            rule = _edge_noise(lines[i]) if i not in labels else None
             if rule:
                 labels[i] = ("furniture", rule)
-                pending.clear()
-                continue
-            if i in labels or not ln.sentence_like:
-                pending.append(i)
-                continue
-            break
-        # short lines between the trimmed block and the body stay body
-        done = [k for k in seq[: seq.index(i)] if k in labels and labels[k][1] in ("text.legal", "text.author-bio")] \
-            if seq else []
-        if done:
-            edge = done[-1]
-            for k in seq[: seq.index(edge) + 1]:
-                inside.discard(k)
+                trimmed.append(pos)
+            elif i not in labels and lines[i].sentence_like:
+                stop = pos  # the first real body line from this edge
+                break
+        if stop is None:  # nothing but noise: keep the run as it is rather than empty the body
+            for pos in trimmed:
+                del labels[seq[pos]]
+            continue
+        if trimmed:
+            # the trimmed block and the short lines around it (name, role) up to the last body sentence
+            for i in seq[:stop]:
+                inside.discard(i)
     for i in sorted(inside):
         if i not in labels and len(LEGAL_RE.findall(lines[i].text)) >= 2:
             labels[i] = ("boilerplate", "text.legal")
@@ -452,18 +463,33 @@ def extract_text(text: str) -> Article:
     _header_lists(lines, labels)
     first_sentences = [i for i, ln in enumerate(lines) if ln.sentence_like and i not in labels]
     start_after = first_sentences[min(2, len(first_sentences) - 1)] + 1 if first_sentences else len(lines)
+    snapshot = dict(labels)
     comments, matched = _comments(lines, labels, start_after)
+    if comments and not matched:
+        # a count header whose pairs do not add up: try author / timestamp / text under it
+        header = min(k for k, v in labels.items() if v[0] == "comment_header")
+        alt_labels = dict(snapshot)
+        alt = _timestamp_comments(lines, alt_labels, header + 1)
+        if len(alt) > len(comments):
+            alt_labels.setdefault(header, ("comment_header", "text.comment-header"))
+            labels, comments = alt_labels, alt
     _line_labels(lines, labels)
 
     # 2. body region
     inside, share = _region(lines, labels)
     if not comments and inside:
         # comments without a header (author, timestamp, text) come after the body's middle
-        lo, hi = min(inside), max(inside)
+        cut, seen = len(lines), 0
+        for k in sorted(inside):
+            if lines[k].sentence_like and k not in labels:
+                seen += lines[k].n_words
+                if seen >= 60:
+                    cut = k + 1
+                    break
         before = dict(labels)
-        for k in [k for k, v in labels.items() if k > (lo + hi) // 2 and v[1] == "text.dateline"]:
+        for k in [k for k, v in labels.items() if k >= cut and v[1] == "text.dateline"]:
             del labels[k]
-        comments = _timestamp_comments(lines, labels, (lo + hi) // 2 + 1)
+        comments = _timestamp_comments(lines, labels, cut)
         if comments:
             for k, v in before.items():
                 labels.setdefault(k, v)

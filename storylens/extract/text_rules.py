@@ -104,6 +104,15 @@ def is_pipe_menu(line: Line) -> bool:
     return avg <= 6 and not line.terminal
 
 
+def is_repetitive(line: Line) -> bool:
+    """Keyword stuffing: a long line whose word trigrams mostly repeat."""
+    if line.n_words < 30:
+        return False
+    toks = [t.lower() for t in _WORD_RE.findall(line.text)]
+    grams = [tuple(toks[i:i + 3]) for i in range(len(toks) - 2)]
+    return len(set(grams)) < 0.5 * len(grams)
+
+
 def is_markup(line: Line) -> bool:
     return len(MARKUP_RE.findall(line.text)) >= 2
 

@@ -102,8 +102,7 @@ def render_markdown(report: Report) -> str:
     for v in _views(report):
         num = v.cite_numbers
         out += [f"## {md(v.title)}", ""]
-        first = v.articles[0].published if v.articles else None
-        last = v.articles[-1].published if v.articles else None
+        first, last = v.first, v.last
         out += [f"{len(v.articles)} article(s) from {len(v.outlets)} outlet(s), {_date(first)} to {_date(last)}.", ""]
 
         def cites(ids: list[str], num: dict[str, int] = num) -> str:

@@ -34,11 +34,9 @@ SAME_SENTENCE = 0.82  # cosine at or above which two sentences are "the same"
 REDUNDANT = 0.70  # cosine above which a candidate repeats a picked sentence
 FACT_KINDS = {"number", "date", "negation", "entity", "actor", "attribution"}
 _NUMBER_WORDS = frozenset(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million "
-    "billion trillion half dozen first second third fourth fifth".split()
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "billion", "trillion", "half", "dozen", "first", "second", "third", "fourth", "fifth"]
 )
-_NEGATIONS = frozenset("not no never none nobody nothing neither nor without cannot".split())
+_NEGATIONS = frozenset(["not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"])
 
 
 def _facts(sentence: str) -> tuple[tuple[str, ...], bool]:
@@ -71,7 +69,7 @@ def summary_key(story: Story, articles: Iterable[Article], conflicts: Iterable[C
                 derivations: Iterable[Derivation], size: int) -> str:
     """A digest of everything the summary depends on (for caching)."""
     h = hashlib.sha256()
-    h.update(f"v1|{story.id}|{size}".encode())
+    h.update(f"v2|{story.id}|{size}".encode())
     for a in sorted(articles, key=lambda x: x.id):
         h.update(f"|{a.id}:{a.content_hash}:{len(a.body)}".encode())
     for c in sorted(conflicts, key=lambda x: x.id):
@@ -201,8 +199,10 @@ def _conflict_notes(story: Story, by_id: dict[str, Article], conflicts: list[Con
             continue
         seen.add(key)
         src, der = by_id[d.source_id], by_id[d.derived_id]
-        text = (f"In a rewrite, {_outlet(der)} changed \u201c{_short(ch.source.text)}\u201d to "
-                f"\u201c{_short(ch.derived.text)}\u201d ({ch.kind}) from {_outlet(src)}'s text.")
+        who = der.outlet or "a later article"
+        whose = f"{src.outlet}'s text" if src.outlet else "the text it took"
+        text = (f"In a rewrite, {who} changed \u201c{_short(ch.source.text)}\u201d to "
+                f"\u201c{_short(ch.derived.text)}\u201d ({ch.kind}) from {whose}.")
         notes.append(SummarySentence(story_id=story.id, kind="conflict", text=text, article_id=der.id,
                                      cites=[src.id, der.id], outlets=sorted({_outlet(src), _outlet(der)}),
                                      score=round(ch.score, 4)))

@@ -285,6 +285,8 @@ class StoryView:
     reuse_analysed: bool
     by_id: dict[str, Article] = field(default_factory=dict)
     loose: bool = False
+    first: dt.datetime | dt.date | None = None
+    last: dt.datetime | dt.date | None = None
 
 
 def story_title(story: Story, articles: list[Article]) -> str:
@@ -340,6 +342,8 @@ def story_view(report: Report, story: Story, anchor_prefix: str = "") -> StoryVi
         comment_count=sum(len(a.comments) for a in arts),
         reuse_analysed=report.stages.get("reuse") == "done" or bool(report.derivations),
         by_id=by_id,
+        first=next((a.published for a in arts if a.published is not None), None),
+        last=next((a.published for a in reversed(arts) if a.published is not None), None),
         loose=story.id == LOOSE_ID and story.id not in {s.id for s in report.stories},
     )
 

@@ -24,8 +24,9 @@ _ATTRIB = re.compile(
     r"(?:said|says|told|reported|announced|stated)\b"
 )
 _TOKEN = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*\.?", re.UNICODE)
-_QUANT = {"both", "all", "each", "either", "neither", "every", "many", "several", "some", "their", "its", "his",
-          "her", "our"}
+_QUANT = {"both", "all", "each", "either", "neither", "every", "many", "several", "some"}
+_CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)",
+                       re.I)
 _NAME_TOKEN = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][\w’'-]*$")
 
 
@@ -44,16 +45,18 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def _possessor(toks: list[tuple[str, int, int]], k: int) -> tuple[str, int] | None:
+def _possessor(text: str, toks: list[tuple[str, int, int]], k: int) -> tuple[str, int] | None:
     """The name or quantifier right before token k ("Trump's side", "both sides", "U.S. defense")."""
     if k == 0:
         return None
-    t, s, _ = toks[k - 1]
+    t, s, e = toks[k - 1]
+    if text[e : toks[k][1]].strip():  # punctuation between: not a modifier
+        return None
     low = t.lower()
     if low in _QUANT:
         return low, k - 1
     base = re.sub(r"['’]s$", "", t)
-    if _NAME_TOKEN.match(base) and low not in STOPWORDS:
+    if _NAME_TOKEN.match(base) and low not in STOPWORDS and not _CALENDAR.match(low):
         return norm_name(base), k - 1
     return None
 
@@ -69,13 +72,13 @@ def _actor_changes(src: str, der: str, si: int, di: int) -> list[Change]:
             src_index.setdefault(stem(t), []).append(k)
     seen: set[str] = set()
     for k, (t, ds, de) in enumerate(dt_):
-        if t.lower() in STOPWORDS or _NAME_TOKEN.match(t) or k == 0:
+        if t.lower() in STOPWORDS or _NAME_TOKEN.match(t) or k == 0 or not t.isalpha() or len(t) < 3:
             continue
         ks = src_index.get(stem(t))
         if not ks or stem(t) in seen:
             continue
-        dpos = _possessor(dt_, k)
-        spos = [(_possessor(st, q), q) for q in ks]
+        dpos = _possessor(der, dt_, k)
+        spos = [(_possessor(src, st, q), q) for q in ks]
         s_owner = next(((p, q) for p, q in spos if p is not None), None)
         d_owner = dpos[0] if dpos else None
         s_owner_name = s_owner[0][0] if s_owner and s_owner[0] else None
@@ -90,6 +93,8 @@ def _actor_changes(src: str, der: str, si: int, di: int) -> list[Change]:
             continue
         if s_owner_name and s_owner_name in ALIASES.values() and d_owner is None:
             continue
+        if d_owner is None and s_owner and not re.search(r"['’]s$", st[s_owner[0][1]][0]):
+            continue  # "Ishiba plans" -> "plans": a dropped subject, not a dropped owner
         seen.add(stem(t))
         if s_owner and s_owner[0]:
             q = s_owner[0][1]

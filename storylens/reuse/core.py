@@ -27,6 +27,9 @@ from storylens.reuse.features import Feat, build_features, shingles
 from storylens.reuse.index import Index
 
 COPY_JACCARD = 0.9
+LONG_DOC = 10  # sentences
+LONG_EXTRA = 0.1
+MIN_CHAIN_P = 0.2  # share of derived sentences that are close paraphrases, in order
 NEAR_COPY_JACCARD = 0.35
 
 
@@ -82,7 +85,7 @@ def _side_features(cos: np.ndarray, P: np.ndarray, d: Feat, s: Feat) -> list[flo
     jac = len(ds & ss) / max(1, len(ds | ss))
     di, si = _specific_items(d), _specific_items(s)
     scont = len(di & si) / max(1, len(di))
-    return [c5 / n_eff, c6 / n_eff, cp / n_eff, mx, min(c5, 6) / 6, cont, scont, jac]
+    return [c5 / n_eff, c6 / n_eff, cp / n_eff, math.log1p(cp), mx, cont, scont, jac]
 
 
 def decision_features(a: Feat, b: Feat, cos: np.ndarray) -> dict[str, float]:
@@ -113,6 +116,14 @@ def is_derivation(pe: PairEval) -> bool:
         return True
     if pe.jaccard >= NEAR_COPY_JACCARD:
         return True
+    # independent reports of one event share facts, not a run of closely paraphrased sentences
+    # Long reports of one event coincide on a few factual sentences by chance, so the share
+    # of close paraphrases asked for grows with length.
+    share = pe.features["chain_p50"]
+    count = math.expm1(pe.features["log_chain_p50_count"])
+    n_eff = count / share if share > 0 else 0.0
+    if share < MIN_CHAIN_P + (LONG_EXTRA if n_eff >= LONG_DOC else 0.0):
+        return False
     return pe.prob >= decision_coef.THRESHOLD
 
 
@@ -135,7 +146,11 @@ def attribution(source: Article, derived: Article) -> str | None:
     if source.url and source.url in text:
         return f"links {source.url}"
     low = text.lower()
+    squashed = re.sub(r"[^a-z0-9]+", "", low)
     for name in _outlet_names(source):
+        flat = re.sub(r"[^a-z0-9]+", "", name)
+        if len(flat) >= 6 and flat in squashed and not re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", low):
+            return f"names the source outlet ({source.outlet})"
         m = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", low)
         if m:
             s = max(0, m.start() - 60)
@@ -194,12 +209,6 @@ def _novel_inherit(z: Feat, x: Feat, y: Feat) -> float:
     return len(x3 & y3) / len(x3)
 
 
-def _pull(e: Edge, node: str) -> float:
-    """Signed strength of the evidence that ``node`` is the source on edge ``e``."""
-    z = 10.0 if e.d.by == "published" else math.log(max(e.d.confidence, 1e-6) / max(1 - e.d.confidence, 1e-6))
-    return z if e.d.source == node else -z
-
-
 def _prune(edges: dict[frozenset[str], Edge], feats: dict[str, Feat]) -> dict[frozenset[str], Edge]:
     """Explain away triangles around a common source Z of X and Y.
 
@@ -218,17 +227,7 @@ def _prune(edges: dict[frozenset[str], Edge], feats: dict[str, Feat]) -> dict[fr
         for z in sorted(adj[x] & adj[y]):
             ezx, ezy = edges[frozenset((z, x))], edges[frozenset((z, y))]
             if ezx.d.source != z or ezy.d.source != z:
-                # undecided text directions: take z as the common source when it is the most source-like
-                if not (_pull(ezx, z) + _pull(ezy, z) > max(_pull(ezx, x) + _pull(edges[k], x),
-                                                         _pull(ezy, y) + _pull(edges[k], y))):
-                    continue
-                if ezx.d.by == "published" or ezy.d.by == "published":
-                    continue
-                for e, other in ((ezx, x), (ezy, y)):
-                    if e.d.source != z:
-                        e.d = dirmod.Direction(z, other, "chain", 0.6, [
-                            f"{z} is the common source of {x} and {y} (it is the more specific text across "
-                            "the three), which outweighs the weak text evidence on this pair", *e.d.evidence])
+                continue
             if not all(n in feats for n in (x, y, z)):
                 continue
             fx, fy, fz = feats[x], feats[y], feats[z]

@@ -11,6 +11,7 @@ slip a private address in between the check and the connection.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import time
@@ -22,7 +23,15 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from storylens.model import InputError
-from storylens.sources.readers import InputProblem, RawDoc, _mb, decode_bytes, max_bytes_limit, read_feed
+from storylens.sources.readers import (
+    InputProblem,
+    RawDoc,
+    _mb,
+    _one_line,
+    decode_bytes,
+    max_bytes_limit,
+    read_feed,
+)
 
 DEFAULT_TIMEOUT = 20.0
 MAX_REDIRECTS = 5
@@ -112,9 +121,13 @@ def check_url(url: str, allow_private: bool = False) -> tuple[str, int, list[IPA
 def _pinned(url: str, host: str, ip: IPAddress) -> tuple[str, dict[str, str], dict[str, Any]]:
     """The URL rewritten to connect to ``ip``, with the Host header and TLS server name of ``host``."""
     parts = urlsplit(url)
+    with contextlib.suppress(httpx.InvalidURL, UnicodeError):  # the ASCII (IDNA) form, as sent on the wire
+        host = httpx.URL(url).raw_host.decode("ascii")
     ip_text = f"[{ip}]" if ip.version == 6 else str(ip)
     netloc = ip_text + (f":{parts.port}" if parts.port else "")
-    host_header = host if not parts.port else f"{host}:{parts.port}"
+    host_header = f"[{host}]" if ":" in host else host
+    if parts.port:
+        host_header += f":{parts.port}"
     extensions: dict[str, Any] = {}
     if parts.scheme.lower() == "https":
         extensions["sni_hostname"] = host
@@ -131,6 +144,29 @@ def _charset(content_type: str | None) -> str | None:
     return None
 
 
+def _connect(client: httpx.Client, url: str, host: str, ips: list[IPAddress], allow_private: bool,
+             timeout: float) -> httpx.Response:
+    """Send the request, pinned to each checked address in turn (IPv4 first) until one connects."""
+    if allow_private:
+        attempts = [(url, {}, {})]
+    else:
+        ordered = sorted(ips, key=lambda ip: ip.version)
+        attempts = [_pinned(url, host, ip) for ip in ordered[:4]]
+    last: Exception | None = None
+    for target, headers, extensions in attempts:
+        try:
+            req = client.build_request("GET", target, headers=headers, extensions=extensions)
+            return client.send(req, stream=True)
+        except httpx.ConnectError as exc:
+            last = exc
+            continue
+        except httpx.TimeoutException:
+            raise InputProblem(f"timed out after {timeout:g} s") from None
+        except httpx.HTTPError as exc:
+            raise InputProblem(f"download failed ({exc.__class__.__name__}: {_one_line(exc, 120)})") from None
+    raise InputProblem(f"cannot connect to {host} ({_one_line(last, 120) if last else 'no address'})")
+
+
 def fetch_page(
     client: httpx.Client,
     url: str,
@@ -144,17 +180,7 @@ def fetch_page(
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
         host, _port, ips = check_url(current, allow_private)
-        if allow_private:
-            target, headers, extensions = current, {}, {}
-        else:
-            target, headers, extensions = _pinned(current, host, ips[0])
-        try:
-            req = client.build_request("GET", target, headers=headers, extensions=extensions)
-            resp = client.send(req, stream=True)
-        except httpx.TimeoutException:
-            raise InputProblem(f"timed out after {timeout:g} s") from None
-        except httpx.HTTPError as exc:
-            raise InputProblem(f"download failed ({exc.__class__.__name__}: {str(exc)[:120]})") from None
+        resp = _connect(client, current, host, ips, allow_private, timeout)
         try:
             if resp.status_code in _REDIRECTS:
                 location = resp.headers.get("location")
@@ -180,7 +206,7 @@ def fetch_page(
             except httpx.TimeoutException:
                 raise InputProblem(f"timed out after {timeout:g} s while reading") from None
             except httpx.HTTPError as exc:
-                raise InputProblem(f"download failed ({exc.__class__.__name__}: {str(exc)[:120]})") from None
+                raise InputProblem(f"download failed ({exc.__class__.__name__}: {_one_line(exc, 120)})") from None
             ctype = resp.headers.get("content-type")
             return Page(url=current, status=resp.status_code, content_type=ctype, charset=_charset(ctype),
                         content=b"".join(chunks))
@@ -221,7 +247,9 @@ def fetch_urls(
     """
     limit = max_bytes or max_bytes_limit()
     http_timeout = httpx.Timeout(timeout, connect=min(timeout, 10.0))
+    # No keep-alive: every request opens a connection to the address that was just checked.
     with httpx.Client(timeout=http_timeout, follow_redirects=False, trust_env=False,
+                      limits=httpx.Limits(max_keepalive_connections=0),
                       headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,*/*;q=0.5"}
                       ) as client:
         for url in urls:

@@ -158,7 +158,7 @@ def _guess_encoding(data: bytes) -> str | None:
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Decode bytes to text: BOM, declared charset, UTF-8, then detection. Refuses binary data."""
+    """Decode bytes to text: BOM, UTF-8, declared charset, then detection. Refuses binary data."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                      (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
@@ -166,18 +166,20 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     utf16 = _utf16_without_bom(data[:8192])
     if utf16:
         return data.decode(utf16, errors="replace")
+    # Valid UTF-8 with non-ASCII characters is UTF-8 whatever the page declares (a wrong declaration is
+    # common; text in another encoding that happens to be valid UTF-8 is not).
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A page cut mid-character at the very end is still UTF-8.
+        if exc.start >= len(data) - 3 and max(data[: exc.start], default=0) >= 0x80:
+            return data.decode("utf-8", errors="replace")
     for enc in (_codec(declared), declared_charset(data)):
         if enc:
             try:
                 return data.decode(enc)
             except (LookupError, UnicodeDecodeError):
                 pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A page cut mid-character at the very end is still UTF-8.
-        if exc.start >= len(data) - 3:
-            return data.decode("utf-8", errors="replace")
     if _looks_binary(data):
         raise InputProblem("binary data, not text")
     enc = _guess_encoding(data)
@@ -321,6 +323,8 @@ def _read_path(path: Path, max_bytes: int) -> Iterator[RawDoc | InputError]:
         reason = getattr(exc, "strerror", None) or _one_line(exc) or exc.__class__.__name__
         yield InputError(source=src, reason=f"cannot read ({reason})")
     except (ValueError, LookupError) as exc:
+        yield InputError(source=src, reason=f"cannot read ({exc.__class__.__name__}: {_one_line(exc)})")
+    except Exception as exc:  # noqa: BLE001 - a parser's surprise must not stop the other inputs
         yield InputError(source=src, reason=f"cannot read ({exc.__class__.__name__}: {_one_line(exc)})")
 
 

@@ -45,15 +45,15 @@ class Params:
     tau_days: float = 0.1  # time scale of the decay (days): same-event coverage comes within hours
     time_scale: float = 0.7  # share of the content score lost at a long gap
     time_penalty: float = 0.0  # score subtracted at a long gap
-    strong_lo: float = 0.55  # content scores above this start to outweigh a time gap ...
-    strong_hi: float = 0.7  # ... and above this the gap no longer counts (within the window)
+    strong_lo: float = 0.7  # content scores above this start to outweigh a time gap ...
+    strong_hi: float = 0.85  # ... and above this the gap no longer counts (within the window)
     window_days: float = 30.0  # stories quiet for longer leave the index
     window_articles: int = 20000  # same, for stories without dates, counted in arrivals
-    threshold: float = 0.18  # prior (and lowest) threshold on the combined score
-    margin_sd: float = 1.0  # a match must stand this many deviations above unrelated-story scores
+    threshold: float = 0.15  # lowest threshold on the combined score
+    margin_sd: float = 3.0  # a match must stand this many deviations above unrelated-story scores
     prior_weight: float = 50.0  # pseudo-count of the prior background distribution
-    prior_mean: float = 0.08
-    prior_sd: float = 0.06
+    prior_mean: float = 0.09
+    prior_sd: float = 0.04
     merge_content: float = 0.45  # a merge needs the two stories' content similarity (no time) above this
     query_terms: int = 24
     max_candidates: int = 40
@@ -99,8 +99,9 @@ def _norm(v: dict[str, float], idf: Callable[[str], float]) -> float:
     return math.sqrt(sum((x * idf(t)) ** 2 for t, x in v.items()))
 
 
-def _cos(a: dict[str, float], b: dict[str, float], idf: Callable[[str], float], nb: float | None = None) -> float:
-    """TF-IDF cosine; ``nb`` is b's norm when known (a story's, computed when it last changed)."""
+def _cos(a: dict[str, float], b: dict[str, float], idf: Callable[[str], float], nb: float | None = None,
+         na: float | None = None) -> float:
+    """TF-IDF cosine; ``nb`` is b's norm when known (a story's, computed when it last changed), ``na`` a's."""
     if not a or not b:
         return 0.0
     if nb is not None:
@@ -110,7 +111,10 @@ def _cos(a: dict[str, float], b: dict[str, float], idf: Callable[[str], float], 
             if w is not None:
                 i = idf(t)
                 dot += v * w * i * i
-        na = _norm(a, idf) if dot else 0.0
+        if not dot:
+            return 0.0
+        if na is None:
+            na = _norm(a, idf)
         return dot / (na * nb) if na and nb else 0.0
     if len(a) > len(b):
         a, b = b, a
@@ -149,8 +153,9 @@ class StoryRep:
     title: dict[str, float] = field(default_factory=dict)
     lead: dict[str, float] = field(default_factory=dict)
     names: dict[str, float] = field(default_factory=dict)
-    emb: list[float] | None = None
+    emb: np.ndarray | None = None
     n: int = 0
+    dated: int = 0
     first: float | None = None
     last: float | None = None
     last_seq: int = 0
@@ -159,7 +164,7 @@ class StoryRep:
     norms: dict[str, float] = field(default_factory=dict)  # TF-IDF norms per field, as of the last change
 
     def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         d["title"] = {k: round(v, 5) for k, v in self.title.items()}
         d["lead"] = {k: round(v, 5) for k, v in self.lead.items()}
         d["names"] = {k: round(v, 5) for k, v in self.names.items()}
@@ -169,6 +174,9 @@ class StoryRep:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> StoryRep:
+        d = dict(d)
+        if d.get("emb") is not None:
+            d["emb"] = np.asarray(d["emb"], dtype=np.float32)
         return cls(**d)
 
 
@@ -196,6 +204,7 @@ class StoryClusterer:
         self.loader = story_loader
         self.df: dict[str, int] = {}
         self._idf_cache: dict[str, float] = {}  # valid until df changes
+        self._article_norms: dict[str, dict[str, float]] = {}  # the article being scored
         self.n_docs = 0
         self.seq = 0
         self.clock: float | None = None
@@ -246,21 +255,28 @@ class StoryClusterer:
         p = self.p
         if not rep.norms:
             self._set_norms(rep)
+        an = self._article_norms.get(f.id)
+        if an is None:
+            an = {"title": _norm(f.title_tf, self.idf), "lead": _norm(f.lead_tf, self.idf),
+                  "names": _norm(f.name_tf, self.idf)}
+            self._article_norms = {f.id: an}
         parts = {
-            "title": _cos(f.title_tf, rep.title, self.idf, rep.norms["title"]),
-            "lead": _cos(f.lead_tf, rep.lead, self.idf, rep.norms["lead"]),
-            "names": _cos(f.name_tf, rep.names, self.idf, rep.norms["names"]),
+            "title": _cos(f.title_tf, rep.title, self.idf, rep.norms["title"], an["title"]),
+            "lead": _cos(f.lead_tf, rep.lead, self.idf, rep.norms["lead"], an["lead"]),
+            "names": _cos(f.name_tf, rep.names, self.idf, rep.norms["names"], an["names"]),
         }
         wsum = p.w_title + p.w_lead + p.w_names
         s = p.w_title * parts["title"] + p.w_lead * parts["lead"] + p.w_names * parts["names"]
         if vec is not None and rep.emb is not None:
-            e = np.asarray(rep.emb, dtype=np.float32)
-            ne = float(np.linalg.norm(e))
-            parts["embed"] = float(vec @ e) / ne if ne else 0.0
+            ne = float(np.linalg.norm(rep.emb))
+            parts["embed"] = float(vec @ rep.emb) / ne if ne else 0.0
             s += p.w_embed * parts["embed"]
             wsum += p.w_embed
         s /= wsum
         far, gap = self._decay(f.time, rep)
+        if rep.n:
+            # undated members could have been published at any time: they widen the story's possible span
+            far *= rep.dated / rep.n
         parts["content"] = s
         if gap is not None:
             parts["gap_days"] = gap
@@ -430,6 +446,9 @@ class StoryClusterer:
         cands = [self.score(f, vec, self.reps[sid]) for sid in self._candidates(f)]
         cands.sort(key=lambda c: (-c.score, c.story_id))
         thr = self.threshold()
+        if len(cands) > 1:
+            # the runner-up is almost always an unrelated story: it tells how high unrelated scores run here
+            self._observe_background(cands[1].score)
         at = art.published.isoformat() if art.published else f"seq:{self.seq}"
         merged: list[str] = []
         if cands and cands[0].score >= thr:
@@ -437,8 +456,6 @@ class StoryClusterer:
             sid = best.story_id
             action = "added"
             reason = f"closest story, score {best.score:.3f} >= threshold {thr:.3f}"
-            if len(cands) > 1:
-                self._observe_background(cands[1].score)
         else:
             sid = story_id_for(f.id)
             while sid in self.reps or sid in self.stories_ and self.stories_[sid].article_ids:
@@ -447,8 +464,6 @@ class StoryClusterer:
             best = cands[0] if cands else None
             reason = (f"no story close enough (best {best.score:.3f} < threshold {thr:.3f})" if best
                       else "no candidate story shares salient terms")
-            if best is not None:
-                self._observe_background(best.score)
         self._update_rep(sid, f, vec)
         st = self._story(sid)
         self._add_member(st, f, at)
@@ -472,6 +487,7 @@ class StoryClusterer:
 
     def _update_rep(self, sid: str, f: ArticleFeatures, vec: np.ndarray | None) -> None:
         self._idf_cache.clear()
+        self._article_norms = {}
         for t in f.all_terms():
             self.df[t] = self.df.get(t, 0) + 1
         self.n_docs += 1
@@ -484,10 +500,10 @@ class StoryClusterer:
         rep.lead = _add_into(rep.lead, _unit(f.lead_tf), caps["lead"])
         rep.names = _add_into(rep.names, _unit(f.name_tf), caps["names"])
         if vec is not None:
-            e = np.asarray(rep.emb, dtype=np.float32) if rep.emb is not None else np.zeros_like(vec)
-            rep.emb = (e + vec).tolist()
+            rep.emb = (rep.emb if rep.emb is not None else np.zeros_like(vec, dtype=np.float32)) + vec
         rep.n += 1
         if f.time is not None:
+            rep.dated += 1
             rep.first = f.time if rep.first is None else min(rep.first, f.time)
             rep.last = f.time if rep.last is None else max(rep.last, f.time)
         rep.last_seq = self.seq
@@ -528,8 +544,9 @@ class StoryClusterer:
         rk.lead = _add_into(rk.lead, rd.lead, caps["lead"])
         rk.names = _add_into(rk.names, rd.names, caps["names"])
         if rd.emb is not None:
-            rk.emb = (np.asarray(rk.emb or np.zeros(len(rd.emb))) + np.asarray(rd.emb)).tolist()
+            rk.emb = rd.emb if rk.emb is None else rk.emb + rd.emb
         rk.n += rd.n
+        rk.dated += rd.dated
         for attr, fn in (("first", min), ("last", max)):
             va, vb = getattr(rk, attr), getattr(rd, attr)
             setattr(rk, attr, vb if va is None else va if vb is None else fn(va, vb))
