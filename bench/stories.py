@@ -102,14 +102,17 @@ def scores(pred: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------- peer: TF-IDF single pass
-def tfidf_single_pass(arts: list[Article], threshold: float) -> dict[str, str]:
-    """Cosine of an article's TF-IDF (title + lead, incremental IDF) to each cluster centroid; best above threshold."""
+def tfidf_single_pass(arts: list[Article], threshold: float, window_days: float = 3.0) -> dict[str, str]:
+    """Cosine of an article's TF-IDF (title + lead, incremental IDF) to the centroids of clusters active within
+    the window; the best above the threshold, else a new cluster."""
     from storylens.stories.features import log_tf, terms
 
     df: Counter[str] = Counter()
     cents: list[dict[str, float]] = []
+    last: list[float] = []
     pred: dict[str, str] = {}
     for n, a in enumerate(arts, start=1):
+        now = to_days(a.published) or 0.0
         tf = log_tf(terms((a.title or "") + " " + a.text))
         df.update(tf.keys())
         v = {t: x * (math.log((n + 1) / (df[t] + 1)) + 1) for t, x in tf.items()}
@@ -117,6 +120,8 @@ def tfidf_single_pass(arts: list[Article], threshold: float) -> dict[str, str]:
         v = {t: x / nv for t, x in v.items()}
         best, bs = -1, 0.0
         for k, c in enumerate(cents):
+            if now - last[k] > window_days:
+                continue
             s = sum(x * c.get(t, 0.0) for t, x in v.items())
             if s:
                 s /= math.sqrt(sum(x * x for x in c.values()))
@@ -127,8 +132,10 @@ def tfidf_single_pass(arts: list[Article], threshold: float) -> dict[str, str]:
             for t, x in v.items():
                 c[t] = c.get(t, 0.0) + x
             pred[a.id] = str(best)
+            last[best] = max(last[best], now)
         else:
             cents.append(dict(v))
+            last.append(now)
             pred[a.id] = str(len(cents) - 1)
     return pred
 
@@ -143,9 +150,11 @@ def run_storylens(arts: list[Article], vecs: np.ndarray | None, params: Params) 
     return pred, el
 
 
-def calibrate_peer(arts: list[Article], gold: dict[str, str]) -> float:
-    best = max((scores(tfidf_single_pass(arts, t / 100), gold)["b3_f1"], t / 100) for t in range(10, 61, 2))
-    return best[1]
+def calibrate_peer(arts: list[Article], gold: dict[str, str]) -> tuple[float, float]:
+    """The peer's threshold and window, chosen for BCubed F1 on the calibration half."""
+    best = max((scores(tfidf_single_pass(arts, t / 100, w), gold)["b3_f1"], t / 100, w)
+               for t in range(10, 61, 2) for w in (0.5, 1.0, 3.0, 7.0))
+    return best[1], best[2]
 
 
 def calibrate_margin(arts: list[Article], gold: dict[str, str], vecs: np.ndarray | None) -> tuple[float, float]:
@@ -236,13 +245,14 @@ def main() -> None:
     vcal = vecs[idx_cal] if vecs is not None else None
     vtest = vecs[idx_test] if vecs is not None else None
 
-    peer_thr = calibrate_peer(cal, gcal)
+    peer_thr, peer_win = calibrate_peer(cal, gcal)
     margin, cal_f1 = calibrate_margin(cal, gcal, vcal)
-    print(f"calibration half: {len(cal)} articles; peer threshold {peer_thr:.2f}; margin_sd {margin} "
+    print(f"calibration half: {len(cal)} articles; peer threshold {peer_thr:.2f}, window {peer_win} days; "
+          f"margin_sd {margin} "
           f"(b3 F1 on calibration {cal_f1:.4f})")
     result: dict[str, object] = {"calibration_articles": len(cal), "test_articles": len(test),
-                                 "peer_threshold": peer_thr, "margin_sd": margin}
-    peer = scores(tfidf_single_pass(test, peer_thr), gtest)
+                                 "peer_threshold": peer_thr, "peer_window_days": peer_win, "margin_sd": margin}
+    peer = scores(tfidf_single_pass(test, peer_thr, peer_win), gtest)
     pred, el = run_storylens(test, vtest, Params(margin_sd=margin))
     ours = scores(pred, gtest)
     pred_ne, el_ne = run_storylens(test, None, Params(margin_sd=margin))

@@ -103,3 +103,13 @@ def test_update_is_incremental_and_fixes_older_pages() -> None:
         assert got is not None and PROMO not in got.body
     finally:
         store.close()
+
+
+def test_numbers_and_one_word_labels_are_never_crossdoc_furniture() -> None:
+    arts = []
+    for i in range(5):
+        a = _article(i, "reviews.example", promo=False)
+        a = a.model_copy(update={"body": [*a.body[:3], "Pros", "$12.99", "1.", *a.body[3:]]})
+        arts.append(a)
+    out = refine_outlet(arts)
+    assert all({"Pros", "$12.99", "1."} <= set(a.body) for a in out)

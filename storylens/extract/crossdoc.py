@@ -2,8 +2,8 @@
 
 A page's own structure cannot tell "Subscribe to our weekly briefing" or a site's standard disclaimer from
 a short body paragraph; the outlet's other pages can. Lines are normalised (case, spacing, digits) and
-hashed; a body line is furniture (rule ``crossdoc.repeated``) when its hash occurs on enough pages of the
-same outlet:
+hashed; a body line with at least three words of letters is furniture (rule ``crossdoc.repeated``) when its
+hash occurs on enough pages of the same outlet (prices, numbers and one-word labels never count):
 
 * short lines (<= 12 words): on >= 3 pages, and either near the start/end of the body or not a sentence,
   or on >= max(5, 30 %) of the outlet's pages;
@@ -34,7 +34,9 @@ EDGE = 3  # lines from either end of the body that count as "near the edge"
 SHORT_WORDS = 12
 MAX_KEYS = 50_000  # per outlet; beyond this, hashes seen on one page only are forgotten
 STATE_PREFIX = "crossdoc:"
+MIN_ALPHA_WORDS = 3
 _NONWORD = re.compile(r"[^\w]+")
+_ALPHA_WORD = re.compile(r"[^\W\d_]{2,}")
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
@@ -63,6 +65,8 @@ def is_repeated(text: str, count: int, n_pages: int, position: int, body_len: in
     """Whether a body line seen on ``count`` of ``n_pages`` pages of its outlet is furniture."""
     if count < MIN_PAGES or n_pages < MIN_PAGES:
         return False
+    if len(_ALPHA_WORD.findall(text)) < MIN_ALPHA_WORDS:
+        return False  # numbers, prices, "1.", "Pros": too little text to call repetition furniture
     n_words = len(text.split())
     near_edge = position < EDGE or position >= body_len - EDGE
     share = count / n_pages

@@ -413,6 +413,24 @@ def _region(lines: list[Line], labels: dict[int, Label]) -> tuple[set[int], floa
     return inside, (got / pos if pos else 0.0)
 
 
+def _lead_after_dateline(lines: list[Line], labels: dict[int, Label], inside: set[int]) -> None:
+    """Sentences right after a dateline or byline that sits above the body are the article's lead."""
+    if not inside:
+        return
+    a = min(inside)
+    for d in range(a - 1, max(-1, a - 60), -1):
+        if labels.get(d, ("",))[0] not in ("dateline", "byline"):
+            continue
+        run: list[int] = []
+        k = d + 1
+        while k < a and k not in labels and lines[k].sentence_like:
+            run.append(k)
+            k += 1
+        if sum(lines[i].n_words for i in run) >= 30:
+            inside.update(run)
+        return
+
+
 def _edge_noise(line: Line) -> str | None:
     if BIO_RE.match(line.text) and line.n_words <= 200:
         return "text.author-bio"
@@ -503,6 +521,7 @@ def extract_text(text: str) -> Article:
         above = [k for k in inside if k < d]
         if len(above) <= 2 and any(k > d for k in inside):
             inside -= set(above) | {d}
+    _lead_after_dateline(lines, labels, inside)
     _trim_edges(lines, labels, inside)
     if inside:
         a, b = min(inside), max(inside)

@@ -153,6 +153,11 @@ def _pattern_flag(rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
     return list(rx.finditer(text))
 
 
+def _modal_first(ms: list[re.Match[str]]) -> list[re.Match[str]]:
+    """Modal verbs ("may", "might", "could") first: they carry the hedge most plainly."""
+    return sorted(ms, key=lambda m: (m.group(0).lower() not in {"may", "might", "could"}, m.start()))
+
+
 def find_changes(src: str, der: str, si: int, di: int) -> list[Change]:
     """Every change of substance between one aligned pair of sentences."""
     out: list[Change] = []
@@ -194,7 +199,7 @@ def find_changes(src: str, der: str, si: int, di: int) -> list[Change]:
         out.append(Change(kind="negation", source=a, derived=b, source_index=si, derived_index=di,
                           explanation=f"only the {which} is negated", score=0.7))
     # hedging: "may" -> "will" and back
-    sh, dh = _pattern_flag(_HEDGE, src), _pattern_flag(_HEDGE, der)
+    sh, dh = _modal_first(_pattern_flag(_HEDGE, src)), _modal_first(_pattern_flag(_HEDGE, der))
     sc, dc = _pattern_flag(_CERTAIN, src), _pattern_flag(_CERTAIN, der)
     if sh and not dh and dc:
         out.append(Change(kind="hedging", source=_span(src, sh[0]), derived=_span(der, dc[0]), source_index=si,

@@ -51,9 +51,10 @@ class PairEval:
 
 
 def shingle_jaccard(a: Feat, b: Feat) -> float:
-    if not a.shingles or not b.shingles:
+    """Word 5-gram Jaccard outside quotation marks (two outlets quoting one statement are not copies)."""
+    if not a.shingles_unquoted or not b.shingles_unquoted:
         return 0.0
-    return len(a.shingles & b.shingles) / len(a.shingles | b.shingles)
+    return len(a.shingles_unquoted & b.shingles_unquoted) / len(a.shingles_unquoted | b.shingles_unquoted)
 
 
 def _specific_items(f: Feat) -> set[str]:
@@ -132,8 +133,12 @@ def _outlet_names(a: Article) -> list[str]:
     if a.outlet:
         host = a.outlet.lower()
         out.append(host)
-        core = re.sub(r"\.(com|org|net|co|news|info)(\.[a-z]{2})?$|\.[a-z]{2,3}$", "", host).split(".")[-1]
-        if len(core) >= 4:
+        labels = host.split(".")
+        if len(labels) > 1:
+            labels = labels[:-1]
+        labels = [x for x in labels if x not in {"www", "co", "com", "org", "net", "news", "m"}]
+        if labels and len(labels[-1]) >= 4:
+            core = labels[-1]
             out.append(core)
             if "-" in core:
                 out.append(core.replace("-", " "))

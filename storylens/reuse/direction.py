@@ -56,7 +56,7 @@ def direction_features(a: Feat, b: Feat, cov_b_in_a: float, cov_a_in_b: float) -
     # padding words per 100 words, smoothed so that one word more or less decides nothing
     ga = 100 * sa.n_generic / (sa.n_words + 100)
     gb = 100 * sb.n_generic / (sb.n_words + 100)
-    generic = (gb - ga) / (gb + ga + 1)
+    generic = (gb - ga) / (gb + ga + 3)
     length = math.log((sa.n_words + 1) / (sb.n_words + 1))
     contain = cov_b_in_a - cov_a_in_b
     avg_a = sa.n_words / max(1, len(a.sentences))

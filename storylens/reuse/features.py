@@ -142,6 +142,7 @@ class Feat:
     quote: list[float]
     hash: str
     shingles: set[str]
+    shingles_unquoted: set[str]
     spec: Specifics
 
     @property
@@ -179,7 +180,8 @@ def build_features(articles: list[Article]) -> list[Feat]:
                 article=a, sentences=ss, emb=e.astype(np.float32), doc=d.astype(np.float32),
                 stems=[content_stems(s) for s in ss],
                 stems_unquoted=frozenset().union(*[content_stems(_QUOTED.sub(" ", s)) for s in ss]), quote=[quote_share(s) for s in ss], hash=text_hash(text),
-                shingles=shingles(text), spec=specifics(ss),
+                shingles=shingles(text), shingles_unquoted=shingles(_QUOTED.sub(" | ", text)),
+                spec=specifics(ss),
             )
         )
     return out

@@ -56,7 +56,8 @@ class Params:
     prior_sd: float = 0.04
     merge_content: float = 0.45  # a merge needs the two stories' content similarity (no time) above this
     query_terms: int = 24
-    max_candidates: int = 40
+    max_candidates: int = 40  # stories retrieved through the index
+    rescore: int = 12  # of those, scored in full (ranked by embedding cosine first when there are embeddings)
     posting_cap: int = 64
     centroid_terms: dict[str, int] = field(default_factory=lambda: {"title": 60, "lead": 150, "names": 60})
     index_terms: int = 24
@@ -443,7 +444,16 @@ class StoryClusterer:
             self.clock = f.time
         if self.seq % 256 == 0:
             self._expire()
-        cands = [self.score(f, vec, self.reps[sid]) for sid in self._candidates(f)]
+        sids = self._candidates(f)
+        if vec is not None and len(sids) > self.p.rescore:
+            # two stages: rank the retrieved stories by embedding cosine (one matrix product), score the best fully
+            embs = [self.reps[sid].emb for sid in sids]
+            if all(e is not None for e in embs):
+                m = np.stack(embs)
+                sims = (m @ vec) / np.maximum(np.linalg.norm(m, axis=1), 1e-9)
+                top = sorted(range(len(sids)), key=lambda i: (-float(sims[i]), i))[: self.p.rescore]
+                sids = [sids[i] for i in sorted(top)]
+        cands = [self.score(f, vec, self.reps[sid]) for sid in sids]
         cands.sort(key=lambda c: (-c.score, c.story_id))
         thr = self.threshold()
         if len(cands) > 1:
