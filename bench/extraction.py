@@ -233,6 +233,43 @@ def crossdoc_preds(pages: list[Page], preds: list[Pred]) -> list[Pred] | None:
     return out
 
 
+def _ranks(xs: list[float]) -> list[float]:
+    order = sorted(range(len(xs)), key=lambda i: xs[i])
+    ranks = [0.0] * len(xs)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and xs[order[j + 1]] == xs[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2
+        i = j + 1
+    return ranks
+
+
+def confidence_check(pages: list[Page], preds: list[Pred]) -> dict[str, Any]:
+    """Does storylens' confidence track body F1? Spearman correlation and mean F1 per confidence band."""
+    conf, f1 = [], []
+    for p, pred in zip(pages, preds, strict=True):
+        art = pred.extra.get("article")
+        if art is None:
+            continue
+        conf.append(float(art.confidence))
+        f1.append(body_f1(pred.body, p.gold.get("main_content") or "")[2])
+    out: dict[str, Any] = {"spearman": 0.0, "bands": []}
+    if len(conf) > 2:
+        rc, rf = _ranks(conf), _ranks(f1)
+        mc, mf = statistics.mean(rc), statistics.mean(rf)
+        cov = sum((a - mc) * (b - mf) for a, b in zip(rc, rf, strict=True))
+        var = (sum((a - mc) ** 2 for a in rc) * sum((b - mf) ** 2 for b in rf)) ** 0.5
+        out["spearman"] = cov / var if var else 0.0
+    for lo, hi in ((0.0, 0.5), (0.5, 0.8), (0.8, 1.01)):
+        sel = [f for c, f in zip(conf, f1, strict=True) if lo <= c < hi]
+        out["bands"].append({"from": lo, "to": min(hi, 1.0), "pages": len(sel),
+                             "body_f1": statistics.mean(sel) if sel else None})
+    return out
+
+
 def split(pages: list[Page]) -> tuple[list[int], list[int]]:
     dev = [i for i, p in enumerate(pages) if p.index % 5 != 4]
     held = [i for i, p in enumerate(pages) if p.index % 5 == 4]
@@ -278,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         "storylens_s": t_sl,
     }
     results["crossdoc_available"] = cross is not None
+    results["confidence"] = confidence_check(pages, sl)
 
     if args.worst:
         losses = []
@@ -321,6 +359,13 @@ def render_markdown(res: dict[str, Any]) -> str:
         "",
         f"Speed ratio storylens / trafilatura: {ratio:.2f}. Cross-page pass available: {res['crossdoc_available']}.",
     ]
+    conf = res.get("confidence")
+    if conf:
+        lines += ["", f"storylens confidence vs body F1: Spearman {conf['spearman']:.2f}.", "",
+                  "| confidence | pages | mean body F1 |", "|---|---:|---:|"]
+        for band in conf["bands"]:
+            f1 = "-" if band["body_f1"] is None else f"{band['body_f1']:.3f}"
+            lines.append(f"| {band['from']:.1f}-{band['to']:.1f} | {band['pages']} | {f1} |")
     return "\n".join(lines)
 
 

@@ -31,6 +31,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from textbench_common import c4_filter, find_corpora, html_to_text, shingle_f1  # noqa: E402
 
+TITLES: dict[str, str] = {}
+DATES: dict[str, str] = {}
+
+
+def _norm_title(s: str | None) -> str:
+    return " ".join((s or "").lower().split())
+
 
 def load(limit: int | None) -> list[tuple[str, str, str]]:
     return [(pid, text, gold) for pid, text, gold, _url in load_pages(limit)]
@@ -52,6 +59,8 @@ def load_pages(limit: int | None) -> list[tuple[str, str, str, str]]:
         with gzip.open(html_path, "rt", encoding="utf-8", errors="replace") as fh:
             raw = fh.read()
         out.append((page_id, html_to_text(raw), gold, str(meta.get("url") or "")))
+        TITLES[page_id] = str(meta["ground_truth"].get("title") or "")
+        DATES[page_id] = str(meta["ground_truth"].get("publish_date") or "")[:10]
         if limit and len(out) >= limit:
             break
     return out
@@ -122,6 +131,12 @@ def main(argv: list[str] | None = None) -> int:
         arts = [extract_text(text).model_copy(update={"id": pid, "outlet": outlet_from_url(url)})
                 for pid, text, _g, url in full]
         t0 = time.perf_counter()
+        res["storylens-title"] = {"exact_match": round(statistics.mean(
+            1.0 if _norm_title(a.title) == _norm_title(TITLES.get(a.id)) else 0.0 for a in arts), 4)}
+        dated = [a for a in arts if DATES.get(a.id)]
+        res["storylens-date"] = {"exact_match": round(statistics.mean(
+            1.0 if a.published is not None and str(a.published)[:10] == DATES[a.id] else 0.0 for a in dated), 4)
+            if dated else 0.0, "pages": len(dated)}
         refined = refine_outlet(arts)
         elapsed = time.perf_counter() - t0
         prf = [shingle_f1("\n".join(a.body), gold) for a, (_, _, gold) in zip(refined, pages, strict=True)]
@@ -144,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
               f"held-out {sum(1 for i in range(len(pages)) if i % 5 == 4)})")
         print(f"{'system':<20} {'F1 all':>7} {'F1 dev':>7} {'F1 held':>8} {'P':>6} {'R':>6} {'pages/s':>8}")
         for name, r in res.items():
+            if "f1_all" not in r:
+                print(f"{name:<20} exact match {r['exact_match']:.4f}" + (f" ({r['pages']} dated pages)"
+                                                                          if "pages" in r else ""))
+                continue
             print(f"{name:<20} {r['f1_all']:>7.4f} {r['f1_dev']:>7.4f} {r['f1_heldout']:>8.4f} "
                   f"{r['precision']:>6.4f} {r['recall']:>6.4f} {r['pages_per_s']:>8.1f}")
     if args.worst and "storylens" in per_page:

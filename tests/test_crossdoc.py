@@ -113,3 +113,19 @@ def test_numbers_and_one_word_labels_are_never_crossdoc_furniture() -> None:
         arts.append(a)
     out = refine_outlet(arts)
     assert all({"Pros", "$12.99", "1."} <= set(a.body) for a in out)
+
+
+def test_update_groups_outletless_pages_by_signature() -> None:
+    store = open_store(":memory:")
+    try:
+        sig = ["Most Read Stories Today", "Weather and Traffic Updates"]
+        pages = [_article(i, None, furniture=sig) for i in range(3)]
+        other = [_article(7, None, furniture=["A Different Site Menu Line"])]
+        for batch in ([pages[0]], [pages[1], other[0]], [pages[2]]):
+            store.add_articles(batch)
+            update(store, batch)
+        got = {a.id: a for a in store.iter_articles()}
+        assert all(PROMO not in got[f"a{i}"].body for i in range(3))
+        assert PROMO in got["a7"].body
+    finally:
+        store.close()

@@ -249,3 +249,19 @@ def test_invented_blog_with_timestamp_comments_and_author_bio() -> None:
     assert rules["2 days ago"] == "text.comment-noise"
     assert rules[next(t for t in rules if t.startswith("Maria Santos"))] == "text.author-bio"
     assert rules["Recipes"] == "text.before-body"
+
+
+def test_published_beats_updated_and_line_kinds() -> None:
+    from storylens.extract.text import line_kinds
+
+    text = ("Menu\n\nBridge Reopens After Two Years of Repairs\n"
+            "Updated: April 2, 2024 09:00 UTC\nPublished: March 30, 2024\n\n"
+            + "\n\n".join("The bridge reopened to traffic on Saturday morning after repairs that took two years "
+                          f"and cost more than expected, officials said in statement number {k}." for k in range(3)))
+    art = extract_text(text)
+    assert art.published == dt.date(2024, 3, 30)
+    kinds = line_kinds(text)
+    assert kinds[0] == "boilerplate" and kinds[1] is None
+    assert kinds[2] == "title"
+    assert kinds[3] == "dateline" and kinds[4] == "dateline"
+    assert [k for k in kinds[5:] if k is not None] == ["body"] * 3

@@ -144,7 +144,7 @@ def refine_outlet(articles: list[Article]) -> list[Article]:
 # ------------------------------------------------------------------ incremental stage
 
 
-def _group_key(store: Store, article: Article, sigmap: dict[str, str]) -> str | None:
+def _group_key(article: Article, sigmap: dict[str, str]) -> str | None:
     if article.outlet:
         return "outlet:" + article.outlet
     sig = sorted(_signature(article))
@@ -169,7 +169,7 @@ def update(store: Store, new_articles: Iterable[Article]) -> None:
     sigmap: dict[str, str] = store.get_state(STATE_PREFIX + "sigmap") or {}
     by_key: dict[str, list[Article]] = defaultdict(list)
     for a in new:
-        key = _group_key(store, a, sigmap)
+        key = _group_key(a, sigmap)
         if key is not None:
             by_key[key].append(a)
     if len(sigmap) > MAX_KEYS:
@@ -195,8 +195,9 @@ def update(store: Store, new_articles: Iterable[Article]) -> None:
         if newly_hot and n_pages > len(batch):
             outlet = key[len("outlet:"):] if key.startswith("outlet:") else None
             for old in store.iter_articles(outlet=outlet):
-                if old.id in new_ids or (outlet is None and (old.outlet or not _signature(old) & set(sigmap)
-                                                              or _group_key(store, old, dict(sigmap)) != key)):
+                if old.id in new_ids:
+                    continue
+                if outlet is None and (old.outlet or _group_key(old, dict(sigmap)) != key):
                     continue
                 if not page_keys(old) & newly_hot:
                     continue

@@ -58,7 +58,8 @@ _NAME_NOISE = re.compile(
     re.I,
 )
 _SHARE_LINE = re.compile(r"^(share|tweet|pin|email|print|copy link|facebook|twitter|linkedin|whatsapp|"
-                         r"advertisement|ad|sponsored|read more|click here|subscribe|sign up)[\s:!.]*$", re.I)
+                         r"advertisement|ad|sponsored|read more|click here|subscribe|sign up|table of contents|"
+                         r"contents|in this article|related posts?|related articles?|related stories)[\s:!.]*$", re.I)
 
 
 @dataclass
@@ -99,7 +100,7 @@ def extract_html(html: str, url: str | None = None) -> Article:
     title, title_from, h1 = _choose_title(ctx, host)
     stream = _TextStream(tree)
     window = stream.window(h1) if h1 is not None else stream.head()
-    authors, byline = _choose_authors(ctx, window)
+    authors, byline = _choose_authors(ctx, window, stream.items)
     published, published_from = _choose_date(ctx, window)
     outlet = ctx.meta.outlet()
     doc = _trafilatura(tree, url)
@@ -109,8 +110,14 @@ def extract_html(html: str, url: str | None = None) -> Article:
     captions = _captions(tree)
 
     body = _body_lines(doc.text if doc and doc.text else "")
+    body_rule = "trafilatura"
+    declared = _declared_body(ctx, body)
+    if declared:
+        for i, line in enumerate(body):
+            ctx.remove(line, "boilerplate", "html.jsonld-articlebody-disagrees", i)
+        body, body_rule = declared, "jsonld"
     if not body:
-        body = _fallback_body(ctx)
+        body, body_rule = _fallback_body(ctx), "fallback"
     body = _clean_body(ctx, body, title, byline, captions, comments)
 
     furniture = _classify_removed(ctx, body, title, byline, captions, comment_sections)
@@ -126,7 +133,7 @@ def extract_html(html: str, url: str | None = None) -> Article:
         published=published, published_from=published_from,
         byline=byline, authors=authors,
         body=body, captions=captions, furniture=furniture, comments=comments,
-        removed=ctx.removed, confidence=_confidence(ctx, body),
+        removed=ctx.removed, confidence=_confidence(ctx, body) * (0.8 if body_rule == "fallback" else 1.0),
     )
 
 
@@ -263,7 +270,8 @@ def _split_names(s: str) -> list[str]:
     return [p for p in (clean_name(x) for x in parts) if p]
 
 
-def _choose_authors(ctx: _Ctx, window: list[tuple[HtmlElement, str]]) -> tuple[list[str], str | None]:
+def _choose_authors(ctx: _Ctx, window: list[tuple[HtmlElement, str]],
+                    stream_items: list[tuple[HtmlElement, str]]) -> tuple[list[str], str | None]:
     names, source = ctx.meta.authors()
     names = [n for n in (clean_name(x) for x in names) if n]
     visible = _visible_byline(ctx, window)
@@ -271,6 +279,14 @@ def _choose_authors(ctx: _Ctx, window: list[tuple[HtmlElement, str]]) -> tuple[l
         names = _split_names(visible) or names
     if not names:
         names = _trafilatura_authors(ctx.tree)
+    if not names:
+        # a "Written by Name" line elsewhere on the page (author box under the article)
+        for _, t in stream_items:
+            if len(t) < 80 and _BY_TEXT.match(t):
+                found = clean_name(t)
+                if found and _looks_like_name(found):
+                    names = _split_names(found)
+                    break
     # user handles with digits in them are account names, not bylines
     names = [n for n in names if not re.search(r"[a-z]\d|\d[a-z]", n)]
     # de-duplicate, keep order
@@ -305,8 +321,9 @@ def _looks_like_name(name: str) -> bool:
 
 
 _AUTHOR_HREF = re.compile(r"/(?:author|authors|writers?|people|profiles?|contributors?|staff|team|user)/[^/?#]+", re.I)
-_BY_LABEL = re.compile(r"^\s*(?:written|posted|published|reviewed|edited)?\s*(?:by|author|authors|written by)\s*:?\s*$",
-                       re.I)
+_BY_LABEL = re.compile(r"^\s*(?:written|posted|published|reviewed|edited|article|story|words|text)?\s*"
+                       r"(?:by|author|authors|written by)\s*:?\s*$", re.I)
+_BY_TEXT = re.compile(r"^\s*(?:(?:written|posted|published|article|story|words)\s+)?by\s*:?\s+\S", re.I)
 
 
 def _visible_byline(ctx: _Ctx, window: list[tuple[HtmlElement, str]]) -> str | None:
@@ -317,7 +334,7 @@ def _visible_byline(ctx: _Ctx, window: list[tuple[HtmlElement, str]]) -> str | N
             name = clean_name(window[i + 1][1])
             if name and _looks_like_name(name):
                 return name
-        if re.match(r"^\s*by\s+[A-Z]", t, re.I) and len(t) < 120:
+        if _BY_TEXT.match(t) and len(t) < 120:
             name = clean_name(t)
             if name and _looks_like_name(name):
                 return name
@@ -341,10 +358,12 @@ def _choose_date(ctx: _Ctx, window: list[tuple[HtmlElement, str]]):
     visible = _visible_date(window)
     found: dt.date | dt.datetime | None = None
     if visible is not None:
-        # the date shown next to the headline, when the markup confirms it
-        for cand in (pub, mod):
-            if cand is not None and _day(cand) == visible:
-                return cand, "meta"
+        # the date shown next to the headline, when the markup confirms it; a visible date that is
+        # only the page's modified date does not replace a published date (it is an "Updated" line)
+        if pub is not None and _day(pub) == visible:
+            return pub, "meta"
+        if pub is None and mod is not None and _day(mod) == visible:
+            return mod, "meta"
         found = _htmldate(ctx)
         if found is not None and _day(found) == visible:
             return found, "text"
@@ -487,6 +506,30 @@ def _between(el: HtmlElement, stop: set[HtmlElement]) -> list[HtmlElement]:
 
 def _body_lines(text: str) -> list[str]:
     return [clean_ws(p) for p in text.split("\n") if p.strip()]
+
+
+_WORD_RX = re.compile(r"\w+")
+
+
+def _shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:
+    toks = _WORD_RX.findall(text.lower())
+    return {tuple(toks[i : i + n]) for i in range(max(1, len(toks) - n + 1))} if toks else set()
+
+
+def _declared_body(ctx: _Ctx, body: list[str]) -> list[str] | None:
+    """The page's JSON-LD ``articleBody`` when trafilatura's body disagrees with it and is much shorter:
+    the page says what its article is, and trafilatura picked something else."""
+    declared = ctx.meta.ld_value("articleBody")
+    if not isinstance(declared, str) or len(declared) < 300:
+        return None
+    text = "\n".join(body)
+    if len(declared) < 1.2 * len(text):
+        return None
+    d_sh = _shingles(declared)
+    if not d_sh or len(d_sh & _shingles(text)) / len(d_sh) >= 0.5:
+        return None
+    declared = html_lib.unescape(declared)
+    return [clean_ws(p) for p in re.split(r"\n+", declared) if p.strip()][:2000]
 
 
 def _fallback_body(ctx: _Ctx) -> list[str]:

@@ -16,6 +16,7 @@ How it works (details in docs/extraction-text.md):
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from storylens.extract.text_rules import (
@@ -23,6 +24,7 @@ from storylens.extract.text_rules import (
     BULLET_RE,
     COMMENT_HEADER_RE,
     COMMENT_NOISE_RE,
+    DATE_RE,
     LEGAL_RE,
     LIST_HEADER_RE,
     Line,
@@ -49,6 +51,7 @@ SECONDARY_RUNS = 4  # further high-scoring runs kept as body (an article split b
 SECONDARY_SHARE = 0.35  # ... when they score at least this share of the main run
 EXTEND = True  # sentence-like neighbours of the body join it
 BETWEEN_IS_BODY = True  # unlabelled lines between body runs are body
+TITLE_WINDOW = 40  # lines above the body searched for the headline
 MAX_COMMENT_LINES = 10  # lines one comment may take (author/timestamp comment sections)
 
 # Labels: (kind, rule); kind "body" is never stored.
@@ -431,6 +434,60 @@ def _lead_after_dateline(lines: list[Line], labels: dict[int, Label], inside: se
         return
 
 
+def _published(lines: list[Line], labels: dict[int, Label], b: int) -> dt.datetime | dt.date | None:
+    """The publication date: from a dateline or a byline with a date, above or in the body.
+
+    A "published"/"posted" date wins over an "updated" one; otherwise the first one wins.
+    """
+    cands: list[tuple[int, int, int]] = []
+    limit = b + 1 if b >= 0 else len(lines) // 2
+    # above or in the body first; a date just below the body (blogs put it there) only when there is none
+    for i in range(min(len(lines), limit + 6)):
+        kind = labels.get(i, ("",))[0]
+        if kind in ("dateline", "byline") and DATE_RE.search(lines[i].text):
+            updated = 1 if re.search(r"\b(?:updated|modified)\b", lines[i].text, re.I) else 0
+            cands.append((int(i > limit), updated, i))
+    for _, _, i in sorted(cands):
+        text = lines[i].text
+        m = re.search(r"\b(?:published|posted|first published)\b", text, re.I)
+        value = parse_date_text(text[m.start():] if m else text)
+        if value is not None:
+            return value
+    return None
+
+
+def _pick_title(lines: list[Line], labels: dict[int, Label], inside: set[int], a: int) -> int | None:
+    """The headline: a headline-shaped line above the body whose words the body's opening shares.
+
+    Candidates are the lines up to TITLE_WINDOW lines above the body; each scores by its share of content words
+    found in the first body paragraphs, its length, being followed by a byline/dateline, and closeness.
+    """
+    from storylens.nlp import content_words
+
+    body_words: set[str] = set()
+    for i in sorted(inside)[:6]:
+        body_words.update(content_words(lines[i].text))
+    best: tuple[float, int] | None = None
+    for i in range(max(0, a - TITLE_WINDOW), a):
+        if i in inside or i in labels:
+            continue
+        ln = lines[i]
+        if not headline_like(ln) or ln.n_words < 3 or is_boilerplate(ln) or LIST_HEADER_RE.search(ln.text) \
+                or COMMENT_HEADER_RE.match(ln.text):
+            continue
+        cw = set(content_words(ln.text))
+        overlap = len(cw & body_words) / len(cw) if cw else 0.0
+        score = 2.0 * overlap + (0.5 if 4 <= ln.n_words <= 20 else 0.0) - (a - i) / TITLE_WINDOW
+        nxt = i + 1
+        if nxt < len(lines) and labels.get(nxt, ("",))[0] in ("byline", "dateline", "caption"):
+            score += 0.5
+        if i == 0:
+            score += 0.3
+        if best is None or score > best[0]:
+            best = (score, i)
+    return best[1] if best is not None and best[0] > 0 else None
+
+
 def _edge_noise(line: Line) -> str | None:
     if BIO_RE.match(line.text) and line.n_words <= 200:
         return "text.author-bio"
@@ -529,31 +586,16 @@ def extract_text(text: str) -> Article:
         a, b = len(lines), -1
 
     # 3. header zone: dateline, caption above it, title
-    published = None
     dl_idx = next((i for i in range(len(lines)) if labels.get(i, ("",))[0] == "dateline" and i <= b + 1), None)
-    if dl_idx is not None:
-        published = parse_date_text(lines[dl_idx].text)
+    published = _published(lines, labels, b)
     head = [i for i in range(0, a) if i not in inside]
-    title_idx: int | None = None
     if dl_idx is not None and dl_idx < a:
         cap = dl_idx - 1
         if cap > 0 and cap not in labels and cap not in inside and lines[cap].n_words <= 45:
             above = [k for k in range(0, cap) if k not in labels and headline_like(lines[k])]
             if above:
                 labels[cap] = ("caption", "text.caption-above-dateline")
-    for i in reversed(head):
-        if i in labels and labels[i][0] in ("caption", "byline", "dateline", "boilerplate"):
-            continue
-        if a - i > 8:
-            break
-        if i not in labels and headline_like(lines[i]) and lines[i].n_words >= 3:
-            title_idx = i
-            break
-        if i in labels:
-            break
-    if title_idx is None and lines and 0 not in labels and 0 not in inside and headline_like(lines[0]) \
-            and lines[0].n_words >= 3:
-        title_idx = 0
+    title_idx = _pick_title(lines, labels, inside, a)
     if title_idx is not None:
         labels[title_idx] = ("title", "text.title")
     # a picture description with a photographer credit in the head is a caption

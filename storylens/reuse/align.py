@@ -135,8 +135,10 @@ def align(A: np.ndarray, derived: Feat, source: Feat, tau: float = TAU) -> Align
             by_i[i] = {j0}
         if i in by_i:
             # merges: other source sentences this derived sentence carries best of all
+            anchors = sorted(by_i[i])
             for j in range(m):
-                if j not in by_i[i] and A[i, j] >= tau and int(colbest[j]) == i:
+                near = any(abs(j - a) <= 2 for a in anchors)
+                if j not in by_i[i] and near and A[i, j] >= tau and int(colbest[j]) == i:
                     by_i[i].add(j)
     pairs = [(i, j, float(A[i, j])) for i in sorted(by_i) for j in sorted(by_i[i])]
     al.pairs = pairs

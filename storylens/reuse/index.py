@@ -8,6 +8,7 @@ cosine and cut to the best ``k``, so the cost per article stays bounded.
 from __future__ import annotations
 
 import base64
+from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
@@ -21,7 +22,8 @@ HP_TABLES = 24
 HP_BITS = 6
 TOP_K = 12
 MIN_DOC_COS = 0.55
-BUCKET_CAP = 400
+BUCKET_CAP = 200
+MIN_COLLISIONS = 2  # embedding tables an article must share with the query to be re-ranked
 
 _HASHER: MinHasher | None = None
 _PLANES: np.ndarray | None = None
@@ -45,13 +47,9 @@ def planes(dim: int = 512) -> np.ndarray:
 def hp_keys(doc: np.ndarray) -> list[str]:
     if not np.any(doc):
         return []
-    bits = (planes(doc.shape[0]) @ doc) > 0
-    out = []
-    for t in range(HP_TABLES):
-        chunk = bits[t * HP_BITS : (t + 1) * HP_BITS]
-        code = int("".join("1" if x else "0" for x in chunk), 2)
-        out.append(f"h{t}:{code:03x}")
-    return out
+    bits = ((planes(doc.shape[0]) @ doc) > 0).reshape(HP_TABLES, HP_BITS).astype(np.int64)
+    codes = bits @ (1 << np.arange(HP_BITS - 1, -1, -1, dtype=np.int64))
+    return [f"h{t}:{int(c):03x}" for t, c in enumerate(codes)]
 
 
 def copy_keys(f: Feat) -> list[str]:
@@ -75,7 +73,10 @@ class Index:
     def __init__(self, get: Callable[[str], list[str] | None] | None = None,
                  put: Callable[[str, list[str]], None] | None = None) -> None:
         self.buckets: dict[str, list[str]] = {}
-        self.docs: dict[str, np.ndarray] = {}
+        self._row: dict[str, int] = {}
+        self._mat = np.zeros((0, 0), dtype=np.float32)
+        self._n = 0
+        self._key_cache: dict[str, tuple[list[str], list[str]]] = {}
         self._get = get
         self._put = put
         self.dirty: set[str] = set()
@@ -88,31 +89,50 @@ class Index:
 
     def query(self, f: Feat, doc_lookup: Callable[[list[str]], dict[str, np.ndarray]] | None = None) -> list[str]:
         """Candidate ids for ``f``: every copy-key match, plus the best ``TOP_K`` embedding matches."""
+        ck, hk = self._keys(f)
         strong: set[str] = set()
-        for k in copy_keys(f):
+        for k in ck:
             strong.update(self._bucket(k))
-        loose: set[str] = set()
-        for k in hp_keys(f.doc):
-            loose.update(self._bucket(k))
-        loose -= strong
-        loose.discard(f.id)
+        counts: Counter[str] = Counter()
+        for k in hk:
+            counts.update(self._bucket(k))
         strong.discard(f.id)
+        ids = sorted(i for i, c in counts.items() if c >= MIN_COLLISIONS and i not in strong and i != f.id)
         ranked: list[str] = []
-        if loose:
-            ids = sorted(loose)
-            missing = [i for i in ids if i not in self.docs]
+        if ids:
+            missing = [i for i in ids if i not in self._row]
             if missing and doc_lookup:
-                self.docs.update(doc_lookup(missing))
-            ids = [i for i in ids if i in self.docs]
+                for i, v in sorted(doc_lookup(missing).items()):
+                    self._add_vec(i, v)
+            ids = [i for i in ids if i in self._row]
             if ids:
-                sims = np.stack([self.docs[i] for i in ids]) @ f.doc
+                sims = self._mat[[self._row[i] for i in ids]] @ f.doc
                 order = np.argsort(-sims, kind="stable")[:TOP_K]
                 ranked = [ids[o] for o in order if sims[o] >= MIN_DOC_COS]
         return sorted(strong) + ranked
 
+    def _add_vec(self, id_: str, v: np.ndarray) -> None:
+        if id_ in self._row:
+            return
+        if self._n == len(self._mat):
+            grown = np.zeros((max(64, 2 * len(self._mat)), len(v)), dtype=np.float32)
+            grown[: self._n] = self._mat[: self._n] if self._n else grown[:0]
+            self._mat = grown
+        self._mat[self._n] = v
+        self._row[id_] = self._n
+        self._n += 1
+
+    def _keys(self, f: Feat) -> tuple[list[str], list[str]]:
+        got = self._key_cache.get(f.id)
+        if got is None:
+            got = (copy_keys(f), hp_keys(f.doc))
+            self._key_cache = {f.id: got}  # the article just queried is usually the next one added
+        return got
+
     def add(self, f: Feat) -> None:
-        self.docs[f.id] = f.doc
-        for k in copy_keys(f) + hp_keys(f.doc):
+        self._add_vec(f.id, f.doc)
+        ck, hk = self._keys(f)
+        for k in ck + hk:
             b = self._bucket(k)
             if f.id not in b:
                 b.append(f.id)

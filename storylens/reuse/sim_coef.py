@@ -5,5 +5,5 @@ the features are: embedding cosine, stem Dice, stem containment, number
 conflict, length ratio.
 """
 
-COEF = [8.0, 4.0, 2.0, -1.0, 0.5]
-INTERCEPT = -9.0
+COEF = [3.9404, 1.686, 1.5338, -0.6128, 3.2117]
+INTERCEPT = -7.0915

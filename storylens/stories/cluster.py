@@ -459,7 +459,7 @@ class StoryClusterer:
         if len(cands) > 1:
             # the runner-up is almost always an unrelated story: it tells how high unrelated scores run here
             self._observe_background(cands[1].score)
-        at = art.published.isoformat() if art.published else f"seq:{self.seq}"
+        at = art.published.isoformat() if art.published else f"arrival:{self.seq}"
         merged: list[str] = []
         if cands and cands[0].score >= thr:
             best = cands[0]
@@ -579,7 +579,7 @@ class StoryClusterer:
             if pub is not None:
                 self._refresh(sk, None, pub)
         sk.merged_from = sorted(set(sk.merged_from) | {drop} | set(sd.merged_from))
-        sk.history = sk.history + [
+        sk.history = sk.history + sd.history + [
             StoryHistoryEntry(at=at, action="merged", other_story_id=drop, score=round(score, 4),
                               reason=f"an article matched both stories and the stories themselves score "
                                      f"{score:.3f}; {len(sd.article_ids)} article(s) moved from {drop}")
