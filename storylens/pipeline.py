@@ -101,6 +101,9 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop) -> 
             status[name] = "not_available"
             continue
         progress(name, 0, len(new))
+        if status:
+            # an earlier stage may have rewritten the new articles (e.g. furniture moved out of bodies)
+            new = store.get_articles([a.id for a in new])
         update(store, new)
         progress(name, len(new), len(new))
         status[name] = "done"

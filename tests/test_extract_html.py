@@ -104,6 +104,12 @@ def test_visible_byline_and_dateline_without_metadata() -> None:
     assert not any("Maren Holt" in line for line in art.body)
 
 
+def test_written_by_label_then_name() -> None:
+    before = '<div class="post-info"><p>Written by</p><p>Ivo Brandt</p></div>'
+    art = extract_html(page(before=before))
+    assert art.authors == ["Ivo Brandt"]
+
+
 def test_date_from_url_when_page_has_none() -> None:
     art = extract_html(page(), url="https://news.example/2024/11/30/late-ferries")
     assert art.published == dt.date(2024, 11, 30)
@@ -176,6 +182,10 @@ def test_clean_name_and_text_dates() -> None:
     assert clean_name("Written by: Ivo Brandt | March 4, 2025") == "Ivo Brandt"
     assert clean_name("Maren Holt Last updated 4 March 2025") == "Maren Holt"
     assert clean_name("Dec") == ""
+    assert clean_name("Recipe by") == ""
+    assert clean_name("Maren Holt December") == "Maren Holt"
+    assert clean_name("This story was written by Ivo Brandt") == "Ivo Brandt"
+    assert clean_name("page.head.extra.author") == ""
     assert clean_name("5 min read") == ""
     assert parse_text_date("Updated: 4th March 2025, 10:00") == dt.date(2025, 3, 4)
     assert parse_text_date("Posted Mar. 4, 2025") == dt.date(2025, 3, 4)

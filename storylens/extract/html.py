@@ -50,11 +50,15 @@ _AUTHOR_CLS = re.compile(r"author|byline|(^|\s)fn(\s|$)|user-?name|commenter", r
 _BYLINE_CLS = re.compile(r"(^|[\s_-])(author|byline|by-line|writer|contributor)s?([\s_-]|$)|author-?name|"
                          r"post-?author|entry-?author|article-?author", re.I)
 _CAPTION_CLS = re.compile(r"caption|credit", re.I)
-_BY_PREFIX = re.compile(r"^\s*(?:(?:written|posted|published|reviewed|edited|reported|authored|articles|stories|posts)\s+by|by|"
-                        r"author|authors|written|posted|words)\s*[:\-–—]?\s*", re.I)
+_BY_PREFIX = re.compile(r"^\s*(?:(?:[\w']+\s+){0,3}?(?:written|posted|published|reviewed|edited|reported|authored|"
+                        r"articles?|stories|story|posts?|recipe|photos?|words|text)\s+by|by|author|authors|written|"
+                        r"posted|words)\s*[:\-–—]?\s*", re.I)
+_MONTH_WORD = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+               r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _NAME_NOISE = re.compile(
-    r"\s*(?:\b(?:last\s+)?(?:updated|published|posted|modified|on)\b.*$|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
-    r"oct|nov|dec)[a-z]*\.?\s+\d.*$|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}.*$|\b\d{4}-\d{2}-\d{2}.*$|\s*[|•·].*$)",
+    r"\s*(?:\b(?:last\s+)?(?:updated|published|posted|modified|on)\b.*$|\b" + _MONTH_WORD + r"\.?\s+\d.*$|"
+    r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}.*$|\b\d{4}-\d{2}-\d{2}.*$|\s*[|•·].*$|\s+" + _MONTH_WORD + r"\.?$|"
+    r"\s+(?:at|on|in|from|and)$)",
     re.I,
 )
 _SHARE_LINE = re.compile(r"^(share|tweet|pin|email|print|copy link|facebook|twitter|linkedin|whatsapp|"
@@ -257,9 +261,13 @@ _NOT_NAMES = re.compile(
 def clean_name(raw: str) -> str:
     s = clean_ws(html_lib.unescape(raw))
     s = _BY_PREFIX.sub("", s)
+    if re.search(r"\b(?:by|from)\s*:?$", s, re.I):
+        return ""  # a label ("Recipe by", "Insights from"); the name follows it
     s = _NAME_NOISE.sub("", s).strip(" ,;:-–—|")
     if len(s) > 120 or not re.search(r"[^\W\d_]", s) or _NOT_NAMES.match(s) or "@" in s or "/" in s:
         return ""
+    if re.search(r"[a-z]\.[a-z]", s):
+        return ""  # a template placeholder ("page.head.author") or a user handle
     if re.search(r"\d", s) and not re.search(r"[A-Za-z]{3}", s):
         return ""
     return s
@@ -321,8 +329,7 @@ def _looks_like_name(name: str) -> bool:
 
 
 _AUTHOR_HREF = re.compile(r"/(?:author|authors|writers?|people|profiles?|contributors?|staff|team|user)/[^/?#]+", re.I)
-_BY_LABEL = re.compile(r"^\s*(?:written|posted|published|reviewed|edited|article|story|words|text)?\s*"
-                       r"(?:by|author|authors|written by)\s*:?\s*$", re.I)
+_BY_LABEL = re.compile(r"^\s*(?:[\w']+\s+){0,2}(?:by|from|author|authors)\s*:?\s*$", re.I)
 _BY_TEXT = re.compile(r"^\s*(?:(?:written|posted|published|article|story|words)\s+)?by\s*:?\s+\S", re.I)
 
 
