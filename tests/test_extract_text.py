@@ -265,3 +265,16 @@ def test_published_beats_updated_and_line_kinds() -> None:
     assert kinds[2] == "title"
     assert kinds[3] == "dateline" and kinds[4] == "dateline"
     assert [k for k in kinds[5:] if k is not None] == ["body"] * 3
+
+
+def test_japanese_text_keeps_its_body() -> None:
+    """Scripts written without spaces must not look like short furniture lines."""
+    text = (
+        "港の新しい橋、建設始まる\n\n"
+        "東京都で新しい橋の建設が始まった。\n\n"
+        "市によると、工事は三年かかる見込みだという。関係者は安全対策を強化すると述べた。\n\n"
+        "住民からは期待の声が上がっている。\n"
+    )
+    art = extract_text(text)
+    assert len(art.body) == 3
+    assert art.body[0].startswith("東京都")

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-TERMINAL = (".", "!", "?", "…", ".\"", ".”", ".’", "!\"", "!”", "?\"", "?”", ".)", "?)", "!)", ".'", ":\"", ":”")
+TERMINAL = (".", "!", "?", "…", ".\"", ".”", ".’", "!\"", "!”", "?\"", "?”", ".)", "?)", "!)", ".'", ":\"", ":”", "。", "！", "？", "」", "。」")
 _WORD_RE = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*")
 SEPARATOR_RE = re.compile(r"[-–—_*•·|=~+#>.:/\\]{1,80}")
 BULLET_RE = re.compile(r"^(?:[-–—*•·►▶›»>]|\d{1,2}[.)])\s+")
@@ -164,9 +164,20 @@ class Line:
         return bool(SEPARATOR_RE.fullmatch(self.text))
 
 
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def word_count(s: str) -> int:
+    """Words in a line; scripts written without spaces (Chinese, Japanese) count about two characters a word."""
+    cjk = len(_CJK_RE.findall(s))
+    if cjk:
+        return len(_WORD_RE.findall(_CJK_RE.sub(" ", s))) + (cjk + 1) // 2
+    return len(_WORD_RE.findall(s))
+
+
 def make_line(idx: int, text: str, blank_before: bool) -> Line:
     s = text.strip()
-    return Line(idx=idx, text=s, n_words=len(_WORD_RE.findall(s)), terminal=s.endswith(TERMINAL),
+    return Line(idx=idx, text=s, n_words=word_count(s), terminal=s.endswith(TERMINAL),
                 blank_before=blank_before)
 
 
