@@ -400,3 +400,11 @@ def test_utf8_cut_mid_character_and_cp1252_ending_in_an_accent() -> None:
     assert decode_bytes(data[:-1]).startswith("Le café était fermé. Réunion à No")
     assert decode_bytes("Il a dit que le prix était bas, au café".encode("cp1252")) == (
         "Il a dit que le prix était bas, au café")
+
+
+def test_folder_readme_is_not_an_article(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# My corpus\n\nThese are articles I collected.\n", "utf-8")
+    (tmp_path / "a.txt").write_text("Headline here\n\nThe council voted on Monday to close the old bridge for repairs.\n",
+                                    "utf-8")
+    items = list(iter_sources([tmp_path]))
+    assert [Path(i.source).name for i in items] == ["a.txt"]

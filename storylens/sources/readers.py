@@ -251,6 +251,9 @@ def _sniff(text: str) -> str:
     return "text"
 
 
+_FOLDER_DOC = re.compile(r"(?i)^(readme|license|licence|copying|changelog)(\.(md|rst|txt))?$")
+
+
 def _walk(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
     for p in paths:
         path = Path(p)
@@ -265,6 +268,8 @@ def _walk(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
             for f in files:
                 rel = f.relative_to(path).parts
                 if any(part.startswith(".") for part in rel) or f.name.endswith(".meta.json"):
+                    continue
+                if _FOLDER_DOC.match(f.name):  # a folder's own README or LICENSE is not an article
                     continue
                 yield f
         elif not path.is_file():
