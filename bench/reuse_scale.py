@@ -3,8 +3,8 @@
 Run: .venv/bin/python bench/reuse_scale.py [--sizes 10000 100000]
 
 Each size runs in its own process (peak memory = that process's max RSS). Compared
-in the same run with datasketch (MinHash + MinHashLSH at the same number of
-permutations and a matching threshold). Documents are 80 words from a 20k-word
+in the same run with datasketch and rensa (MinHash + LSH at the same number of
+permutations and bands). Documents are 80 words from a 20k-word
 vocabulary; 5% are exact copies and 5% near-copies (10% of words replaced) of
 earlier documents. For the embedding part of the index, documents get random unit
 vectors (the planted ones a perturbed copy of their original's): embeddings
@@ -111,9 +111,41 @@ def run_datasketch(docs: list[str]) -> dict[str, float]:
     return {"fingerprint_s": t_fp, "search_s": t_q, "candidates_per_doc": n_cand / len(docs), "found": found}
 
 
+def run_rensa(docs: list[str]) -> dict[str, float]:
+    from rensa import RMinHash, RMinHashLSH
+
+    from storylens.reuse.features import shingles
+    from storylens.reuse.index import BANDS, NUM_PERM
+
+    t0 = time.perf_counter()
+    mhs = []
+    for d in docs:
+        m = RMinHash(num_perm=NUM_PERM, seed=1)
+        m.update(list(shingles(d)))
+        mhs.append(m)
+    t_fp = time.perf_counter() - t0
+    lsh = RMinHashLSH(threshold=0.5, num_perm=NUM_PERM, num_bands=BANDS)
+    t0 = time.perf_counter()
+    found: set[tuple[int, int]] = set()
+    n_cand = 0
+    for i, m in enumerate(mhs):
+        c = lsh.query(m)
+        n_cand += len(c)
+        for x in c:
+            found.add((int(x), i))
+        lsh.insert(i, m)
+    t_q = time.perf_counter() - t0
+    return {"fingerprint_s": t_fp, "search_s": t_q, "candidates_per_doc": n_cand / len(docs), "found": found}
+
+
 def one(n: int, which: str) -> dict[str, object]:
     docs, planted, vecs = make_docs(n)
-    res = run_storylens(docs, vecs) if which == "storylens" else run_datasketch(docs)
+    if which == "storylens":
+        res = run_storylens(docs, vecs)
+    elif which == "rensa":
+        res = run_rensa(docs)
+    else:
+        res = run_datasketch(docs)
     found = res.pop("found")
     assert isinstance(found, set)
     res["recall"] = sum(1 for p in planted if p in found) / len(planted)
@@ -126,13 +158,14 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     ap.add_argument("--one", nargs=2, metavar=("N", "WHICH"))
+    ap.add_argument("--systems", nargs="+", default=["storylens", "datasketch", "rensa"])
     args = ap.parse_args()
     if args.one:
         print(json.dumps(one(int(args.one[0]), args.one[1])))
         return 0
     # baseline memory of a process that only builds the documents
     for n in args.sizes:
-        for which in ("storylens", "datasketch"):
+        for which in args.systems:
             out = subprocess.run([sys.executable, __file__, "--one", str(n), which], capture_output=True, text=True,
                                  check=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])

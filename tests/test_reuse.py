@@ -195,3 +195,19 @@ def test_diff_cli(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "derives from orig" in res.stdout and "$5 million" in res.stdout
     res = runner.invoke(app, ["diff", "rw", "nope", "--db", db])
     assert res.exit_code == 2 and "no article with id nope" in res.output
+
+
+def test_changes_in_aligned_sentences() -> None:
+    from storylens.reuse.changes import find_changes
+
+    def kinds(s: str, d: str) -> set[tuple[str, str, str]]:
+        return {(c.kind, c.source.text, c.derived.text) for c in find_changes(s, d, 0, 0)}
+
+    got = kinds("The minister said the plant will close on March 3.",
+                "The minister said the plant will not close on March 5.")
+    assert ("date", "March 3", "March 5") in got and any(k == "negation" for k, _, _ in got)
+    assert any(k == "hedging" and s == "may" for k, s, _ in kinds("Police said the suspect may have fled to Ravena.",
+                                                                  "Police said the suspect fled to Ravena."))
+    got = kinds("Governor Alma Reyes signed the bill on Friday.", "Senator Tomas Lind signed the bill on Friday.")
+    assert got == {("entity", "Governor Alma Reyes", "Senator Tomas Lind")}
+    assert kinds("The council approved the plan.", "The council approved the plan.") == set()

@@ -189,7 +189,11 @@ def find_changes(src: str, der: str, si: int, di: int) -> list[Change]:
     for (_, a), (_, b) in zip(s_only, d_only, strict=False):
         out.append(Change(kind="entity", source=a, derived=b, source_index=si, derived_index=di,
                           explanation=f"'{a.text}' in the source, '{b.text}' in the rewrite", score=0.6))
-    out += _actor_changes(src, der, si, di)
+    entity_spans = [(c.source.start or 0, c.source.end or 0) for c in out if c.kind == "entity"]
+    for c in _actor_changes(src, der, si, di):
+        cs = c.source.start or 0
+        if not any(a <= cs < b for a, b in entity_spans):  # already reported as a swapped name
+            out.append(c)
     # negation flips
     sneg, dneg = _pattern_flag(_NEG, src), _pattern_flag(_NEG, der)
     if len(sneg) % 2 != len(dneg) % 2:
@@ -205,6 +209,10 @@ def find_changes(src: str, der: str, si: int, di: int) -> list[Change]:
         out.append(Change(kind="hedging", source=_span(src, sh[0]), derived=_span(der, dc[0]), source_index=si,
                           derived_index=di, explanation=f"'{sh[0].group(0)}' became '{dc[0].group(0)}': "
                           "the rewrite states as certain what the source hedged", score=0.8))
+    elif sh and not dh:
+        out.append(Change(kind="hedging", source=_span(src, sh[0]), derived=Span(text=der, start=0, end=len(der)),
+                          source_index=si, derived_index=di, explanation=f"the source hedges ('{sh[0].group(0)}'); "
+                          "the rewrite states it as fact", score=0.6))
     elif dh and not sh and sc:
         out.append(Change(kind="hedging", source=_span(src, sc[0]), derived=_span(der, dh[0]), source_index=si,
                           derived_index=di, explanation=f"'{sc[0].group(0)}' became '{dh[0].group(0)}': "

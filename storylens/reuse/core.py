@@ -27,6 +27,7 @@ from storylens.reuse.features import Feat, build_features, shingles
 from storylens.reuse.index import Index
 
 COPY_JACCARD = 0.9
+MIN_WORDS = 15
 LONG_DOC = 10  # sentences
 LONG_EXTRA = 0.1
 MIN_CHAIN_P = 0.2  # share of derived sentences that are close paraphrases, in order
@@ -113,6 +114,8 @@ def evaluate(a: Feat, b: Feat) -> PairEval:
 
 
 def is_derivation(pe: PairEval) -> bool:
+    if min(pe.a.spec.n_words, pe.b.spec.n_words) < MIN_WORDS:
+        return False  # one-liners ("Read more.") match by chance
     if pe.a.hash == pe.b.hash and pe.a.sentences:
         return True
     if pe.jaccard >= NEAR_COPY_JACCARD:
