@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-all lint bench schema clean
+.PHONY: install demo test test-slow test-all lint bench schema clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: install
 test: install
 	bash scripts/test-setup.sh
 	$(VENV)/bin/pytest -q
+
+test-slow: install
+	bash scripts/test-setup.sh
+	$(VENV)/bin/pytest -q -m slow
 
 test-all: install
 	bash scripts/test-setup.sh

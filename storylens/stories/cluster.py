@@ -42,8 +42,13 @@ class Params:
     w_lead: float = 0.30
     w_names: float = 0.20
     w_embed: float = 0.30
-    tau_days: float = 0.1  # time scale of the decay (days): same-event coverage comes within hours
-    time_scale: float = 0.7  # share of the content score lost at a long gap
+    tau_days: float = 0.1  # short time scale (days): coverage of one event by several outlets comes within hours
+    time_scale: float = 0.7  # share of the content score lost past the short scale, unless names vouch for it
+    half_life_days: float = 3.0  # long time scale: a developing story's evidence halves every this many days ...
+    long_scale: float = 0.5  # ... down to this share of the content score lost
+    develop_days: float = 21.0  # past this gap from a story's span, an article does not join it
+    name_prior_docs: float = 100.0  # pseudo-documents in which an unseen name is taken to be absent
+    name_full: float = 8.0  # specificity of shared names (sum of their log-odds) that fully lifts the short penalty
     time_penalty: float = 0.0  # score subtracted at a long gap
     strong_lo: float = 0.7  # content scores above this start to outweigh a time gap ...
     strong_hi: float = 0.85  # ... and above this the gap no longer counts (within the window)
@@ -61,6 +66,7 @@ class Params:
     posting_cap: int = 64
     centroid_terms: dict[str, int] = field(default_factory=lambda: {"title": 60, "lead": 150, "names": 60})
     index_terms: int = 24
+    max_story_names: int = 400  # names kept per story (all members'), most often named first
     max_df_terms: int = 300_000
 
 
@@ -163,6 +169,7 @@ class StoryRep:
     display: dict[str, str] = field(default_factory=dict)  # name feature -> the name as written
     titled: bool = False  # whether the story title is an article's own title (not a first sentence)
     norms: dict[str, float] = field(default_factory=dict)  # TF-IDF norms per field, as of the last change
+    ents: dict[str, int] = field(default_factory=dict)  # name feature -> members naming it (all members)
 
     def to_json(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -245,12 +252,24 @@ class StoryClusterer:
         self.bg_mean += d / self.bg_n
         self.bg_m2 += d * (score - self.bg_mean)
 
-    def _decay(self, t: float | None, rep: StoryRep) -> tuple[float, float | None]:
-        """How far (0..1) the article lies in time from the story's span, and the gap in days."""
+    def _gap(self, t: float | None, rep: StoryRep) -> float | None:
+        """Days between the article and the story's span (0 inside it); None when either is undated."""
         if t is None or rep.first is None or rep.last is None:
-            return 0.0, None
-        gap = 0.0 if rep.first <= t <= rep.last else min(abs(t - rep.first), abs(t - rep.last))
-        return 1.0 - math.exp(-gap / self.p.tau_days), gap
+            return None
+        return 0.0 if rep.first <= t <= rep.last else min(abs(t - rep.first), abs(t - rep.last))
+
+    def name_specificity(self, f: ArticleFeatures, rep: StoryRep) -> float:
+        """How much the names the article shares with any member of the story single the story out: the sum,
+        over shared names, of log((documents + prior) / (documents naming it + 1)). A name in every article of a
+        busy stream adds little; one that only this story's articles use adds a lot."""
+        if not rep.ents or not f.name_tf:
+            return 0.0
+        n = self.n_docs + self.p.name_prior_docs
+        tot = 0.0
+        for t in f.name_tf:
+            if t in rep.ents:
+                tot += max(0.0, math.log(n / (self.df.get(t, 0) + 1.0)))
+        return tot
 
     def score(self, f: ArticleFeatures, vec: np.ndarray | None, rep: StoryRep) -> Candidate:
         p = self.p
@@ -274,14 +293,18 @@ class StoryClusterer:
             s += p.w_embed * parts["embed"]
             wsum += p.w_embed
         s /= wsum
-        far, gap = self._decay(f.time, rep)
-        if rep.n:
-            # undated members could have been published at any time: they widen the story's possible span
-            far *= rep.dated / rep.n
         parts["content"] = s
-        if gap is not None:
-            parts["gap_days"] = gap
-        return Candidate(rep.id, self._timed(s, far), parts)
+        gap = self._gap(f.time, rep)
+        if gap is None:
+            return Candidate(rep.id, s, parts)
+        parts["gap_days"] = gap
+        spec = self.name_specificity(f, rep)
+        parts["names_specific"] = spec
+        if gap > p.develop_days:
+            return Candidate(rep.id, 0.0, parts)
+        # undated members could have been published at any time: they widen the story's possible span
+        share = rep.dated / rep.n if rep.n else 1.0
+        return Candidate(rep.id, self._timed(s, gap, spec, share), parts)
 
     def story_score(self, a: StoryRep, b: StoryRep) -> float:
         """Content similarity of two stories (time left out), on the scale of an article's content score."""
@@ -296,13 +319,20 @@ class StoryClusterer:
             wsum += p.w_embed
         return s / wsum
 
-    def _timed(self, content: float, far: float) -> float:
-        """Events are bursty: a time gap scales the score down and subtracts a penalty; both saturate."""
+    def _timed(self, content: float, gap: float, spec: float = 0.0, share: float = 1.0) -> float:
+        """Two time scales. Several outlets cover one event within hours: past the short scale the score shrinks
+        by up to ``time_scale``, unless the content is near-duplicate or the article shares specific names with
+        the story's members (a developing story: new facts, same ship, same people). On the scale of days every
+        story fades (half-life ``half_life_days``, by up to ``long_scale``)."""
         p = self.p
+        far = (1.0 - math.exp(-gap / p.tau_days)) * share
         # very strong content evidence (far above what unrelated stories reach) outweighs the gap
         relief = min(1.0, max(0.0, (content - p.strong_lo) / (p.strong_hi - p.strong_lo)))
+        if p.name_full > 0:
+            relief = max(relief, min(1.0, spec / p.name_full))
         far *= 1.0 - relief
-        return content * (1.0 - p.time_scale * far) - p.time_penalty * far
+        fade = p.long_scale * (1.0 - 0.5 ** (gap / p.half_life_days)) * share
+        return content * (1.0 - p.time_scale * far) * (1.0 - fade) - p.time_penalty * far
 
     # ------------------------------------------------------------------ index
     def _query_terms(self, f: ArticleFeatures) -> list[str]:
@@ -517,6 +547,10 @@ class StoryClusterer:
             rep.first = f.time if rep.first is None else min(rep.first, f.time)
             rep.last = f.time if rep.last is None else max(rep.last, f.time)
         rep.last_seq = self.seq
+        for t in f.name_tf:
+            rep.ents[t] = rep.ents.get(t, 0) + 1
+        if len(rep.ents) > self.p.max_story_names:
+            rep.ents = dict(sorted(rep.ents.items(), key=lambda kv: (-kv[1], kv[0]))[: self.p.max_story_names])
         self._set_norms(rep)
         for n in f.names:
             rep.display.setdefault("@" + n.lower().replace("’", "'"), n)
@@ -561,6 +595,10 @@ class StoryClusterer:
             va, vb = getattr(rk, attr), getattr(rd, attr)
             setattr(rk, attr, vb if va is None else va if vb is None else fn(va, vb))
         rk.last_seq = max(rk.last_seq, rd.last_seq)
+        for t, k in rd.ents.items():
+            rk.ents[t] = rk.ents.get(t, 0) + k
+        if len(rk.ents) > self.p.max_story_names:
+            rk.ents = dict(sorted(rk.ents.items(), key=lambda kv: (-kv[1], kv[0]))[: self.p.max_story_names])
         rk.display = {k: v for k, v in {**rd.display, **rk.display}.items() if k in rk.names}
         rk.titled = rk.titled or rd.titled
         self._set_norms(rk)
