@@ -54,6 +54,7 @@ def fit(feats: list[Feat], gold_pairs: set[frozenset[str]], src_of: dict[str, st
     from sklearn.linear_model import LogisticRegression
 
     pairs = core.candidate_pairs(feats)
+    names = [k for k in core.ALL_FEATURES if k not in ("log_shared_specifics", "log_chain50_count")]
     X, y = [], []
     for i, j in pairs:
         a, b = feats[i], feats[j]
@@ -61,11 +62,15 @@ def fit(feats: list[Feat], gold_pairs: set[frozenset[str]], src_of: dict[str, st
         if lab == "sib":
             continue
         f = core.decision_features(a, b, core.cos_matrix(b, a))
-        X.append([f[k] for k in decision_coef.FEATURES])
+        X.append([f[k] for k in names])
         y.append(lab == "gold")
     Xa, ya = np.array(X), np.array(y)
-    clf = LogisticRegression(C=1.0, max_iter=5000).fit(Xa, ya)
-    prob = clf.predict_proba(Xa)[:, 1]
+    # regularised on standardised features, written back on the raw scale
+    mu, sd = Xa.mean(axis=0), Xa.std(axis=0) + 1e-9
+    clf = LogisticRegression(C=1.0, max_iter=5000).fit((Xa - mu) / sd, ya)
+    prob = clf.predict_proba((Xa - mu) / sd)[:, 1]
+    raw = clf.coef_[0] / sd
+    intercept = float(clf.intercept_[0] - (clf.coef_[0] * mu / sd).sum())
     best_t, best_f = 0.5, -1.0
     for t in np.arange(0.2, 0.9, 0.02):
         p = prob >= t
@@ -73,7 +78,7 @@ def fit(feats: list[Feat], gold_pairs: set[frozenset[str]], src_of: dict[str, st
         f1 = 2 * tp / (p.sum() + ya.sum())
         if f1 > best_f:
             best_t, best_f = float(t), float(f1)
-    coef = [round(float(c), 4) for c in clf.coef_[0]]
+    coef = [round(float(c), 4) for c in raw]
     # direction from text: antisymmetric features, fitted on the derived pairs of this half (both orders)
     from storylens.reuse.direction import direction_features
 
@@ -93,11 +98,12 @@ def fit(feats: list[Feat], gold_pairs: set[frozenset[str]], src_of: dict[str, st
     path = ROOT / "storylens" / "reuse" / "decision_coef.py"
     text = path.read_text(encoding="utf-8")
     head = text[: text.index("FEATURES")]
-    body = (f"FEATURES = {decision_coef.FEATURES!r}\nCOEF = {coef!r}\nINTERCEPT = {round(float(clf.intercept_[0]), 4)}\n"
+    body = (f"FEATURES = {names!r}\nCOEF = {coef!r}\nINTERCEPT = {round(intercept, 4)}\n"
             f"THRESHOLD = {round(best_t, 2)}\nDIR_COEF = {dir_coef!r}\n")
     path.write_text(head + body.replace("'", '"'), encoding="utf-8")
+    decision_coef.FEATURES = names
     decision_coef.COEF = coef
-    decision_coef.INTERCEPT = float(clf.intercept_[0])
+    decision_coef.INTERCEPT = intercept
     decision_coef.THRESHOLD = best_t
     print(f"calibrated on {len(ya)} candidate pairs ({int(ya.sum())} derived): threshold {best_t:.2f}, "
           f"calibration F1 {best_f:.3f}")

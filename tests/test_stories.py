@@ -228,3 +228,87 @@ def test_pipeline_update_with_precomputed_vectors() -> None:
         assert sum(len(s.article_ids) for s in stories) == len(arts)
         for a in arts:
             assert store.story_of(a.id) is not None
+
+
+HARBOUR = Path(__file__).resolve().parents[1] / "examples" / "harbour-ferry" / "articles"
+
+
+def _main_story_share(stories: list) -> tuple[int, int]:
+    sizes = sorted((len(s.article_ids) for s in stories), reverse=True)
+    return sizes[0], sum(sizes)
+
+
+def test_developing_story_harbour_ferry_single_run() -> None:
+    """Twelve articles over a week (grounding, casualties, contract, resignation) stay mostly one story."""
+    import storylens
+
+    if not HARBOUR.is_dir():
+        pytest.skip("demo corpus missing")
+    r = storylens.analyze([str(HARBOUR)])
+    main, total = _main_story_share(r.stories)
+    assert total == 12
+    assert main >= 10, [len(s.article_ids) for s in r.stories]  # was 2 of 12 with the hours-only time model
+
+
+def test_developing_story_harbour_ferry_day_by_day(tmp_path: Path) -> None:
+    """Fed one day at a time in separate analyze runs on one db, the story keeps growing."""
+    from storylens.pipeline import analyze
+
+    if not HARBOUR.is_dir():
+        pytest.skip("demo corpus missing")
+    files = sorted(p for p in HARBOUR.iterdir() if p.suffix in {".html", ".txt"})
+    days = sorted({p.name[:10] for p in files} | {"2026-03-08"})
+    db = str(tmp_path / "hf.db")
+    for d in days:
+        folder = tmp_path / d
+        folder.mkdir()
+        for p in files:
+            if p.name.startswith(d):
+                shutil.copy(p, folder / p.name)
+                meta = p.with_suffix(".meta.json")
+                if meta.exists():
+                    shutil.copy(meta, folder / meta.name)
+        lines = [ln for ln in (HARBOUR / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+                 if ln.strip() and json.loads(ln)["published"].startswith(d)]
+        if lines:  # the island paper's JSONL pieces of that day
+            (folder / "islander.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        analyze([str(folder)], db=db)
+    with open_store(db) as store:
+        stories = store.get_stories()
+    main, total = _main_story_share(stories)
+    assert total == 12
+    assert main >= 10, [len(s.article_ids) for s in stories]
+
+
+def test_seeds_dated_article_first() -> None:
+    """The summit's dated report (004, 7 February) arriving first, alone, then the undated planning pieces."""
+    arts = _seed_articles()
+    dated = [a for a in arts if a.published]
+    undated = [a for a in arts if not a.published]
+    assert dated and undated
+    c = StoryClusterer()
+    first = c.add(dated)
+    assert {a.action for a in first} <= {"opened", "added"}
+    rest = c.add(undated)
+    assert all(a.action == "added" for a in rest)
+    stories = c.stories()
+    assert len(stories) == 1 and set(stories[0].article_ids) == {a.id for a in arts}
+
+
+def test_long_gap_needs_specific_names() -> None:
+    """Four days on, a follow-up that shares the story's specific names scores far higher than one that shares
+    only its general words."""
+    c = StoryClusterer(embedder=None)
+    base = ("The trawler Morvenna Dawn sank off Caldrick Point on Monday; skipper Tobin Ashcroft and the Caldrick "
+            "lifeboat crew rescued five fishermen, the Ennis Harbour coastguard said.")
+    c.add([_art("t1", "Trawler Morvenna Dawn sinks off Caldrick Point", base, 2)])
+    same = _art("t2", "Morvenna Dawn skipper Tobin Ashcroft questioned over Caldrick Point sinking",
+                "Investigators questioned Tobin Ashcroft, skipper of the Morvenna Dawn, about the sinking off "
+                "Caldrick Point; Ennis Harbour coastguard and the Caldrick lifeboat gave evidence.", 6)
+    other = _art("t3", "Fishing boat sinks, crew rescued by lifeboat",
+                 "A fishing boat sank on Friday and the lifeboat crew rescued the fishermen, the coastguard said.", 6)
+    c2 = StoryClusterer.from_state(json.loads(json.dumps(c.state())), embedder=None)
+    rs = c.add([same])[0]
+    ro = c2.add([other])[0]
+    assert rs.candidates[0].parts["names_specific"] > ro.candidates[0].parts.get("names_specific", 0.0)
+    assert rs.candidates[0].score > 2 * ro.candidates[0].score

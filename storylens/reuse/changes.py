@@ -1,234 +1,513 @@
-"""Changes of substance between an aligned source and derived sentence, with spans and a reason."""
+"""Changes of substance between aligned source and derived sentences, with spans and a plain reason.
+
+The two sides are first aligned word by word (difflib over crude stems; a derived sentence that merges
+several source sentences is compared with their union). Only differing stretches that sit between
+words both sides share are examined, and each is classified: a figure or date replaced in the same
+slot, a name replaced by another name in the same role, an owner changed or added ("X's side" ->
+"both sides", "spending" -> "U.S. spending"), a negation or a hedge added or removed, a statement
+credited to someone else. Each change gets a score; those under ``MIN_SCORE`` are dropped.
+"""
 
 from __future__ import annotations
 
+import difflib
 import re
+from dataclasses import dataclass
 
 from storylens.model import Change, Span
 from storylens.nlp.text import STOPWORDS
-from storylens.reuse.features import ALIASES, dates_in, norm_name, norm_number, stem
+from storylens.reuse.features import ALIASES, dates_in, stem
 
-_NUMBER = re.compile(
-    r"(?<![\w.])(?:[$€£¥]\s?)?\d+(?:[.,:]\d+)*(?:\s?(?:%|percent|per cent|million|billion|trillion|bn|m)\b)?",
-    re.IGNORECASE,
-)
-_NEG = re.compile(r"\b(?:not|no|never|none|neither|nor|without|cannot|denied|denies|refused|n't)\b|n't\b", re.I)
-_HEDGE = re.compile(
-    r"\b(?:may|might|could|possibly|perhaps|likely|unlikely|reportedly|allegedly|expected|probably|appears?|"
-    r"seems?|suggests?|considering|plans?|planned|aims?)\b",
-    re.I,
-)
-_CERTAIN = re.compile(r"\b(?:will|shall|definitely|certainly|confirmed|must|is set to|has agreed)\b", re.I)
-_ATTRIB = re.compile(
-    r"\baccording to ([^,.;]{2,60})|\b([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*|sources|officials)\s+"
-    r"(?:said|says|told|reported|announced|stated)\b"
-)
-_TOKEN = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*\.?", re.UNICODE)
-_QUANT = {"both", "all", "each", "either", "neither", "every", "many", "several", "some"}
-_CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)",
-                       re.I)
-_NAME_TOKEN = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][\w’'-]*$")
+MIN_SCORE = 0.5
+MAX_SEGMENT = 6  # longest differing stretch (in words) still read as "the same slot"
+WINDOW = 6  # words either side that give a figure its context
 
-
-def _span(text: str, m: re.Match[str] | tuple[int, int]) -> Span:
-    s, e = (m.start(), m.end()) if isinstance(m, re.Match) else m
-    return Span(text=text[s:e], start=s, end=e)
+_TOKEN = re.compile(r"(?:[$€£¥])?[^\W_]+(?:[.,:'’-][^\W_]+)*(?:['’]s)?\.?|%", re.UNICODE)
+_DIGIT = re.compile(r"\d")
+_NEG = frozenset({"not", "no", "never", "none", "neither", "nor", "without", "cannot", "n't", "denied", "denies",
+                  "refused", "refuses"})
+_HEDGE = frozenset({"may", "might", "could", "possibly", "perhaps", "likely", "unlikely", "reportedly",
+                    "allegedly", "expected", "probably", "appears", "appear", "seems", "seem", "apparently"})
+_CERTAIN = frozenset({"will", "shall", "definitely", "certainly", "confirmed", "must", "would"})
+_QUANT = frozenset({"both", "all", "each", "either", "neither", "every", "many", "several", "some", "most"})
+_PREP = frozenset({"in", "at", "on", "to", "from", "near", "of", "for", "with", "into", "onto", "towards",
+                   "toward", "across", "via", "off", "around", "outside", "inside"})
+_TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "prof", "professor", "president", "prime",
+                     "minister", "councillor", "councilor", "governor", "senator", "chief", "captain", "judge",
+                     "general", "lord", "lady", "the", "mayor", "king", "queen", "new"})
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "its"})
+_CUES = frozenset({"said", "says", "say", "told", "tells", "reported", "reports", "report", "announced",
+                   "stated", "states", "confirmed", "confirms", "claimed", "claims", "insisted", "insists",
+                   "added", "warned", "argued", "argues", "explained", "noted", "wrote"})
+_CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)", re.I)
+_SEP = "\x00"
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
+@dataclass
+class Tok:
+    text: str
+    start: int
+    end: int
+    sent: int  # index of the sentence (source side) the token comes from
+    pos: int  # position inside its own sentence
+    key: str  # what the word-level alignment compares
+
+    @property
+    def low(self) -> str:
+        return self.bare.lower()
+
+    @property
+    def bare(self) -> str:
+        """Without a possessive ending or a closing full stop."""
+        t = re.sub(r"['’]s$", "", self.text)
+        return t if re.fullmatch(r"(?:[A-Za-z]\.){2,}", t) else t.rstrip(".")
+
+    @property
+    def possessive(self) -> bool:
+        return bool(re.search(r"['’]s$", self.text))
+
+    @property
+    def is_number(self) -> bool:
+        return bool(_DIGIT.search(self.text))
+
+    @property
+    def is_content(self) -> bool:
+        return self.low not in STOPWORDS and len(self.low) > 1 and not self.is_number
+
+
+def _tokens(text: str, sent: int) -> list[Tok]:
     out = []
-    for m in _TOKEN.finditer(text):
+    for k, m in enumerate(_TOKEN.finditer(text)):
         t = m.group(0)
-        if not re.fullmatch(r"(?:[A-Z]\.){2,}", t):
-            t = t.rstrip(".")
-        out.append((t, m.start(), m.start() + len(t)))
+        if t.endswith(".") and not re.fullmatch(r"(?:[A-Za-z]\.){2,}", t):
+            t = t[:-1]
+        if not t:
+            continue
+        low = re.sub(r"['’]s$", "", t).lower()
+        key = re.sub(r"[,\s]", "", low) if _DIGIT.search(low) else stem(low)
+        out.append(Tok(t, m.start(), m.start() + len(t), sent, k, key))
     return out
 
 
-def _possessor(text: str, toks: list[tuple[str, int, int]], k: int) -> tuple[str, int] | None:
-    """The name or quantifier right before token k ("Trump's side", "both sides", "U.S. defense")."""
-    if k == 0:
-        return None
-    t, s, e = toks[k - 1]
-    if text[e : toks[k][1]].strip():  # punctuation between: not a modifier
-        return None
-    low = t.lower()
-    if low in _QUANT:
-        return low, k - 1
-    base = re.sub(r"['’]s$", "", t)
-    if _NAME_TOKEN.match(base) and low not in STOPWORDS and not _CALENDAR.match(low):
-        return norm_name(base), k - 1
-    return None
+def _is_name(toks: list[Tok], k: int) -> bool:
+    t = toks[k]
+    b = t.bare
+    if not b or not b[0].isupper() or t.is_number or t.low in STOPWORDS or _CALENDAR.match(t.low):
+        return False
+    if t.pos == 0:  # capitalised by position: a name only when the next word is one too ("Agnes Tolley")
+        nxt = toks[k + 1] if k + 1 < len(toks) and toks[k + 1].sent == t.sent else None
+        return bool(nxt and nxt.bare[:1].isupper() and nxt.low not in STOPWORDS and not t.possessive)
+    return True
 
 
-def _actor_changes(src: str, der: str, si: int, di: int) -> list[Change]:
-    """A noun kept by the rewrite but credited to someone else ("X's side" -> "both sides", "spending" ->
-    "U.S. spending")."""
+def _name_runs(toks: list[Tok], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Maximal runs of name words in toks[lo:hi] (a possessive ends a run)."""
+    runs = []
+    k = lo
+    while k < hi:
+        if _is_name(toks, k):
+            e = k + 1
+            while e < hi and not toks[e - 1].possessive and _is_name(toks, e) and toks[e].sent == toks[k].sent:
+                e += 1
+            runs.append((k, e))
+            k = e
+        else:
+            k += 1
+    return runs
+
+
+def _name_words(text: str) -> set[str]:
+    out = set()
+    for w in re.findall(r"[^\W_]+(?:[.'’-][^\W_]+)*\.?", text):
+        w = re.sub(r"['’]s$", "", w).lower().rstrip(".") if not re.fullmatch(r"(?:[A-Za-z]\.){2,}", w) else w.lower()
+        if w in ALIASES or w + "." in ALIASES:
+            out.add(ALIASES.get(w, ALIASES.get(w + ".", w)))
+        elif w not in _TITLES and w not in STOPWORDS and len(w) > 1:
+            k = stem(w)
+            out.add(k[:-1] if k.endswith("s") and len(k) > 3 else k)
+    return out
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Loose: any shared word (titles aside), or a shared 5-letter start ("Japan"/"Japanese")."""
+    wa, wb = _name_words(a), _name_words(b)
+    if wa & wb:
+        return True
+    return any(len(x) >= 5 and len(y) >= 5 and x[:5] == y[:5] for x in wa for y in wb)
+
+
+def _named_alone(word: str, side: _Side) -> bool:
+    """Is ``word`` a name of its own on this side (not inside a longer name: "U.S." is not "America First")?"""
+    target = _name_words(word)
+    for idx in side.texts:
+        ks = [k for k, t in enumerate(side.toks) if t.sent == idx and t.pos >= 0]
+        if not ks:
+            continue
+        for a, b in _name_runs(side.toks, ks[0], ks[-1] + 1):
+            got = _name_words(" ".join(t.text for t in side.toks[a:b]))
+            if got == target or any(len(x) >= 5 and len(y) >= 5 and x[:5] == y[:5] for x in got for y in target) \
+                    and len(got) == 1:
+                return True
+    return False
+
+
+def _mentions(name: str, text: str) -> bool:
+    """Does ``text`` mention ``name`` (loosely, any capitalised or lower-case form)?"""
+    words = _name_words(text)
+    for w in _name_words(name):
+        if w in words or any(len(w) >= 5 and len(x) >= 5 and x[:5] == w[:5] for x in words):
+            return True
+    return False
+
+
+class _Side:
+    """One side of a comparison: tokens over one or more sentences, with the sentence texts for spans."""
+
+    def __init__(self, sents: list[tuple[int, str]]) -> None:
+        self.texts = dict(sents)
+        self.toks: list[Tok] = []
+        self.keys: list[str] = []
+        for n, (idx, text) in enumerate(sents):
+            if n:
+                self.keys.append(f"{_SEP}{n}")
+                self.toks.append(Tok("", 0, 0, idx, -1, f"{_SEP}{n}"))
+            for t in _tokens(text, idx):
+                self.toks.append(t)
+                self.keys.append(t.key)
+        self.all_text = " ".join(t for _, t in sents)
+
+    def span(self, a: int, b: int) -> Span:
+        """Span from token a to token b-1 (both in one sentence; cut at a sentence border)."""
+        first = self.toks[a]
+        last = first
+        for t in self.toks[a:b]:
+            if t.sent != first.sent or t.pos < 0:
+                break
+            last = t
+        text = self.texts[first.sent]
+        return Span(text=text[first.start : last.end], start=first.start, end=last.end)
+
+    def sent_of(self, k: int) -> int:
+        return self.toks[k].sent
+
+
+def _window(side: _Side, k: int) -> set[str]:
+    sent = side.toks[k].sent
+    lo, hi = max(0, k - WINDOW), min(len(side.toks), k + WINDOW + 1)
+    return {t.key for t in side.toks[lo:hi] if t.sent == sent and t.pos >= 0 and t.is_content}
+
+
+def _ctx_words(side: _Side, k: int, shared: set[str]) -> str:
+    sent = side.toks[k].sent
+    lo, hi = max(0, k - WINDOW), min(len(side.toks), k + WINDOW + 1)
+    ws = [t.low for t in side.toks[lo:hi] if t.sent == sent and t.key in shared and t.is_content]
+    return " ".join(dict.fromkeys(ws))
+
+
+def _number_kind(text: str) -> str:
+    if "%" in text or re.search(r"percent|per cent", text, re.I):
+        return "percent"
+    if re.search(r"[$€£¥]", text):
+        return "money"
+    if re.fullmatch(r"(?:19|20)\d\d", text):
+        return "year"
+    return "count"
+
+
+def _numbers(side: _Side, date_tokens: set[int]) -> list[tuple[int, int, str, str]]:
+    """(first token, end token, normalised value, kind) of every figure outside dates."""
+    out = []
+    for k, t in enumerate(side.toks):
+        if t.pos < 0 or not t.is_number or k in date_tokens or not re.search(r"\d", t.text[:2]):
+            continue
+        if re.search(r"\d-[a-z]", t.low):  # "71-year-old": an age, compared as a word
+            continue
+        e = k + 1
+        unit = ""
+        if e < len(side.toks) and side.toks[e].low in {"%", "percent", "million", "billion", "trillion", "bn", "m"}:
+            unit = side.toks[e].low.replace("percent", "%")
+            e += 1
+        val = re.sub(r"[,\s]", "", t.low) + unit
+        out.append((k, e, val, _number_kind(t.text + unit)))
+    return out
+
+
+def _dates(side: _Side) -> tuple[list[tuple[int, int, str, str]], set[int]]:
+    out = []
+    covered: set[int] = set()
+    for idx, text in side.texts.items():
+        toks = [(k, t) for k, t in enumerate(side.toks) if t.sent == idx and t.pos >= 0]
+        for val, m in dates_in(text):
+            ks = [k for k, t in toks if t.start < m.end() and t.end > m.start()]
+            if not ks:
+                continue
+            covered.update(ks)
+            out.append((ks[0], ks[-1] + 1, val, "weekday" if "-" not in val else "date"))
+    return out, covered
+
+
+def _slot_changes(kind: str, s: _Side, d: _Side, s_items: list[tuple[int, int, str, str]],
+                  d_items: list[tuple[int, int, str, str]], di: int) -> list[Change]:
+    """Figures (or dates) only one side has, paired by the words around them."""
+    s_vals = {v for _, _, v, _ in s_items}
+    d_vals = {v for _, _, v, _ in d_items}
+    s_only = [x for x in s_items if x[2] not in d_vals]
+    d_only = [x for x in d_items if x[2] not in s_vals]
+    cands = []
+    for a in s_only:
+        for b in d_only:
+            if a[3] != b[3]:
+                continue
+            shared = _window(s, a[0]) & _window(d, b[0])
+            score = len(shared)
+            if a[1] < len(s.toks) and b[1] < len(d.toks) and s.toks[a[1]].key == d.toks[b[1]].key \
+                    and s.toks[a[1]].is_content:
+                score += 1  # the same unit right after ("17 people" / "27 people")
+            if score >= 2:
+                cands.append((-score, a[0], b[0], a, b, shared))
+    out = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for neg, _, _, a, b, shared in sorted(cands):
+        if a[0] in used_a or b[0] in used_b:
+            continue
+        used_a.add(a[0])
+        used_b.add(b[0])
+        sa, sb = s.span(a[0], a[1]), d.span(b[0], b[1])
+        what = _ctx_words(s, a[0], shared)
+        if kind == "number":
+            lead = "the number of" if a[3] == "count" else "the figure for"
+            why = f"{lead} {what} changed from {sa.text} to {sb.text}" if what else \
+                f"the figure changed from {sa.text} to {sb.text}"
+        else:
+            why = f"the date of {what} changed from {sa.text} to {sb.text}" if what else \
+                f"the date changed from {sa.text} to {sb.text}"
+        out.append(Change(kind=kind, source=sa, derived=sb, source_index=s.sent_of(a[0]),  # type: ignore[arg-type]
+                          derived_index=di, explanation=why, score=round(min(0.95, 0.6 - 0.1 * neg), 2)))
+    return out
+
+
+def _anchored(s: _Side, d: _Side, ops: list[tuple[str, int, int, int, int]], n: int) -> tuple[bool, bool]:
+    """Whether the differing stretch ops[n] has shared words (one of them a content word, or two) before/after."""
+
+    def good(op: tuple[str, int, int, int, int]) -> bool:
+        tag, i1, i2, _, _ = op
+        if tag != "equal":
+            return False
+        toks = [t for t in s.toks[i1:i2] if t.pos >= 0]
+        return len(toks) >= 2 or any(t.is_content for t in toks)
+
+    before = n > 0 and good(ops[n - 1])
+    after = n + 1 < len(ops) and good(ops[n + 1])
+    return before, after
+
+
+def _has_sep(side: _Side, a: int, b: int) -> bool:
+    return any(t.pos < 0 for t in side.toks[a:b])
+
+
+def _with_article(side: _Side, lo: int, k: int) -> int:
+    """Take a 'the' right before a name into its span when it is part of the changed stretch."""
+    return k - 1 if k - 1 >= lo and side.toks[k - 1].low == "the" else k
+
+
+def _next_content(side: _Side, k: int) -> int:
+    """End of a noun with at most one following content word of the same sentence ("defense spending")."""
+    e = k + 1
+    if e < len(side.toks) and side.toks[e].sent == side.toks[k].sent and side.toks[e].pos >= 0 \
+            and not side.texts[side.toks[k].sent][side.toks[k].end : side.toks[e].start].strip() \
+            and side.toks[e].is_content and not side.toks[k].possessive and side.toks[e].bare[:1].islower():
+        e += 1
+    return e
+
+
+def _is_owner(side: _Side, k: int) -> bool:
+    t = side.toks[k]
+    return t.low in _QUANT or t.possessive or (t.pos > 0 and t.bare[:1].isupper() and t.low not in STOPWORDS)
+
+
+def _word_changes(s: _Side, d: _Side, der: str, di: int) -> list[Change]:
     out: list[Change] = []
-    st, dt_ = _tokens(src), _tokens(der)
-    src_index: dict[str, list[int]] = {}
-    for k, (t, _, _) in enumerate(st):
-        if t.lower() not in STOPWORDS and not _NAME_TOKEN.match(t):
-            src_index.setdefault(stem(t), []).append(k)
-    seen: set[str] = set()
-    for k, (t, ds, de) in enumerate(dt_):
-        if t.lower() in STOPWORDS or _NAME_TOKEN.match(t) or k == 0 or not t.isalpha() or len(t) < 3:
+    sm = difflib.SequenceMatcher(None, s.keys, d.keys, autojunk=False)
+    ops = sm.get_opcodes()
+    s_neg = sum(t.low in _NEG or t.low.endswith("n't") for t in s.toks)
+    d_neg = sum(t.low in _NEG or t.low.endswith("n't") for t in d.toks)
+    for n, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal" or i2 - i1 > MAX_SEGMENT or j2 - j1 > MAX_SEGMENT:
             continue
-        ks = src_index.get(stem(t))
-        if not ks or stem(t) in seen:
+        if _has_sep(s, i1, i2):
             continue
-        dpos = _possessor(der, dt_, k)
-        spos = [(_possessor(src, st, q), q) for q in ks]
-        s_owner = next(((p, q) for p, q in spos if p is not None), None)
-        d_owner = dpos[0] if dpos else None
-        s_owner_name = s_owner[0][0] if s_owner and s_owner[0] else None
-        if d_owner == s_owner_name:
+        before, after = _anchored(s, d, ops, n)
+        if not (before or after):
             continue
-        if d_owner is None and s_owner_name is None:
-            continue
-        # the same owner named a little later in the source ("imports from Japan" vs "Japanese imports")
-        q0 = ks[0]
-        after = {norm_name(x[0]) for x in st[q0 + 1 : q0 + 4]}
-        if d_owner and d_owner in after:
-            continue
-        if s_owner_name and s_owner_name in ALIASES.values() and d_owner is None:
-            continue
-        if d_owner is None and s_owner and not re.search(r"['’]s$", st[s_owner[0][1]][0]):
-            continue  # "Ishiba plans" -> "plans": a dropped subject, not a dropped owner
-        seen.add(stem(t))
-        if s_owner and s_owner[0]:
-            q = s_owner[0][1]
-            sspan = Span(text=src[st[q][1] : st[s_owner[1]][2]], start=st[q][1], end=st[s_owner[1]][2])
-        else:
-            q = ks[0]
-            sspan = Span(text=src[st[q][1] : st[q][2]], start=st[q][1], end=st[q][2])
-        if dpos:
-            dspan = Span(text=der[dt_[dpos[1]][1] : de], start=dt_[dpos[1]][1], end=de)
-        else:
-            dspan = Span(text=der[ds:de], start=ds, end=de)
-        if s_owner_name and d_owner:
-            why = f"'{t}' is credited to '{dspan.text.split()[0]}' instead of '{sspan.text.split()[0]}'"
-            score = 0.9
-        elif d_owner:
-            why = f"the rewrite adds '{dspan.text.split()[0]}' as the owner of '{t}', which the source leaves open"
-            score = 0.7
-        else:
-            why = f"the rewrite drops '{sspan.text.split()[0]}' as the owner of '{t}'"
-            score = 0.5
-        out.append(Change(kind="actor", source=sspan, derived=dspan, source_index=si, derived_index=di,
-                          explanation=why, score=score))
+        nxt_s = i2 if after else None
+        nxt_d = j2 if after else None
+        # -- names swapped in one slot
+        if tag == "replace":
+            s_runs = [r for r in _name_runs(s.toks, i1, i2) if not _mentions(s.span(*r).text, der)]
+            d_runs = [r for r in _name_runs(d.toks, j1, j2) if not _mentions(d.span(*r).text, s.all_text)]
+            for (a0, a1), (b0, b1) in zip(s_runs, d_runs, strict=False):
+                sa = s.span(_with_article(s, i1, a0), a1)
+                sb = d.span(_with_article(d, j1, b0), b1)
+                prev = d.toks[_with_article(d, j1, b0) - 1].low if _with_article(d, j1, b0) > 0 else ""
+                kind = "entity" if prev in _PREP else "actor"
+                ctx = ""
+                if after and b1 == j2:
+                    _, e1, e2, _, _ = ops[n + 1]
+                    ctx = " " + " ".join(t.text for t in s.toks[e1 : min(e2, e1 + 5)] if t.pos >= 0)
+                why = (f"the source says {sa.text}{ctx}; the rewrite says {sb.text}{ctx}" if ctx else
+                       f"'{sa.text}' in the source became '{sb.text}' in the rewrite")
+                out.append(Change(kind=kind, source=sa, derived=sb,  # type: ignore[arg-type]
+                                  source_index=s.sent_of(a0), derived_index=di, explanation=why,
+                                  score=0.85 if before and after else 0.65))
+            # -- the owner of a kept noun changed ("Trump's side" -> "both sides")
+            k = i2
+            swapped = bool(s_runs and d_runs)
+            if after and not swapped and i2 - i1 <= 3 and j2 - j1 <= 3 and k < len(s.toks) \
+                    and s.toks[k].is_content and s.toks[k].low.isalpha() and s.toks[k].bare[:1].islower() \
+                    and _is_owner(s, i2 - 1) and _is_owner(d, j2 - 1):
+                so, do = s.toks[i2 - 1], d.toks[j2 - 1]
+                if not _same_name(so.bare, do.bare) and so.low != do.low:
+                    sa, sb = s.span(i2 - 1, _next_content(s, i2)), d.span(j2 - 1, _next_content(d, j2))
+                    out.append(Change(kind="actor", source=sa, derived=sb, source_index=s.sent_of(i2),
+                                      derived_index=di, score=0.8,
+                                      explanation=f"the source speaks of '{sa.text}', the rewrite of "
+                                      f"'{sb.text}': the thing is credited to a different party"))
+        # -- an owner added to a kept noun ("defense spending" -> "U.S. defense expenditure")
+        if tag in ("insert", "replace") and after and all(t.low in STOPWORDS for t in s.toks[i1:i2]):
+            k = i2
+            q = j2 - 1
+            if k < len(s.toks) and s.toks[k].is_content and s.toks[k].low.isalpha() and s.toks[k].bare[:1].islower() \
+                    and _is_name(d.toks, q) and d.toks[q].low not in _PRONOUNS | _TITLES \
+                    and not _named_alone(d.toks[q].bare, s):
+                sa = s.span(k, _next_content(s, k))
+                sb = d.span(q, _next_content(d, j2))
+                out.append(Change(kind="actor", source=sa, derived=sb, source_index=s.sent_of(k), derived_index=di,
+                                  score=0.7, explanation=f"the rewrite says '{sb.text}' where the source says "
+                                  f"'{sa.text}': it names an owner ({d.toks[q].bare}) the source does not give"))
+        # -- negation added or removed
+        sn = [k for k in range(i1, i2) if s.toks[k].low in _NEG or s.toks[k].low.endswith("n't")]
+        dn = [k for k in range(j1, j2) if d.toks[k].low in _NEG or d.toks[k].low.endswith("n't")]
+        if bool(sn) != bool(dn) and s_neg % 2 != d_neg % 2:
+            if sn:
+                sa = s.span(sn[0], nxt_s + 1 if nxt_s is not None else sn[0] + 1)
+                sb = d.span(j1, j2 + 1) if j2 > j1 else (d.span(nxt_d, nxt_d + 1) if nxt_d is not None else None)
+                why_side = "source"
+            else:
+                sb = d.span(dn[0], nxt_d + 1 if nxt_d is not None else dn[0] + 1)
+                sa = s.span(i1, i2 + 1) if i2 > i1 else (s.span(nxt_s, nxt_s + 1) if nxt_s is not None else None)
+                why_side = "rewrite"
+            if sa is not None and sb is not None:
+                out.append(Change(kind="negation", source=sa, derived=sb, source_index=s.sent_of(sn[0] if sn else i1
+                                                                                                  if i2 > i1 else i2),
+                                  derived_index=di, score=0.8,
+                                  explanation=f"the source says '{sa.text}', the rewrite says '{sb.text}': only the "
+                                  f"{why_side} is negated"))
+        # -- hedge added or removed
+        sh = [k for k in range(i1, i2) if s.toks[k].low in _HEDGE]
+        dh = [k for k in range(j1, j2) if d.toks[k].low in _HEDGE]
+        if any(t.is_content and t.low not in _HEDGE for t in s.toks[i1:i2] + d.toks[j1:j2]) and (i1 == i2 or j1 == j2):
+            sh = dh = []  # a hedge inserted with other new words is a rewording, not a hedge added
+        clean = (sh and (j2 == j1 or any(d.toks[k].low in _CERTAIN for k in range(j1, j2)))) or \
+            (dh and (i2 == i1 or any(s.toks[k].low in _CERTAIN for k in range(i1, i2))))
+        if bool(sh) != bool(dh) and clean:  # a plain swap ("may" -> "will") or a hedge dropped or added
+            if sh:
+                dc = [k for k in range(j1, j2) if d.toks[k].low in _CERTAIN]
+                sa = s.span(sh[0], sh[0] + 1)
+                sb = d.span(dc[0], dc[0] + 1) if dc else (d.span(nxt_d, nxt_d + 1) if nxt_d is not None else None)
+                why = "the rewrite states as certain what the source hedged"
+                idx = s.sent_of(sh[0])
+            else:
+                sc = [k for k in range(i1, i2) if s.toks[k].low in _CERTAIN]
+                sb = d.span(dh[0], dh[0] + 1)
+                sa = s.span(sc[0], sc[0] + 1) if sc else (s.span(nxt_s, nxt_s + 1) if nxt_s is not None else None)
+                why = "the rewrite hedges what the source stated"
+                idx = s.sent_of(sc[0]) if sc else (nxt_s and s.sent_of(nxt_s)) or s.toks[0].sent
+            if sa is not None and sb is not None:
+                out.append(Change(kind="hedging", source=sa, derived=sb, source_index=idx, derived_index=di,
+                                  score=0.75, explanation=f"'{sa.text}' became '{sb.text}': {why}"))
     return out
 
 
-def _set_changes(kind: str, src_items: list[tuple[str, Span]], der_items: list[tuple[str, Span]], si: int,
-                 di: int, noun: str) -> list[Change]:
-    s_keys = {k for k, _ in src_items}
-    d_keys = {k for k, _ in der_items}
-    s_only = [(k, sp) for k, sp in src_items if k not in d_keys]
-    d_only = [(k, sp) for k, sp in der_items if k not in s_keys]
+def _speakers(side: _Side) -> list[tuple[int, int]]:
+    """Token ranges naming who said something: 'X said', 'according to X'."""
     out = []
-    for (_, a), (_, b) in zip(s_only, d_only, strict=False):
-        out.append(Change(kind=kind, source=a, derived=b, source_index=si, derived_index=di,  # type: ignore[arg-type]
-                          explanation=f"{noun} '{a.text}' became '{b.text}'"))
-    return out
-
-
-def _names(text: str) -> list[tuple[str, Span]]:
-    from storylens.reuse.features import sentence_names
-
-    out = []
-    pos = 0
-    for n in sentence_names(text):
-        s = text.find(n, pos)
-        if s < 0:
-            s = text.find(n)
-        if s < 0:
+    toks = side.toks
+    for k, t in enumerate(toks):
+        if t.pos < 0:
             continue
-        pos = s + len(n)
-        out.append((norm_name(n), Span(text=n, start=s, end=s + len(n))))
+        if t.low == "according" and k + 1 < len(toks) and toks[k + 1].low == "to":
+            e = k + 2
+            while e < len(toks) and e - k - 2 < 6 and toks[e].pos >= 0 and toks[e].sent == t.sent \
+                    and not re.search(r"[,;:]$", side.texts[t.sent][toks[e - 1].end : toks[e].start] or "") \
+                    and side.texts[t.sent][toks[e - 1].end : toks[e].start].strip() == "":
+                e += 1
+            if e > k + 2:
+                out.append((k + 2, e))
+        elif t.low in _CUES and k > 0:
+            b = k
+            text = side.texts[t.sent]
+            while b > 0 and k - b < 5 and toks[b - 1].sent == t.sent and toks[b - 1].pos >= 0 \
+                    and text[toks[b - 1].end : toks[b].start].strip() == "" \
+                    and (toks[b - 1].is_content or toks[b - 1].low in {"the", "its", "a", "an"} or
+                         toks[b - 1].low in _PRONOUNS):
+                b -= 1
+            if b < k:
+                out.append((b, k))
     return out
 
 
-def _pattern_flag(rx: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    return list(rx.finditer(text))
+def _speaker_words(side: _Side, r: tuple[int, int]) -> set[str]:
+    return {side.toks[k].key for k in range(*r) if side.toks[k].is_content and side.toks[k].low not in _TITLES}
 
 
-def _modal_first(ms: list[re.Match[str]]) -> list[re.Match[str]]:
-    """Modal verbs ("may", "might", "could") first: they carry the hedge most plainly."""
-    return sorted(ms, key=lambda m: (m.group(0).lower() not in {"may", "might", "could"}, m.start()))
+def _attribution_changes(s: _Side, d: _Side, di: int) -> list[Change]:
+    ss, ds = _speakers(s), _speakers(d)
+    if not ss or not ds:
+        return []
+    sw = [(r, _speaker_words(s, r)) for r in ss]
+    dw = [(r, _speaker_words(d, r)) for r in ds]
+    if any(not w for _, w in sw + dw):
+        return []  # a pronoun or a bare "the official": cannot tell whether it is the same speaker
+    s_all = set().union(*(w for _, w in sw))
+    d_all = set().union(*(w for _, w in dw))
+    s_new = [(r, w) for r, w in sw if not (w & d_all) and not _mentions(s.span(*r).text, d.all_text)]
+    d_new = [(r, w) for r, w in dw if not (w & s_all) and not _mentions(d.span(*r).text, s.all_text)]
+    out = []
+    for (ra, _), (rb, _) in zip(s_new, d_new, strict=False):
+        sa, sb = s.span(*ra), d.span(*rb)
+        out.append(Change(kind="attribution", source=sa, derived=sb, source_index=s.sent_of(ra[0]), derived_index=di,
+                          score=0.75, explanation=f"the source credits this to {sa.text}, the rewrite to {sb.text}"))
+    return out
+
+
+def find_changes_union(sources: list[tuple[int, str]], der: str, di: int) -> list[Change]:
+    """Changes of substance between one derived sentence and the source sentence(s) it was made from."""
+    if not sources or not der:
+        return []
+    if all(text == der for _, text in sources):
+        return []
+    s, d = _Side(sources), _Side([(di, der)])
+    sd, s_cov = _dates(s)
+    dd, d_cov = _dates(d)
+    out = _slot_changes("date", s, d, sd, dd, di)
+    out += _slot_changes("number", s, d, _numbers(s, s_cov), _numbers(d, d_cov), di)
+    out += _word_changes(s, d, der, di)
+    out += _attribution_changes(s, d, di)
+    keep: list[Change] = []
+    seen: set[tuple[str, int | None, int | None]] = set()
+    for c in sorted(out, key=lambda c: -(c.score or 0.0)):
+        if (c.score or 0.0) < MIN_SCORE or not c.derived.text or c.derived.text == der:
+            continue
+        key = (c.kind, c.derived.start, c.source.start)
+        overlap = any(c.derived.start is not None and k[1] is not None and k[1] == c.derived.start for k in seen)
+        if key in seen or overlap:
+            continue
+        seen.add(key)
+        keep.append(c)
+    return sorted(keep, key=lambda c: (c.source_index or 0, c.derived.start or 0, c.kind))
 
 
 def find_changes(src: str, der: str, si: int, di: int) -> list[Change]:
     """Every change of substance between one aligned pair of sentences."""
-    out: list[Change] = []
-    sd = [(d, _span(src, m)) for d, m in dates_in(src)]
-    dd = [(d, _span(der, m)) for d, m in dates_in(der)]
-    out += _set_changes("date", sd, dd, si, di, "the date")
-    date_spans = [sp for _, sp in sd] + [sp for _, sp in dd]
-
-    def not_in_date(sp: Span, spans: list[Span]) -> bool:
-        return not any(d.start is not None and sp.start is not None and d.start <= sp.start < (d.end or 0)
-                       for d in spans)
-
-    sn = [(norm_number(m.group(0)), _span(src, m)) for m in _NUMBER.finditer(src)]
-    dn = [(norm_number(m.group(0)), _span(der, m)) for m in _NUMBER.finditer(der)]
-    sn = [x for x in sn if not_in_date(x[1], [s for _, s in sd])]
-    dn = [x for x in dn if not_in_date(x[1], [s for _, s in dd])]
-    out += _set_changes("number", sn, dn, si, di, "the figure")
-    del date_spans
-    # names swapped for other names (not just dropped or added)
-    s_names, d_names = _names(src), _names(der)
-    s_keys, d_keys = {k for k, _ in s_names}, {k for k, _ in d_names}
-
-    def loose(k: str, keys: set[str]) -> bool:
-        return any(k == x or k.split()[-1] == x.split()[-1] or x.startswith(k[:5]) or k.startswith(x[:5])
-                   for x in keys)
-
-    s_only = [(k, sp) for k, sp in s_names if not loose(k, d_keys)]
-    d_only = [(k, sp) for k, sp in d_names if not loose(k, s_keys)]
-    for (_, a), (_, b) in zip(s_only, d_only, strict=False):
-        out.append(Change(kind="entity", source=a, derived=b, source_index=si, derived_index=di,
-                          explanation=f"'{a.text}' in the source, '{b.text}' in the rewrite", score=0.6))
-    entity_spans = [(c.source.start or 0, c.source.end or 0) for c in out if c.kind == "entity"]
-    for c in _actor_changes(src, der, si, di):
-        cs = c.source.start or 0
-        if not any(a <= cs < b for a, b in entity_spans):  # already reported as a swapped name
-            out.append(c)
-    # negation flips
-    sneg, dneg = _pattern_flag(_NEG, src), _pattern_flag(_NEG, der)
-    if len(sneg) % 2 != len(dneg) % 2:
-        a = _span(src, sneg[0]) if sneg else Span(text=src, start=0, end=len(src))
-        b = _span(der, dneg[0]) if dneg else Span(text=der, start=0, end=len(der))
-        which = "source" if sneg else "rewrite"
-        out.append(Change(kind="negation", source=a, derived=b, source_index=si, derived_index=di,
-                          explanation=f"only the {which} is negated", score=0.7))
-    # hedging: "may" -> "will" and back
-    sh, dh = _modal_first(_pattern_flag(_HEDGE, src)), _modal_first(_pattern_flag(_HEDGE, der))
-    sc, dc = _pattern_flag(_CERTAIN, src), _pattern_flag(_CERTAIN, der)
-    if sh and not dh and dc:
-        out.append(Change(kind="hedging", source=_span(src, sh[0]), derived=_span(der, dc[0]), source_index=si,
-                          derived_index=di, explanation=f"'{sh[0].group(0)}' became '{dc[0].group(0)}': "
-                          "the rewrite states as certain what the source hedged", score=0.8))
-    elif sh and not dh:
-        out.append(Change(kind="hedging", source=_span(src, sh[0]), derived=Span(text=der, start=0, end=len(der)),
-                          source_index=si, derived_index=di, explanation=f"the source hedges ('{sh[0].group(0)}'); "
-                          "the rewrite states it as fact", score=0.6))
-    elif dh and not sh and sc:
-        out.append(Change(kind="hedging", source=_span(src, sc[0]), derived=_span(der, dh[0]), source_index=si,
-                          derived_index=di, explanation=f"'{sc[0].group(0)}' became '{dh[0].group(0)}': "
-                          "the rewrite hedges what the source stated", score=0.7))
-    # attribution dropped or changed
-    sa, da = _ATTRIB.search(src), _ATTRIB.search(der)
-    if sa and not da:
-        out.append(Change(kind="attribution", source=_span(src, sa), derived=Span(text=der, start=0, end=len(der)),
-                          source_index=si, derived_index=di,
-                          explanation=f"the source attributes this ('{sa.group(0)}'); the rewrite states it "
-                          "without attribution", score=0.6))
-    elif sa and da:
-        who_s = norm_name(sa.group(1) or sa.group(2) or "")
-        who_d = norm_name(da.group(1) or da.group(2) or "")
-        if who_s and who_d and who_s != who_d and not loose(who_s, {who_d}):
-            out.append(Change(kind="attribution", source=_span(src, sa), derived=_span(der, da), source_index=si,
-                              derived_index=di, explanation=f"attributed to '{who_d}' instead of '{who_s}'",
-                              score=0.7))
-    return out
+    return find_changes_union([(si, src)], der, di)

@@ -22,16 +22,21 @@ from storylens.reuse.align import (
     monotone_chain,
 )
 from storylens.reuse.align import probability as sim_probability
-from storylens.reuse.changes import find_changes
-from storylens.reuse.features import Feat, build_features, shingles
+from storylens.reuse.changes import find_changes_union
+from storylens.reuse.features import Feat, build_features, gram_cosine, shingles
 from storylens.reuse.index import Index
 
 COPY_JACCARD = 0.9
 MIN_WORDS = 15
 LONG_DOC = 10  # sentences
-LONG_EXTRA = 0.1
-MIN_CHAIN_P = 0.2  # share of derived sentences that are close paraphrases, in order
+LONG_EXTRA = 0.0
+MIN_CHAIN_P = 0.0  # share of derived sentences that are close paraphrases, in order
 NEAR_COPY_JACCARD = 0.35
+
+# Every feature decision_features computes; decision_coef.FEATURES picks the ones the classifier uses.
+ALL_FEATURES = ["chain50", "chain60", "chain_p50", "log_chain_p50_count", "mean_best_cos", "containment",
+                "specifics_containment", "stem_jaccard", "source_specifics_kept", "specifics_order",
+                "log_shared_specifics", "log_chain50_count", "soft_coverage", "char4_cosine", "length_ratio"]
 
 
 @dataclass
@@ -74,6 +79,17 @@ def prob_matrix(cos: np.ndarray, d: Feat, s: Feat) -> np.ndarray:
     return P
 
 
+def order_agreement(d_items: list[str], s_items: list[str]) -> tuple[float, int]:
+    """Share of pairs of shared names/figures mentioned in the same order by both texts, and how many are shared."""
+    ps = {x: k for k, x in enumerate(s_items)}
+    shared = [x for x in d_items if x in ps]
+    if len(shared) < 3:
+        return 0.5, len(shared)
+    pos = [ps[x] for x in shared]
+    conc = sum(1 for i in range(len(pos)) for j in range(i + 1, len(pos)) if pos[i] < pos[j])
+    return conc / (len(pos) * (len(pos) - 1) / 2), len(shared)
+
+
 def _side_features(cos: np.ndarray, P: np.ndarray, d: Feat, s: Feat) -> list[float]:
     usable = [q < QUOTE_SHARE for q in d.quote]
     n_eff = max(1, sum(usable))
@@ -82,12 +98,20 @@ def _side_features(cos: np.ndarray, P: np.ndarray, d: Feat, s: Feat) -> list[flo
     cp = len({i for i, _ in monotone_chain(P, 0.5, usable)})
     rows = [cos[i].max() for i in range(cos.shape[0]) if usable[i]] if cos.size else []
     mx = float(np.mean(rows)) if rows else 0.0
+    prow = [P[i].max() for i in range(P.shape[0]) if usable[i]] if P.size else []
+    soft = float(np.mean(prow)) if prow else 0.0
     ds, ss = d.stems_unquoted, s.stems_unquoted
     cont = len(ds & ss) / max(1, len(ds))
     jac = len(ds & ss) / max(1, len(ds | ss))
     di, si = _specific_items(d), _specific_items(s)
     scont = len(di & si) / max(1, len(di))
-    return [c5 / n_eff, c6 / n_eff, cp / n_eff, math.log1p(cp), mx, cont, scont, jac]
+    skept = len(di & si) / max(1, len(si))
+    agree, n_shared = order_agreement(d.items, s.items)
+    order = (agree - 0.5) * min(n_shared, 10) / 10
+    nd, ns = d.spec.n_words, s.spec.n_words
+    lratio = min(nd, ns) / max(1, nd, ns)
+    return [c5 / n_eff, c6 / n_eff, cp / n_eff, math.log1p(cp), mx, cont, scont, jac,
+            skept, order, math.log1p(n_shared), math.log1p(c5), soft, gram_cosine(d.grams, s.grams), lratio]
 
 
 def decision_features(a: Feat, b: Feat, cos: np.ndarray) -> dict[str, float]:
@@ -96,7 +120,7 @@ def decision_features(a: Feat, b: Feat, cos: np.ndarray) -> dict[str, float]:
     fb = _side_features(cos, P, b, a)
     fa = _side_features(cos.T.copy(), P.T.copy(), a, b)
     best = max(fb, fa, key=lambda f: (f[0], f[2]))
-    return dict(zip(decision_coef.FEATURES, best, strict=True))
+    return dict(zip(ALL_FEATURES, best, strict=True))
 
 
 def probability(features: dict[str, float]) -> float:
@@ -166,25 +190,88 @@ def attribution(source: Article, derived: Article) -> str | None:
     return None
 
 
+def _extra_pairs(src: Feat, der: Feat, cos: np.ndarray, pairs: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Pairs the alignment left out, for changes and the added/omitted lists (cos: rows der, cols src).
+
+    A source sentence next to one that a derived sentence carries, whose content words the derived sentence
+    has beyond that neighbour (a merge: "17 people were injured" + "three remain in hospital" -> one
+    sentence); and a close paraphrase out of order (cosine >= 0.6 with 3 content words shared).
+    """
+    by_i: dict[int, set[int]] = {}
+    for i, j, _ in pairs:
+        by_i.setdefault(i, set()).add(j)
+    kept = {j for _, j, _ in pairs}
+    used = set(by_i)
+    extra: list[tuple[int, int, float]] = []
+    for j in range(len(src.sentences)):
+        if j in kept:
+            continue
+        best: tuple[float, int] | None = None
+        for i, js in by_i.items():
+            if not any(abs(j - a) == 1 for a in js):
+                continue
+            rest = der.stems[i] - frozenset().union(*(src.stems[a] for a in js))
+            shared = len(src.stems[j] & rest)
+            if shared >= 2 and shared / max(1, len(src.stems[j])) >= 0.2 and float(cos[i, j]) >= 0.3:
+                cand = (shared + float(cos[i, j]), i)
+                best = max(best, cand) if best else cand
+        if best is None:
+            i = int(cos[:, j].argmax()) if cos.size else -1
+            if i >= 0 and i not in used and float(cos[i, j]) >= 0.6 and len(src.stems[j] & der.stems[i]) >= 3:
+                best = (0.0, i)
+                used.add(i)
+        if best is not None:
+            extra.append((best[1], j, float(cos[best[1], j])))
+    return extra
+
+
+def _covered(sentence_stems: frozenset[str], other: frozenset[str]) -> bool:
+    """A derived sentence made of the source's material (a summary lede), though aligned to no one sentence."""
+    return len(sentence_stems) >= 3 and len(sentence_stems & other) / len(sentence_stems) >= 0.6
+
+
+def _token_agreement(a: list[str], b: list[str]) -> float:
+    import difflib
+
+    wa = " ".join(a).lower().split()
+    wb = " ".join(b).lower().split()
+    if not wa and not wb:
+        return 1.0
+    sm = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
+    return 2 * sum(m.size for m in sm.get_matching_blocks()) / (len(wa) + len(wb))
+
+
 def build_derivation(pe: PairEval, d: dirmod.Direction) -> Derivation:
     if d.source == pe.a.id:
-        src, der, al = pe.a, pe.b, pe.b_in_a
+        src, der, al, cos = pe.a, pe.b, pe.b_in_a, pe.cos
     else:
-        src, der, al = pe.b, pe.a, pe.a_in_b
-    if src.hash == der.hash or pe.jaccard >= COPY_JACCARD:
+        src, der, al, cos = pe.b, pe.a, pe.a_in_b, pe.cos.T
+    raw = sorted(al.pairs)
+    raw += _extra_pairs(src, der, cos, raw) if cos.shape == (len(der.sentences), len(src.sentences)) else []
+    pairs = [AlignedPair(source_index=j, derived_index=i, source_text=src.sentences[j], derived_text=der.sentences[i],
+                         similarity=round(float(s), 4)) for i, j, s in sorted(raw)]
+    by_der: dict[int, list[AlignedPair]] = {}
+    for p in pairs:
+        by_der.setdefault(p.derived_index, []).append(p)
+    changes = []
+    for i in sorted(by_der):
+        group = [(p.source_index, p.source_text) for p in sorted(by_der[i], key=lambda p: p.source_index)]
+        if any(t != der.sentences[i] for _, t in group):
+            changes += find_changes_union(group, der.sentences[i], i)
+    kept = {p.source_index for p in pairs}
+    used = {p.derived_index for p in pairs}
+    src_stems = frozenset().union(*src.stems) if src.stems else frozenset()
+    omitted = [s for j, s in enumerate(src.sentences) if j not in kept]
+    added = [s for i, s in enumerate(der.sentences) if i not in used and not _covered(der.stems[i], src_stems)]
+    # copy: the same body (or > 0.98 of its words, nothing added or left out); near-copy: mostly the same
+    # wording with small edits, additions or omissions; rewrite: reworded
+    if src.hash == der.hash or pe.jaccard >= COPY_JACCARD and not added and not omitted and \
+            _token_agreement(src.sentences, der.sentences) > 0.98:
         kind = "copy"
     elif pe.jaccard >= NEAR_COPY_JACCARD:
         kind = "near_copy"
     else:
         kind = "rewrite"
-    pairs = [AlignedPair(source_index=j, derived_index=i, source_text=src.sentences[j], derived_text=der.sentences[i],
-                         similarity=round(float(s), 4)) for i, j, s in sorted(al.pairs)]
-    changes = []
-    for p in pairs:
-        if p.source_text != p.derived_text:
-            changes += find_changes(p.source_text, p.derived_text, p.source_index, p.derived_index)
-    kept = {p.source_index for p in pairs}
-    used = {p.derived_index for p in pairs}
     att = attribution(src.article, der.article)
     score = max(pe.prob, 0.99 if kind == "copy" else 0.0)
     return Derivation(
@@ -192,8 +279,7 @@ def build_derivation(pe: PairEval, d: dirmod.Direction) -> Derivation:
         coverage=round(al.coverage, 4), source_kept=round(al.source_kept, 4), attribution=att is not None,
         attribution_evidence=att, direction_from=d.by,  # type: ignore[arg-type]
         direction_confidence=round(d.confidence, 4), direction_evidence=d.evidence, pairs=pairs, changes=changes,
-        omitted=[s for j, s in enumerate(src.sentences) if j not in kept],
-        added=[s for i, s in enumerate(der.sentences) if i not in used],
+        omitted=omitted, added=added,
     )
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -144,6 +146,8 @@ class Feat:
     shingles: set[str]
     shingles_unquoted: set[str]
     spec: Specifics
+    items: list[str] = field(default_factory=list)  # names and figures, in order of first mention
+    grams: dict[str, float] = field(default_factory=dict)  # character 4-gram profile, unit length
 
     @property
     def id(self) -> str:
@@ -155,6 +159,31 @@ def article_sentences(article: Article, max_sentences: int = 400) -> list[str]:
     for para in article.body:
         out.extend(split_sentences(para))
     return out[:max_sentences]
+
+
+def ordered_items(sentences: list[str]) -> list[str]:
+    """Names and figures in order of first mention (a rewrite tends to keep its source's order of facts)."""
+    seen: dict[str, None] = {}
+    for s in sentences:
+        for n in sentence_names(s):
+            seen.setdefault(norm_name(n), None)
+        for n in numbers(s):
+            seen.setdefault(norm_number(n), None)
+    return list(seen)
+
+
+def char_grams(text: str, k: int = 4, cap: int = 20000) -> dict[str, float]:
+    """Character k-gram counts of the lower-cased text (whitespace squeezed), scaled to unit length."""
+    t = " ".join(text.lower().split())[:cap]
+    c = Counter(t[i : i + k] for i in range(len(t) - k + 1))
+    norm = math.sqrt(sum(v * v for v in c.values())) or 1.0
+    return {g: v / norm for g, v in c.items()}
+
+
+def gram_cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return float(sum(v * b.get(g, 0.0) for g, v in a.items()))
 
 
 def build_features(articles: list[Article]) -> list[Feat]:
@@ -181,7 +210,7 @@ def build_features(articles: list[Article]) -> list[Feat]:
                 stems=[content_stems(s) for s in ss],
                 stems_unquoted=frozenset().union(*[content_stems(_QUOTED.sub(" ", s)) for s in ss]), quote=[quote_share(s) for s in ss], hash=text_hash(text),
                 shingles=shingles(text), shingles_unquoted=shingles(_QUOTED.sub(" | ", text)),
-                spec=specifics(ss),
+                spec=specifics(ss), items=ordered_items(ss), grams=char_grams(text),
             )
         )
     return out

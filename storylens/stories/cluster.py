@@ -48,14 +48,15 @@ class Params:
     long_scale: float = 0.5  # ... down to this share of the content score lost
     develop_days: float = 21.0  # past this gap from a story's span, an article does not join it
     name_prior_docs: float = 100.0  # pseudo-documents in which an unseen name is taken to be absent
-    name_full: float = 8.0  # specificity of shared names (sum of their log-odds) that fully lifts the short penalty
+    name_lo: float = 40.0  # specificity of shared names (sum of their log-odds) where lifting the short penalty starts
+    name_full: float = 60.0  # ... and where it is fully lifted
     time_penalty: float = 0.0  # score subtracted at a long gap
     strong_lo: float = 0.7  # content scores above this start to outweigh a time gap ...
     strong_hi: float = 0.85  # ... and above this the gap no longer counts (within the window)
     window_days: float = 30.0  # stories quiet for longer leave the index
     window_articles: int = 20000  # same, for stories without dates, counted in arrivals
     threshold: float = 0.15  # lowest threshold on the combined score
-    margin_sd: float = 3.0  # a match must stand this many deviations above unrelated-story scores
+    margin_sd: float = 3.25  # a match must stand this many deviations above unrelated-story scores
     prior_weight: float = 50.0  # pseudo-count of the prior background distribution
     prior_mean: float = 0.09
     prior_sd: float = 0.04
@@ -328,8 +329,8 @@ class StoryClusterer:
         far = (1.0 - math.exp(-gap / p.tau_days)) * share
         # very strong content evidence (far above what unrelated stories reach) outweighs the gap
         relief = min(1.0, max(0.0, (content - p.strong_lo) / (p.strong_hi - p.strong_lo)))
-        if p.name_full > 0:
-            relief = max(relief, min(1.0, spec / p.name_full))
+        if p.name_full > p.name_lo:
+            relief = max(relief, min(1.0, max(0.0, (spec - p.name_lo) / (p.name_full - p.name_lo))))
         far *= 1.0 - relief
         fade = p.long_scale * (1.0 - 0.5 ** (gap / p.half_life_days)) * share
         return content * (1.0 - p.time_scale * far) * (1.0 - fade) - p.time_penalty * far
