@@ -54,7 +54,7 @@ def fit(feats: list[Feat], gold_pairs: set[frozenset[str]], src_of: dict[str, st
     from sklearn.linear_model import LogisticRegression
 
     pairs = core.candidate_pairs(feats)
-    names = [k for k in core.ALL_FEATURES if k not in ("log_shared_specifics", "log_chain50_count")]
+    names = list(core.ALL_FEATURES)
     X, y = [], []
     for i, j in pairs:
         a, b = feats[i], feats[j]

@@ -278,3 +278,13 @@ def test_japanese_text_keeps_its_body() -> None:
     art = extract_text(text)
     assert len(art.body) == 3
     assert art.body[0].startswith("東京都")
+
+
+@pytest.mark.parametrize(
+    ("line", "offset_hours"),
+    [("14:20 GMT+1, March 3, 2026", 1.0), ("09:12 UTC+05:30, March 4, 2026", 5.5), ("13:58 JST, February 1, 2025", 9.0)],
+)
+def test_dateline_zone_offsets_are_kept(line: str, offset_hours: float) -> None:
+    art = extract_text(f"Harbour talks resume\n\n{line}\nTalks between the port and the union resumed on Tuesday after a week.\n")
+    assert isinstance(art.published, dt.datetime)
+    assert art.published.utcoffset() == dt.timedelta(hours=offset_hours)

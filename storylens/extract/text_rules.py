@@ -136,7 +136,18 @@ ZONES: dict[str, int] = {
     "NZST": 43200, "NZDT": 46800, "EST": -18000, "EDT": -14400, "CDT": -18000, "MST": -25200, "MDT": -21600,
     "PST": -28800, "PDT": -25200, "AKST": -32400, "AKDT": -28800, "HST": -36000, "ET": -18000, "PT": -28800,
 }
-_ZONE_RE = re.compile(r"\b(" + "|".join(sorted(ZONES, key=len, reverse=True)) + r")\b")
+_ZONE_RE = re.compile(
+    r"\b(" + "|".join(sorted(ZONES, key=len, reverse=True)) + r")(?:\s?([+\-−])(\d{1,2})(?::?(\d{2}))?)?\b"
+)
+
+
+def zone_offset(m: re.Match[str]) -> int:
+    """Seconds east of UTC for a matched zone such as 'JST', 'GMT+1' or 'UTC-05:30'."""
+    off = ZONES[m.group(1)]
+    if m.group(2):
+        sign = -1 if m.group(2) in "-−" else 1
+        off += sign * (int(m.group(3)) * 3600 + int(m.group(4) or 0) * 60)
+    return off
 _DATE_LABEL_RE = re.compile(
     r"\b(?:updated|published|posted|last updated|last modified|modified|first published|date|on|at|am|pm|a\.m|p\.m|"
     r"time|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|of|"
@@ -290,8 +301,8 @@ def parse_date_text(s: str) -> dt.datetime | dt.date | None:
         pieces.append(t)
     tz: dict[str, int] = {}
     if tm and zm:
-        pieces.append(zm.group(1))
-        tz[zm.group(1)] = ZONES[zm.group(1)]
+        pieces.append("XTZ")
+        tz["XTZ"] = zone_offset(zm)
     txt = " ".join(pieces).replace(",", " ")
     dayfirst = bool(re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", date_part))
     try:

@@ -200,7 +200,8 @@ def _window(side: _Side, k: int) -> set[str]:
 def _ctx_words(side: _Side, k: int, shared: set[str]) -> str:
     sent = side.toks[k].sent
     lo, hi = max(0, k - WINDOW), min(len(side.toks), k + WINDOW + 1)
-    ws = [t.low for t in side.toks[lo:hi] if t.sent == sent and t.key in shared and t.is_content]
+    ws = [t.low for t in side.toks[lo:hi] if t.sent == sent and t.key in shared and t.is_content
+          and not _CALENDAR.match(t.low)]
     return " ".join(dict.fromkeys(ws))
 
 
@@ -280,7 +281,7 @@ def _slot_changes(kind: str, s: _Side, d: _Side, s_items: list[tuple[int, int, s
             why = f"{lead} {what} changed from {sa.text} to {sb.text}" if what else \
                 f"the figure changed from {sa.text} to {sb.text}"
         else:
-            why = f"the date of {what} changed from {sa.text} to {sb.text}" if what else \
+            why = f"the date changed from {sa.text} to {sb.text} ({what})" if what else \
                 f"the date changed from {sa.text} to {sb.text}"
         out.append(Change(kind=kind, source=sa, derived=sb, source_index=s.sent_of(a[0]),  # type: ignore[arg-type]
                           derived_index=di, explanation=why, score=round(min(0.95, 0.6 - 0.1 * neg), 2)))
@@ -354,7 +355,10 @@ def _word_changes(s: _Side, d: _Side, der: str, di: int) -> list[Change]:
                 ctx = ""
                 if after and b1 == j2:
                     _, e1, e2, _, _ = ops[n + 1]
-                    ctx = " " + " ".join(t.text for t in s.toks[e1 : min(e2, e1 + 5)] if t.pos >= 0)
+                    words = [t.text for t in s.toks[e1 : min(e2, e1 + 5)] if t.pos >= 0]
+                    while words and words[-1].lower() in STOPWORDS:
+                        words.pop()
+                    ctx = " " + " ".join(words) if words else ""
                 why = (f"the source says {sa.text}{ctx}; the rewrite says {sb.text}{ctx}" if ctx else
                        f"'{sa.text}' in the source became '{sb.text}' in the rewrite")
                 out.append(Change(kind=kind, source=sa, derived=sb,  # type: ignore[arg-type]
@@ -415,17 +419,21 @@ def _word_changes(s: _Side, d: _Side, der: str, di: int) -> list[Change]:
                 dc = [k for k in range(j1, j2) if d.toks[k].low in _CERTAIN]
                 sa = s.span(sh[0], sh[0] + 1)
                 sb = d.span(dc[0], dc[0] + 1) if dc else (d.span(nxt_d, nxt_d + 1) if nxt_d is not None else None)
-                why = "the rewrite states as certain what the source hedged"
+                why = "the rewrite states as certain what the source hedged" if dc else \
+                    "the source hedges, the rewrite states it as fact"
                 idx = s.sent_of(sh[0])
             else:
                 sc = [k for k in range(i1, i2) if s.toks[k].low in _CERTAIN]
                 sb = d.span(dh[0], dh[0] + 1)
                 sa = s.span(sc[0], sc[0] + 1) if sc else (s.span(nxt_s, nxt_s + 1) if nxt_s is not None else None)
-                why = "the rewrite hedges what the source stated"
+                why = "the rewrite hedges what the source stated" if sc else \
+                    "the source states it as fact, the rewrite hedges"
                 idx = s.sent_of(sc[0]) if sc else (nxt_s and s.sent_of(nxt_s)) or s.toks[0].sent
             if sa is not None and sb is not None:
                 out.append(Change(kind="hedging", source=sa, derived=sb, source_index=idx, derived_index=di,
-                                  score=0.75, explanation=f"'{sa.text}' became '{sb.text}': {why}"))
+                                  score=0.75, explanation=f"'{sa.text}' became '{sb.text}': {why}" if
+                                  ("certain" in why or "stated" in why) else
+                                  f"{why} ('{sa.text}' / '{sb.text}')"))
     return out
 
 

@@ -29,7 +29,7 @@ from storylens.reuse.index import Index
 COPY_JACCARD = 0.9
 MIN_WORDS = 15
 LONG_DOC = 10  # sentences
-LONG_EXTRA = 0.0
+LONG_EXTRA = 0.25
 MIN_CHAIN_P = 0.0  # share of derived sentences that are close paraphrases, in order
 NEAR_COPY_JACCARD = 0.35
 
@@ -111,7 +111,8 @@ def _side_features(cos: np.ndarray, P: np.ndarray, d: Feat, s: Feat) -> list[flo
     nd, ns = d.spec.n_words, s.spec.n_words
     lratio = min(nd, ns) / max(1, nd, ns)
     return [c5 / n_eff, c6 / n_eff, cp / n_eff, math.log1p(cp), mx, cont, scont, jac,
-            skept, order, math.log1p(n_shared), math.log1p(c5), soft, gram_cosine(d.grams, s.grams), lratio]
+            skept, order, math.log1p(n_shared), math.log1p(c5), soft, gram_cosine(d.grams, s.grams), lratio,
+            float(n_eff)]
 
 
 def decision_features(a: Feat, b: Feat, cos: np.ndarray) -> dict[str, float]:
@@ -120,7 +121,9 @@ def decision_features(a: Feat, b: Feat, cos: np.ndarray) -> dict[str, float]:
     fb = _side_features(cos, P, b, a)
     fa = _side_features(cos.T.copy(), P.T.copy(), a, b)
     best = max(fb, fa, key=lambda f: (f[0], f[2]))
-    return dict(zip(ALL_FEATURES, best, strict=True))
+    out = dict(zip(ALL_FEATURES, best[:-1], strict=True))
+    out["n_derived"] = best[-1]  # usable sentences of the derived side (for the gate, not the classifier)
+    return out
 
 
 def probability(features: dict[str, float]) -> float:
@@ -148,9 +151,7 @@ def is_derivation(pe: PairEval) -> bool:
     # Long reports of one event coincide on a few factual sentences by chance, so the share
     # of close paraphrases asked for grows with length.
     share = pe.features["chain_p50"]
-    count = math.expm1(pe.features["log_chain_p50_count"])
-    n_eff = count / share if share > 0 else 0.0
-    if share < MIN_CHAIN_P + (LONG_EXTRA if n_eff >= LONG_DOC else 0.0):
+    if share < MIN_CHAIN_P + (LONG_EXTRA if pe.features["n_derived"] >= LONG_DOC else 0.0):
         return False
     return pe.prob >= decision_coef.THRESHOLD
 
