@@ -28,7 +28,7 @@ _NEG = frozenset({"not", "no", "never", "none", "neither", "nor", "without", "ca
                   "refused", "refuses"})
 _HEDGE = frozenset({"may", "might", "could", "possibly", "perhaps", "likely", "unlikely", "reportedly",
                     "allegedly", "expected", "probably", "appears", "appear", "seems", "seem", "apparently"})
-_CERTAIN = frozenset({"will", "shall", "definitely", "certainly", "confirmed", "must", "would"})
+_CERTAIN = frozenset({"will", "shall", "definitely", "certainly", "confirmed", "must"})
 _QUANT = frozenset({"both", "all", "each", "either", "neither", "every", "many", "several", "some", "most"})
 _PREP = frozenset({"in", "at", "on", "to", "from", "near", "of", "for", "with", "into", "onto", "towards",
                    "toward", "across", "via", "off", "around", "outside", "inside"})
@@ -54,7 +54,7 @@ class Tok:
 
     @property
     def low(self) -> str:
-        return self.bare.lower()
+        return self.bare.lower().replace("’", "'")
 
     @property
     def bare(self) -> str:
@@ -83,7 +83,7 @@ def _tokens(text: str, sent: int) -> list[Tok]:
             t = t[:-1]
         if not t:
             continue
-        low = re.sub(r"['’]s$", "", t).lower()
+        low = re.sub(r"['’]s$", "", t).lower().replace("’", "'")
         key = re.sub(r"[,\s]", "", low) if _DIGIT.search(low) else stem(low)
         out.append(Tok(t, m.start(), m.start() + len(t), sent, k, key))
     return out
@@ -345,8 +345,13 @@ def _word_changes(s: _Side, d: _Side, der: str, di: int) -> list[Change]:
         nxt_d = j2 if after else None
         # -- names swapped in one slot
         if tag == "replace":
-            s_runs = [r for r in _name_runs(s.toks, i1, i2) if not _mentions(s.span(*r).text, der)]
-            d_runs = [r for r in _name_runs(d.toks, j1, j2) if not _mentions(d.span(*r).text, s.all_text)]
+            s_runs = [r for r in _name_runs(s.toks, i1, i2)
+                      if _name_words(s.span(*r).text) and not _mentions(s.span(*r).text, der)]
+            d_runs = [r for r in _name_runs(d.toks, j1, j2)
+                      if _name_words(d.span(*r).text) and not _mentions(d.span(*r).text, s.all_text)]
+            if (i2 < len(s.toks) and _is_name(s.toks, i2) and s.toks[i2].sent == s.toks[i1].sent) or \
+                    (i1 > 0 and _is_name(s.toks, i1 - 1) and s.toks[i1 - 1].pos >= 0):
+                s_runs = []  # one part of a longer name differs ("Mr Mosley" / "Max Mosley"): the same one
             for (a0, a1), (b0, b1) in zip(s_runs, d_runs, strict=False):
                 sa = s.span(_with_article(s, i1, a0), a1)
                 sb = d.span(_with_article(d, j1, b0), b1)
@@ -382,7 +387,9 @@ def _word_changes(s: _Side, d: _Side, der: str, di: int) -> list[Change]:
             k = i2
             q = j2 - 1
             if k < len(s.toks) and s.toks[k].is_content and s.toks[k].low.isalpha() and s.toks[k].bare[:1].islower() \
-                    and _is_name(d.toks, q) and d.toks[q].low not in _PRONOUNS | _TITLES \
+                    and _is_name(d.toks, q) and re.split("'", d.toks[q].low)[0] not in _PRONOUNS | _TITLES \
+                    and not s.toks[k].low.endswith("ed") and j2 < len(d.toks) \
+                    and not d.texts[d.toks[q].sent][d.toks[q].end : d.toks[j2].start].strip() \
                     and not _named_alone(d.toks[q].bare, s):
                 sa = s.span(k, _next_content(s, k))
                 sb = d.span(q, _next_content(d, j2))
@@ -392,7 +399,9 @@ def _word_changes(s: _Side, d: _Side, der: str, di: int) -> list[Change]:
         # -- negation added or removed
         sn = [k for k in range(i1, i2) if s.toks[k].low in _NEG or s.toks[k].low.endswith("n't")]
         dn = [k for k in range(j1, j2) if d.toks[k].low in _NEG or d.toks[k].low.endswith("n't")]
-        if bool(sn) != bool(dn) and s_neg % 2 != d_neg % 2:
+        plain = all(t.low in STOPWORDS for t in (d.toks[j1:j2] if sn else s.toks[i1:i2])) and \
+            all(t.low in STOPWORDS | _NEG for t in (s.toks[i1:i2] if sn else d.toks[j1:j2]))
+        if bool(sn) != bool(dn) and s_neg % 2 != d_neg % 2 and plain and after:
             if sn:
                 sa = s.span(sn[0], nxt_s + 1 if nxt_s is not None else sn[0] + 1)
                 sb = d.span(j1, j2 + 1) if j2 > j1 else (d.span(nxt_d, nxt_d + 1) if nxt_d is not None else None)
@@ -460,7 +469,9 @@ def _speakers(side: _Side) -> list[tuple[int, int]]:
                     and (toks[b - 1].is_content or toks[b - 1].low in {"the", "its", "a", "an"} or
                          toks[b - 1].low in _PRONOUNS):
                 b -= 1
-            if b < k:
+            while b < k and (toks[b].low.endswith("ing") or toks[b].low in _PRONOUNS - {"its"}):
+                b += 1  # "releasing the statement said": the verb is not the speaker
+            if b < k and toks[k - 1].is_content:
                 out.append((b, k))
     return out
 

@@ -304,6 +304,24 @@ def _novel_inherit(z: Feat, x: Feat, y: Feat) -> float:
     return len(x3 & y3) / len(x3)
 
 
+def _source_score(e: Edge, n: str) -> float:
+    """How strongly the pair's evidence says ``n`` came first (publication times beat the text)."""
+    if e.d.by == "published":
+        return 10.0 if e.d.source == n else -10.0
+    pe = e.pe
+    z, _ = dirmod.text_score(pe.a, pe.b, pe.b_in_a.coverage, pe.a_in_b.coverage)
+    return z if pe.a.id == n else -z
+
+
+def _likeliest_source(tri: tuple[Edge, ...], nodes: tuple[str, ...]) -> str:
+    score = {n: 0.0 for n in nodes}
+    for e in tri:
+        u, v = e.pe.a.id, e.pe.b.id
+        score[u] += _source_score(e, u)
+        score[v] += _source_score(e, v)
+    return max(sorted(score), key=lambda n: score[n])
+
+
 def _prune(edges: dict[frozenset[str], Edge], feats: dict[str, Feat]) -> dict[frozenset[str], Edge]:
     """Explain away triangles around a common source Z of X and Y.
 
@@ -321,6 +339,14 @@ def _prune(edges: dict[frozenset[str], Edge], feats: dict[str, Feat]) -> dict[fr
         x, y = sorted(k)
         for z in sorted(adj[x] & adj[y]):
             ezx, ezy = edges[frozenset((z, x))], edges[frozenset((z, y))]
+            tri = (ezx, ezy, edges[k])
+            if any(e.d.by == "text" for e in tri) and _likeliest_source(tri, (x, y, z)) == z:
+                # without dates one wrong text direction would make x or y the "common source" and
+                # drop the real z -> x or z -> y link: read the source off all three edges at once
+                for e, o in ((ezx, x), (ezy, y)):
+                    if e.d.source != z:
+                        e.d = dirmod.Direction(z, o, "text", 0.6, [f"{z} is the likeliest common source of {x} and "
+                                                                  f"{y} (text evidence of all three pairs)"])
             if ezx.d.source != z or ezy.d.source != z:
                 continue
             if not all(n in feats for n in (x, y, z)):
