@@ -63,14 +63,16 @@ def main() -> int:
     if args.write_coef:
         from sklearn.linear_model import LogisticRegression
 
-        clf = LogisticRegression(C=1.0, max_iter=5000).fit(X[fit], y[fit])
-        coef = [round(float(c), 4) for c in clf.coef_[0]]
+        mu, sd = X[fit].mean(axis=0), X[fit].std(axis=0) + 1e-9
+        clf = LogisticRegression(C=1.0, max_iter=5000).fit((X[fit] - mu) / sd, y[fit])
+        coef = [round(float(c), 4) for c in clf.coef_[0] / sd]
+        intercept = float(clf.intercept_[0] - (clf.coef_[0] * mu / sd).sum())
         path = ROOT / "storylens" / "reuse" / "sim_coef.py"
         text = path.read_text(encoding="utf-8")
         head = text[: text.index("COEF")]
-        path.write_text(head + f"COEF = {coef!r}\nINTERCEPT = {round(float(clf.intercept_[0]), 4)}\n", encoding="utf-8")
+        path.write_text(head + f"COEF = {coef!r}\nINTERCEPT = {round(intercept, 4)}\n", encoding="utf-8")
         sim_coef.COEF = coef
-        sim_coef.INTERCEPT = float(clf.intercept_[0])
+        sim_coef.INTERCEPT = intercept
     t0 = time.perf_counter()
     prob = np.array([align.probability(list(x)) for x in X])
     t_sim = time.perf_counter() - t0

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
-from storylens.nlp import numbers
+from storylens.nlp import numbers, words
 from storylens.reuse import sim_coef
-from storylens.reuse.features import Feat, norm_number
+from storylens.reuse.features import Feat, char_grams, gram_cosine, norm_name, norm_number, sentence_names
 
 TAU = 0.5  # a derived sentence counts as taken from a source sentence at this similarity
 QUOTE_SHARE = 0.5  # sentences mostly inside quotation marks are not evidence of derivation
 MIN_STEMS_FOR_CONTAINMENT = 4
+
+
+@lru_cache(maxsize=50_000)
+def _surface(sentence: str) -> tuple[dict[str, float], tuple[frozenset[tuple[str, ...]], ...], frozenset[str], int]:
+    """Per-sentence pieces of the lexical features (cached: alignment compares each sentence many times)."""
+    ws = words(sentence)
+    grams = tuple(frozenset(tuple(ws[i : i + n]) for i in range(len(ws) - n + 1)) for n in (1, 2, 3))
+    names = frozenset(norm_name(x) for x in sentence_names(sentence))
+    return char_grams(sentence), grams, names, len(ws)
 
 
 def lexical_features(a_stems: frozenset[str], b_stems: frozenset[str], a: str, b: str) -> tuple[float, ...]:
@@ -25,7 +35,15 @@ def lexical_features(a_stems: frozenset[str], b_stems: frozenset[str], a: str, b
     conflict = 1.0 if (na - nb and nb - na) else 0.0
     la, lb = len(a), len(b)
     ratio = min(la, lb) / max(la, lb) if max(la, lb) else 0.0
-    return dice, contain, conflict, ratio
+    ca, ga, ma, wa = _surface(a)
+    cb, gb, mb, wb = _surface(b)
+    out = [dice, contain, conflict, ratio, gram_cosine(ca, cb)]
+    for x, y in zip(ga, gb, strict=True):  # word 1-, 2-, 3-gram containment and Jaccard
+        shared = len(x & y)
+        out += [shared / max(1, min(len(x), len(y))), shared / max(1, len(x | y))]
+    out += [1.0 if (ma - mb and mb - ma) else 0.0, len(ma ^ mb) / max(1, len(ma | mb)),
+            abs(wa - wb) / max(wa, wb, 1)]
+    return tuple(out)
 
 
 def feature_vector(cos: float, a_stems: frozenset[str], b_stems: frozenset[str], a: str, b: str) -> list[float]:

@@ -29,8 +29,8 @@ from storylens.reuse.index import Index
 COPY_JACCARD = 0.9
 MIN_WORDS = 15
 LONG_DOC = 10  # sentences
-LONG_EXTRA = 0.25
-MIN_CHAIN_P = 0.0  # share of derived sentences that are close paraphrases, in order
+LONG_EXTRA = 0.25  # share of close paraphrases in order asked of derived texts of LONG_DOC sentences or more
+MIN_CHAIN_P = 0.0  # the same for shorter ones
 NEAR_COPY_JACCARD = 0.35
 
 # Every feature decision_features computes; decision_coef.FEATURES picks the ones the classifier uses.
@@ -147,9 +147,8 @@ def is_derivation(pe: PairEval) -> bool:
         return True
     if pe.jaccard >= NEAR_COPY_JACCARD:
         return True
-    # independent reports of one event share facts, not a run of closely paraphrased sentences
-    # Long reports of one event coincide on a few factual sentences by chance, so the share
-    # of close paraphrases asked for grows with length.
+    # Long reports of one event coincide on a few factual sentences by chance: a long derived text
+    # must also carry a run of close paraphrases in order (short ones are left to the classifier).
     share = pe.features["chain_p50"]
     if share < MIN_CHAIN_P + (LONG_EXTRA if pe.features["n_derived"] >= LONG_DOC else 0.0):
         return False
@@ -304,21 +303,22 @@ def _novel_inherit(z: Feat, x: Feat, y: Feat) -> float:
     return len(x3 & y3) / len(x3)
 
 
-def _source_score(e: Edge, n: str) -> float:
-    """How strongly the pair's evidence says ``n`` came first (publication times beat the text)."""
-    if e.d.by == "published":
-        return 10.0 if e.d.source == n else -10.0
+def _source_score(e: Edge, n: str, other: str) -> float:
+    """How strongly the pair's evidence says ``n`` came before ``other`` (publication times beat the text)."""
     pe = e.pe
+    if e.d.by == "published" or {pe.a.id, pe.b.id} != {n, other}:
+        # dates, or a stored link known only by its direction
+        w = 10.0 if e.d.by == "published" else 2.0 * e.d.confidence
+        return w if e.d.source == n else -w
     z, _ = dirmod.text_score(pe.a, pe.b, pe.b_in_a.coverage, pe.a_in_b.coverage)
     return z if pe.a.id == n else -z
 
 
-def _likeliest_source(tri: tuple[Edge, ...], nodes: tuple[str, ...]) -> str:
-    score = {n: 0.0 for n in nodes}
-    for e in tri:
-        u, v = e.pe.a.id, e.pe.b.id
-        score[u] += _source_score(e, u)
-        score[v] += _source_score(e, v)
+def _likeliest_source(tri: tuple[tuple[str, str, Edge], ...]) -> str:
+    score: dict[str, float] = {}
+    for u, v, e in tri:
+        score[u] = score.get(u, 0.0) + _source_score(e, u, v)
+        score[v] = score.get(v, 0.0) + _source_score(e, v, u)
     return max(sorted(score), key=lambda n: score[n])
 
 
@@ -339,10 +339,12 @@ def _prune(edges: dict[frozenset[str], Edge], feats: dict[str, Feat]) -> dict[fr
         x, y = sorted(k)
         for z in sorted(adj[x] & adj[y]):
             ezx, ezy = edges[frozenset((z, x))], edges[frozenset((z, y))]
-            tri = (ezx, ezy, edges[k])
-            if any(e.d.by == "text" for e in tri) and _likeliest_source(tri, (x, y, z)) == z:
+            tri = ((z, x, ezx), (z, y, ezy), (x, y, edges[k]))
+            if any(e.d.by == "text" for _, _, e in tri):
                 # without dates one wrong text direction would make x or y the "common source" and
                 # drop the real z -> x or z -> y link: read the source off all three edges at once
+                if _likeliest_source(tri) != z:
+                    continue
                 for e, o in ((ezx, x), (ezy, y)):
                     if e.d.source != z:
                         e.d = dirmod.Direction(z, o, "text", 0.6, [f"{z} is the likeliest common source of {x} and "
@@ -375,6 +377,48 @@ def _prune(edges: dict[frozenset[str], Edge], feats: dict[str, Feat]) -> dict[fr
     return {k: e for k, e in edges.items() if k not in drop}
 
 
+SIBLING_FLOOR = 0.1  # classifier probability enough for z -> x once x's link to z's other derivation is explained
+
+
+def _recover_siblings(edges: dict[frozenset[str], Edge], feats: dict[str, Feat],
+                      use_dates: bool) -> dict[frozenset[str], Edge]:
+    """Paths z -> y - x without a z-x link, where x repeats nothing that y added to z.
+
+    Then x and y are siblings that each drew on z, and z -> x was missed (a loose rewrite):
+    the x-y link is replaced by z -> x when that pair's own evidence is not negligible.
+    """
+    out = dict(edges)
+    adj: dict[str, set[str]] = {}
+    for k in edges:
+        u, v = sorted(k)
+        adj.setdefault(u, set()).add(v)
+        adj.setdefault(v, set()).add(u)
+    for k in sorted(edges, key=lambda k: sorted(k)):
+        for y in sorted(k):
+            if k not in out:
+                break
+            x = next(iter(k - {y}))
+            for z in sorted(adj[y] - {x}):
+                k2 = frozenset((z, y))
+                if k2 not in out or out[k2].d.source != z or frozenset((z, x)) in out:
+                    continue
+                if not all(n in feats for n in (x, y, z)):
+                    continue
+                fz, fx, fy = feats[z], feats[x], feats[y]
+                if max(_novel_inherit(fz, fy, fx), _novel_inherit(fz, fx, fy)) >= CHAIN_INHERIT:
+                    continue
+                pe = evaluate(fz, fx)
+                if pe.prob < SIBLING_FLOOR or min(fz.spec.n_words, fx.spec.n_words) < MIN_WORDS:
+                    continue
+                d = dirmod.decide(fz, fx, pe.b_in_a.coverage, pe.a_in_b.coverage, use_dates=use_dates)
+                if d.source != z:
+                    continue
+                del out[k]
+                out[frozenset((z, x))] = Edge(pe, d, pe.strength())
+                break
+    return out
+
+
 def derive(feats: list[Feat], pairs: Iterable[tuple[int, int]], use_dates: bool = True) -> list[Derivation]:
     edges: dict[frozenset[str], Edge] = {}
     for i, j in sorted(set(pairs)):
@@ -386,7 +430,8 @@ def derive(feats: list[Feat], pairs: Iterable[tuple[int, int]], use_dates: bool 
             continue
         d = dirmod.decide(a, b, pe.b_in_a.coverage, pe.a_in_b.coverage, use_dates=use_dates)
         edges[frozenset((a.id, b.id))] = Edge(pe, d, pe.strength())
-    edges = _prune(edges, {f.id: f for f in feats})
+    by_id = {f.id: f for f in feats}
+    edges = _prune(_recover_siblings(edges, by_id, use_dates), by_id)
     out = [build_derivation(e.pe, e.d) for e in edges.values()]
     return sorted(out, key=lambda d: (d.source_id, d.derived_id))
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from storylens.model import Article, Derivation
 from storylens.reuse import direction as dirmod
-from storylens.reuse.core import Edge, _prune, build_derivation, evaluate, is_derivation
+from storylens.reuse.core import Edge, _prune, _recover_siblings, build_derivation, evaluate, is_derivation
 from storylens.reuse.features import Feat, build_features
 from storylens.reuse.index import Index, decode_vec, encode_vec
 from storylens.store.base import Store
@@ -84,7 +84,7 @@ def update(store: Store, new_articles: list[Article]) -> None:
         combined[k] = Edge(ref, dirmod.Direction(dv.source_id, dv.derived_id, dv.direction_from,
                                                  dv.direction_confidence, list(dv.direction_evidence)), strength)
         stand_in[k] = dv
-    kept = _prune(combined, feats)
+    kept = _prune(_recover_siblings(combined, feats, True), feats)
     result: list[Derivation] = []
     for k, e in kept.items():
         if k in stand_in:
