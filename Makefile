@@ -33,8 +33,17 @@ test-all: install
 lint: install
 	$(VENV)/bin/ruff check storylens tests bench
 
+# All benchmarks (needs ../shared/corpora; tens of minutes on 2 cores). Figures go to docs/benchmarks.md.
 bench: install
 	$(PY) bench/extraction.py
+	$(PY) bench/extraction_text.py
+	$(PY) bench/linequality.py
+	$(PY) bench/sources.py
+	$(PY) bench/reuse.py
+	$(PY) bench/reuse_mrpc.py
+	$(PY) bench/reuse_scale.py
+	$(PY) bench/stories.py
+	$(PY) bench/web.py 100
 
 schema: install
 	$(VENV)/bin/storylens schema --out docs/report.schema.json
