@@ -36,6 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from textbench_common import shingle_f1 as body_f1  # noqa: E402  (one scoring function for both benchmarks)
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -44,7 +47,6 @@ CORPUS_CANDIDATES = [
     Path("/work/shared/corpora/wcxb-dev-articles"),
 ]
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
 _AUTHOR_JOINERS = re.compile(r"\b(and|und|et|y|e)\b")
 
@@ -54,27 +56,6 @@ def find_corpus() -> Path | None:
         if (c / "html").is_dir() and (c / "ground-truth").is_dir():
             return c
     return None
-
-
-def shingles(text: str, n: int = 4) -> set[tuple[str, ...]]:
-    toks = [t.lower() for t in _WORD.findall(text or "")]
-    if not toks:
-        return set()
-    if len(toks) < n:
-        return {tuple(toks)}
-    return {tuple(toks[i : i + n]) for i in range(len(toks) - n + 1)}
-
-
-def body_f1(pred: str, gold: str) -> tuple[float, float, float]:
-    p, g = shingles(pred), shingles(gold)
-    if not p and not g:
-        return 1.0, 1.0, 1.0
-    if not p or not g:
-        return 0.0, 0.0, 0.0
-    inter = len(p & g)
-    prec, rec = inter / len(p), inter / len(g)
-    f1 = 0.0 if inter == 0 else 2 * prec * rec / (prec + rec)
-    return prec, rec, f1
 
 
 def norm_text(s: str | None) -> str:

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -44,7 +43,6 @@ _DATE_PATTERNS = [
     # 03/04/2025 (US order; day-first when the first number is over 12)
     (re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](20\d\d)\b"), ("a", "b", "y")),
 ]
-_URL_DATE = re.compile(r"/(20\d\d|19\d\d)[/-](0[1-9]|1[0-2])[/-]([0-2]\d|3[01])(?:/|-|$)")
 _UPDATED_CUE = re.compile(r"\b(updated|modified|revised|reviewed)\b", re.I)
 _PUBLISHED_CUE = re.compile(r"\b(published|posted|written|on)\b", re.I)
 
@@ -299,19 +297,10 @@ def parse_text_date(s: str, *, earliest: int = 1995, latest: int | None = None) 
 
 
 def url_date(url: str | None) -> dt.date | None:
-    if not url:
-        return None
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return None
-    m = _URL_DATE.search(path)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+    """A publication day written in the URL's path (one rule set for HTML and the dispatcher)."""
+    from storylens.extract import date_from_url
+
+    return date_from_url(url)
 
 
 # ------------------------------------------------------------------ title
