@@ -211,3 +211,15 @@ def test_wcxb_sample_body_f1_floor() -> None:
     assert len(f1s) == 20
     assert sum(f1s) / len(f1s) > 0.85
     assert sum(titles) / len(titles) > 0.6
+
+
+def test_meta_author_tag_with_two_people_gives_two_authors() -> None:
+    page = (
+        "<html><head><title>Quay works begin | The Harbour Light</title>"
+        '<meta name="author" content="Mara Quell and Tobin Rask"></head><body><article><h1>Quay works begin</h1>'
+        "<p>Work on the old quay wall began on Monday after two years of delays, the council said in a statement.</p>"
+        "<p>The contractor expects the first section to reopen to walkers before the summer season starts.</p>"
+        "</article></body></html>"
+    )
+    art = extract_html(page, url="https://harbour-light.example/news/quay-works")
+    assert art.authors == ["Mara Quell", "Tobin Rask"]

@@ -281,6 +281,8 @@ def _split_names(s: str) -> list[str]:
 def _choose_authors(ctx: _Ctx, window: list[tuple[HtmlElement, str]],
                     stream_items: list[tuple[HtmlElement, str]]) -> tuple[list[str], str | None]:
     names, source = ctx.meta.authors()
+    if source == "meta":  # one tag may hold several people: "A and B", "A; B", "A & B" (commas may be "Last, First")
+        names = [part for x in names for part in re.split(r"\s*;\s*|\s+and\s+|\s*&\s*", x)]
     names = [n for n in (clean_name(x) for x in names) if n]
     visible = _visible_byline(ctx, window)
     if visible and (not names or source == "jsonld-org"):
