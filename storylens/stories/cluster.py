@@ -61,6 +61,7 @@ class Params:
     prior_mean: float = 0.09
     prior_sd: float = 0.04
     merge_content: float = 0.45  # a merge needs the two stories' content similarity (no time) above this
+    recheck_max_n: int = 1  # stories this small are re-scored against a story an article just joined
     query_terms: int = 24
     max_candidates: int = 40  # stories retrieved through the index
     rescore: int = 12  # of those, scored in full (ranked by embedding cosine first when there are embeddings)
@@ -516,6 +517,8 @@ class StoryClusterer:
         if action == "added":
             merged = self._maybe_merge(sid, cands[1:], thr, at)
             sid = self._resolve(sid)
+            merged += self._recheck(sid, cands[1:], thr, at)
+            sid = self._resolve(sid)
         self._index(self.reps[sid])
         asg = Assignment(f.id, sid, action, round(cands[0].score, 4) if cands else None, round(thr, 4),
                          cands[:5], merged, reason)
@@ -576,7 +579,51 @@ class StoryClusterer:
             sid = keep
         return merged
 
-    def _merge(self, x: str, y: str, score: float, at: str) -> tuple[str, str]:
+    def _span_gap(self, a: StoryRep, b: StoryRep) -> float | None:
+        """Days between two stories' spans (0 when they overlap); None when either is undated."""
+        if a.first is None or a.last is None or b.first is None or b.last is None:
+            return None
+        return max(0.0, b.first - a.last, a.first - b.last)
+
+    def story_name_specificity(self, x: StoryRep, s: StoryRep) -> float:
+        """:meth:`name_specificity` for a whole small story: its members' names that ``s`` names too."""
+        n = self.n_docs + self.p.name_prior_docs
+        return sum(max(0.0, math.log(n / (self.df.get(t, 0) + 1.0))) for t in x.ents if t in s.ents)
+
+    def _recheck(self, sid: str, others: list[Candidate], thr: float, at: str) -> list[str]:
+        """Re-score young small stories near the story that just grew, as if they arrived now.
+
+        A story's first articles are scored when the stream is young: few documents, so a name's rarity is
+        still mostly the prior, and the story they belong to may hold only one article. When that story
+        grows, a small story (at most ``recheck_max_n`` articles) among the new article's candidates is
+        scored again as one pseudo-article against it (content without time, its span's gap, the names its
+        members share with the grown story under the current document frequencies, the usual time model)
+        and merged when that score clears the threshold. Only the article's own candidates are looked at,
+        so the cost stays bounded."""
+        merged: list[str] = []
+        for c in others:
+            xid = self._resolve(c.story_id)
+            if xid == sid or xid not in self.reps or sid not in self.reps:
+                continue
+            s, x = self.reps[sid], self.reps[xid]
+            if x.n > self.p.recheck_max_n or x.n >= s.n:
+                continue
+            gap = self._span_gap(x, s)
+            if gap is None or gap > self.p.develop_days:
+                continue
+            content = self.story_score(s, x)
+            spec = self.story_name_specificity(x, s)
+            score = self._timed(content, gap, spec)
+            if score < thr:
+                continue
+            why = (f"re-checked when the larger story grew: {score:.3f} >= threshold {thr:.3f} (content "
+                   f"{content:.3f}, {gap:.2f} days apart, shared names {spec:.1f})")
+            keep, drop = self._merge(sid, xid, content, at, why)
+            merged.append(drop)
+            sid = keep
+        return merged
+
+    def _merge(self, x: str, y: str, score: float, at: str, why: str = "") -> tuple[str, str]:
         sx, sy = self._story(x), self._story(y)
         # the older story (first article earlier, then id) keeps its id
         kx = (_sort_time(sx.first_published) if sx.first_published else float("inf"), x)
@@ -620,8 +667,8 @@ class StoryClusterer:
         sk.merged_from = sorted(set(sk.merged_from) | {drop} | set(sd.merged_from))
         sk.history = sk.history + sd.history + [
             StoryHistoryEntry(at=at, action="merged", other_story_id=drop, score=round(score, 4),
-                              reason=f"an article matched both stories and the stories themselves score "
-                                     f"{score:.3f}; {len(sd.article_ids)} article(s) moved from {drop}")
+                              reason=(why or f"an article matched both stories and the stories themselves score "
+                                            f"{score:.3f}") + f"; {len(sd.article_ids)} article(s) moved from {drop}")
         ]
         self._refresh(sk, None)
         self.alias[drop] = keep
