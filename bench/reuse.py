@@ -1,4 +1,4 @@
-"""Derivation benchmark: rewrites-dev (100 originals, 365 rewrites) mixed with allsides (independent reports).
+"""Derivation benchmark: rewrites-dev (100 originals, 365 rewrites) mixed with allsides and t17-h1n1.
 
 Run: .venv/bin/python bench/reuse.py [--calibrate]
 
@@ -9,11 +9,19 @@ Every link touching an allsides article counts as a false positive; so does a li
 between two rewrites of the same original (siblings share a source, neither derives
 from the other). Baselines on the same half: MinHash (word 5-shingles) alone and
 TF-IDF cosine (all pairs), each with the threshold that is best on the calibration half.
+
+t17-h1n1 (BBC, Guardian and Reuters on the H1N1 story) adds long independent reports of one event:
+every link between two of them from different outlets is a false positive (links between two articles
+of one outlet, which may be updates of one report, are not judged). Its articles published within a
+day of an article of another outlet are also paired explicitly: on the calibration half these pairs
+are negatives for the classifier, on the report half the share of them accepted is printed. The run
+also scores the coefficients in decision_coef.py before --calibrate ("previous") on the same halves.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
@@ -23,7 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reuse_data import CORPORA, EMB_CACHE, ROOT, load  # noqa: E402
+from reuse_data import CORPORA, EMB_CACHE, ROOT, load, load_h1n1  # noqa: E402
 
 from storylens.nlp import embed_cache  # noqa: E402
 from storylens.reuse import core, decision_coef  # noqa: E402
@@ -42,6 +50,37 @@ def label(a: str, b: str, gold_pairs: set[frozenset[str]], src_of: dict[str, str
     return "neg"
 
 
+def unjudged(a: str, b: str) -> bool:
+    """Two t17-h1n1 articles of one outlet (possibly updates of one report): neither right nor wrong."""
+    return a.startswith("h1-") and b.startswith("h1-") and a.split("-")[1] == b.split("-")[1]
+
+
+def links(ds: list) -> set[frozenset[str]]:
+    return {frozenset((d.source_id, d.derived_id)) for d in ds if not unjudged(d.source_id, d.derived_id)}
+
+
+MEMO: dict[tuple[str, str], core.PairEval] = {}
+_EVALUATE = core.evaluate
+
+
+def cached_evaluate(a: Feat, b: Feat) -> core.PairEval:
+    """core.evaluate, memoised (the features do not depend on the coefficients; the probability does)."""
+    if (a.id, b.id) not in MEMO:
+        MEMO[(a.id, b.id)] = _EVALUATE(a, b)
+    pe = MEMO[(a.id, b.id)]
+    pe.prob = core.probability(pe.features)
+    return pe
+
+
+def snapshot() -> dict[str, object]:
+    return {k: getattr(decision_coef, k) for k in ("FEATURES", "COEF", "INTERCEPT", "THRESHOLD", "DIR_COEF")}
+
+
+def restore(s: dict[str, object]) -> None:
+    for k, v in s.items():
+        setattr(decision_coef, k, v)
+
+
 def prf(pred: set[frozenset[str]], gold: set[frozenset[str]]) -> dict[str, float]:
     tp = len(pred & gold)
     p = tp / len(pred) if pred else 0.0
@@ -50,18 +89,21 @@ def prf(pred: set[frozenset[str]], gold: set[frozenset[str]]) -> dict[str, float
     return {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": len(pred - gold), "fn": len(gold - pred)}
 
 
-def fit(feats: list[Feat], gold_pairs: set[frozenset[str]], src_of: dict[str, str]) -> None:
+def fit(feats: list[Feat], gold_pairs: set[frozenset[str]], src_of: dict[str, str],
+        extra_neg: list[tuple[str, str]]) -> None:
     from sklearn.linear_model import LogisticRegression
 
     pairs = core.candidate_pairs(feats)
+    pos = {f.id: k for k, f in enumerate(feats)}
+    train = sorted(set(pairs) | {(min(pos[a], pos[b]), max(pos[a], pos[b])) for a, b in extra_neg})
     names = list(core.ALL_FEATURES)
     X, y = [], []
-    for i, j in pairs:
+    for i, j in train:
         a, b = feats[i], feats[j]
         lab = label(a.id, b.id, gold_pairs, src_of)
-        if lab == "sib":
+        if lab == "sib" or unjudged(a.id, b.id):
             continue
-        f = core.decision_features(a, b, core.cos_matrix(b, a))
+        f = core.evaluate(a, b).features
         X.append([f[k] for k in names])
         y.append(lab == "gold")
     Xa, ya = np.array(X), np.array(y)
@@ -84,26 +126,11 @@ def fit(feats: list[Feat], gold_pairs: set[frozenset[str]], src_of: dict[str, st
     decision_coef.INTERCEPT = intercept
     # the threshold is chosen on the whole pipeline (gates, chains and siblings included) of this half,
     # averaging the dated and the undated F1
-    memo: dict[tuple[str, str], core.PairEval] = {}
-    evaluate = core.evaluate
-
-    def cached(a: Feat, b: Feat) -> core.PairEval:
-        if (a.id, b.id) not in memo:
-            memo[(a.id, b.id)] = evaluate(a, b)
-        pe = memo[(a.id, b.id)]
-        pe.prob = core.probability(pe.features)
-        return pe
-
-    core.evaluate = cached  # type: ignore[assignment]
-    try:
-        scores = {}
-        for t in np.arange(0.2, 0.85, 0.05):
-            decision_coef.THRESHOLD = float(t)
-            f1s = [prf({frozenset((d.source_id, d.derived_id)) for d in core.derive(feats, pairs, use_dates=u)},
-                       gold_pairs)["f1"] for u in (True, False)]
-            scores[round(float(t), 2)] = float(np.mean(f1s))
-    finally:
-        core.evaluate = evaluate  # type: ignore[assignment]
+    scores = {}
+    for t in np.arange(0.2, 0.85, 0.05):
+        decision_coef.THRESHOLD = float(t)
+        f1s = [prf(links(core.derive(feats, pairs, use_dates=u)), gold_pairs)["f1"] for u in (True, False)]
+        scores[round(float(t), 2)] = float(np.mean(f1s))
     print("pipeline F1 (mean of dated and undated) by threshold:", {k: round(v, 3) for k, v in scores.items()})
     best_t = max(scores, key=lambda k: (scores[k], -abs(k - best_t)))
     best_f = scores[best_t]
@@ -168,6 +195,66 @@ def best_threshold(scores: dict[frozenset[str], float], gold: set[frozenset[str]
     return best_t
 
 
+def seed_margins() -> list[str]:
+    """Each seed pair's classifier probability and close-paraphrase share (only 001 <- 000 derives)."""
+    from storylens.extract import extract
+
+    paths = sorted((CORPORA / "seeds").glob("*.txt"))
+    if not paths:
+        return []
+    arts = [extract(p.read_text(encoding="utf-8"), source=str(p)) for p in paths]
+    fs = build_features(arts)
+    out = []
+    for i in range(len(fs)):
+        for j in range(i + 1, len(fs)):
+            pe = core.evaluate(fs[i], fs[j])
+            out.append(f"  {paths[i].stem[:3]}-{paths[j].stem[:3]}: probability {pe.prob:.3f} "
+                       f"(log-odds {math.log(max(pe.prob, 1e-12) / max(1 - pe.prob, 1e-12)):+.1f}), "
+                       f"close paraphrases in order {pe.features['chain_p50']:.2f}, "
+                       f"derivation {core.is_derivation(pe)}")
+    return out
+
+
+def score(feats: list[Feat], gs: set[frozenset[str]], src_of: dict[str, str],
+          near: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
+    pairs = core.candidate_pairs(feats)
+    res: dict[str, dict[str, float]] = {}
+    for name, u in (("dated", True), ("undated", False)):
+        ds = core.derive(feats, pairs, use_dates=u)
+        judged = [d for d in ds if not unjudged(d.source_id, d.derived_id)]
+        m = prf(links(ds), gs)
+        tp = [d for d in judged if frozenset((d.source_id, d.derived_id)) in gs]
+        m["direction"] = sum(src_of.get(d.derived_id) == d.source_id for d in tp) / max(1, len(tp))
+        m["allsides_links"] = sum(1 for d in judged if "as-" in (d.source_id[:3], d.derived_id[:3]))
+        m["h1n1_links"] = sum(1 for d in judged if "h1-" in (d.source_id[:3], d.derived_id[:3]))
+        m["sibling_links"] = sum(1 for d in judged if label(d.source_id, d.derived_id, gs, src_of) == "sib")
+        res[name] = m
+    by_id = {f.id: f for f in feats}
+    if near:
+        pes = [core.evaluate(by_id[a], by_id[b]) for a, b in near]
+        res["near"] = {"n": len(pes), "accepted": sum(core.is_derivation(pe) for pe in pes),
+                       "classifier": sum(pe.prob >= decision_coef.THRESHOLD for pe in pes),
+                       "max_prob": max(pe.prob for pe in pes)}
+    gp = [core.evaluate(by_id[a], by_id[b]) for a, b in (sorted(g) for g in gs)]
+    res["gold_classifier"] = {"n": len(gp), "accepted": sum(pe.prob >= decision_coef.THRESHOLD for pe in gp)}
+    return res
+
+
+def show(title: str, r: dict[str, dict[str, float]]) -> None:
+    print(f"-- {title}")
+    for k in ("dated", "undated"):
+        m = r[k]
+        print(f"   storylens ({k}): P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} "
+              f"(tp {m['tp']} fp {m['fp']} fn {m['fn']}; allsides links {m['allsides_links']}, h1n1 links "
+              f"{m['h1n1_links']}, sibling links {m['sibling_links']}); direction {m['direction']:.3f}")
+    if "near" in r:
+        n = r["near"]
+        print(f"   h1n1 near-date cross-outlet pairs: {n['accepted']}/{n['n']} accepted, classifier alone "
+              f"{n['classifier']}/{n['n']} (max probability {n['max_prob']:.3f})")
+    g = r["gold_classifier"]
+    print(f"   gold pairs above the classifier threshold: {g['accepted']}/{g['n']}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calibrate", action="store_true", help="fit the classifier on the calibration half")
@@ -176,77 +263,62 @@ def main() -> int:
         print(f"corpora not found under {CORPORA}", file=sys.stderr)
         return 1
     embed_cache.load(EMB_CACHE)
-    halves = {}
-    for dated in (True, False):
-        arts, gold, split = load(with_dates=dated)
-        for h in (0, 1):
-            halves[(dated, h)] = ([a for a in arts if split[a.id] == h], {g for g in gold if split[g[0]] == h})
+    arts, gold, split = load(with_dates=True)
+    h1, h1_split, h1_near = load_h1n1(with_dates=True)
+    split.update(h1_split)
     t0 = time.perf_counter()
-    feats_h = {h: build_features(halves[(True, h)][0]) for h in (0, 1)}
+    feats_h = {h: build_features([a for a in arts + h1 if split[a.id] == h]) for h in (0, 1)}
     t_feat = time.perf_counter() - t0
     embed_cache.save(EMB_CACHE)
-    _, gold_all, _ = load(with_dates=False)
-    src_of = {d: s for s, d in gold_all}
-
-    def gold_set(h: int) -> set[frozenset[str]]:
-        return {frozenset(g) for g in halves[(True, h)][1]}
-
+    src_of = {d: s for s, d in gold}
+    gold_h = {h: {frozenset(g) for g in gold if split[g[0]] == h} for h in (0, 1)}
+    near_h = {h: [p for p in h1_near if split[p[0]] == h] for h in (0, 1)}
+    core.evaluate = cached_evaluate  # type: ignore[assignment]
+    previous = snapshot()
     if args.calibrate:
-        fit(feats_h[0], gold_set(0), src_of)
-    results = {}
-    for h in (0, 1):
-        feats = feats_h[h]
-        t0 = time.perf_counter()
-        pairs = core.candidate_pairs(feats)
-        t_cand = time.perf_counter() - t0
-        gs = gold_set(h)
-        cand = {frozenset((feats[i].id, feats[j].id)) for i, j in pairs}
-        t0 = time.perf_counter()
-        dated = core.derive(feats, pairs, use_dates=True)
-        t_derive = time.perf_counter() - t0
-        undated = core.derive(feats, pairs, use_dates=False)
-        res = {"n_articles": len(feats), "n_gold": len(gs), "candidates": len(cand),
-               "candidate_recall": len(cand & gs) / len(gs), "t_candidates": t_cand, "t_derive": t_derive}
-        for name, ds in (("dated", dated), ("undated", undated)):
-            pred = {frozenset((d.source_id, d.derived_id)) for d in ds}
-            res[name] = prf(pred, gs)
-            tp = [d for d in ds if frozenset((d.source_id, d.derived_id)) in gs]
-            res[name]["direction"] = sum(src_of.get(d.derived_id) == d.source_id for d in tp) / max(1, len(tp))
-            res[name]["allsides_links"] = sum(1 for d in ds if d.source_id.startswith("as-")
-                                              or d.derived_id.startswith("as-"))
-            res[name]["sibling_links"] = sum(1 for d in ds if label(d.source_id, d.derived_id, gs, src_of) == "sib")
-        res["minhash"] = minhash_scores(feats)
-        res["tfidf"] = tfidf_scores(feats)
-        results[h] = res
-    # baselines: thresholds from the calibration half, scored on the report half
-    mh_t = best_threshold(results[0]["minhash"], gold_set(0))
-    ids0, s0 = results[0]["tfidf"]
-    tf0 = {frozenset((ids0[i], ids0[j])): float(s0[i, j]) for i in range(len(ids0)) for j in range(i + 1, len(ids0))}
-    tf_t = best_threshold(tf0, gold_set(0))
-    r = results[1]
-    gs1 = gold_set(1)
-    mh = prf({k for k, v in r["minhash"].items() if v >= mh_t}, gs1)
-    ids1, s1 = r["tfidf"]
-    tf1 = {frozenset((ids1[i], ids1[j])): float(s1[i, j]) for i in range(len(ids1)) for j in range(i + 1, len(ids1))}
-    tf = prf({k for k, v in tf1.items() if v >= tf_t}, gs1)
-    tf_oracle_t = best_threshold(tf1, gs1)
-    tf_oracle = prf({k for k, v in tf1.items() if v >= tf_oracle_t}, gs1)
+        fit(feats_h[0], gold_h[0], src_of, near_h[0])
+    current = snapshot()
+    no_h1 = {h: [f for f in feats_h[h] if not f.id.startswith("h1-")] for h in (0, 1)}
     print(f"features (embeddings cached) for {sum(len(f) for f in feats_h.values())} articles: {t_feat:.1f}s")
     for h, name in ((0, "calibration half"), (1, "report half")):
-        r = results[h]
-        print(f"\n== {name}: {r['n_articles']} articles, {r['n_gold']} gold derivations")
-        print(f"candidates {r['candidates']} (recall {r['candidate_recall']:.3f}) in {r['t_candidates']:.2f}s; "
-              f"derive {r['t_derive']:.1f}s")
-        for k in ("dated", "undated"):
-            m = r[k]
-            print(f"storylens ({k}): P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} "
-                  f"(tp {m['tp']} fp {m['fp']} fn {m['fn']}; allsides links {m['allsides_links']}, "
-                  f"sibling links {m['sibling_links']}); direction {m['direction']:.3f}")
+        fs = feats_h[h]
+        t0 = time.perf_counter()
+        cand = {frozenset((fs[i].id, fs[j].id)) for i, j in core.candidate_pairs(fs)}
+        t_cand = time.perf_counter() - t0
+        print(f"\n== {name}: {len(fs)} articles ({len(fs) - len(no_h1[h])} from t17-h1n1), "
+              f"{len(gold_h[h])} gold derivations, {len(near_h[h])} near-date h1n1 pairs")
+        print(f"candidates {len(cand)} (recall {len(cand & gold_h[h]) / len(gold_h[h]):.3f}) in {t_cand:.2f}s")
+        configs = [("current coefficients", current)]
+        if args.calibrate and h == 1:
+            configs.append(("previous coefficients", previous))
+        for cname, coef in configs:
+            restore(coef)
+            t0 = time.perf_counter()
+            show(f"{cname}, allsides + h1n1 negatives", score(fs, gold_h[h], src_of, near_h[h]))
+            show(f"{cname}, allsides negatives only (no h1n1 articles)", score(no_h1[h], gold_h[h], src_of, []))
+            print(f"   ({time.perf_counter() - t0:.1f}s)")
+    restore(current)
+    core.evaluate = _EVALUATE  # type: ignore[assignment]
+    # baselines: thresholds from the calibration half, scored on the report half
+    tf_scores = {}
+    for h in (0, 1):
+        ids, s = tfidf_scores(feats_h[h])
+        tf_scores[h] = {frozenset((ids[i], ids[j])): float(s[i, j]) for i in range(len(ids))
+                        for j in range(i + 1, len(ids)) if not unjudged(ids[i], ids[j])}
+    tf_t = best_threshold(tf_scores[0], gold_h[0])
+    tf = prf({k for k, v in tf_scores[1].items() if v >= tf_t}, gold_h[1])
+    tf_oracle_t = best_threshold(tf_scores[1], gold_h[1])
+    tf_oracle = prf({k for k, v in tf_scores[1].items() if v >= tf_oracle_t}, gold_h[1])
+    mh_t = best_threshold({k: v for k, v in minhash_scores(feats_h[0]).items() if not unjudged(*k)}, gold_h[0])
+    mh = prf({k for k, v in minhash_scores(feats_h[1]).items() if v >= mh_t and not unjudged(*k)}, gold_h[1])
     print(f"\nbaseline MinHash alone (threshold {mh_t:.2f} from calibration): P {mh['precision']:.3f} "
           f"R {mh['recall']:.3f} F1 {mh['f1']:.3f}")
     print(f"baseline TF-IDF cosine (threshold {tf_t:.2f} from calibration): P {tf['precision']:.3f} "
           f"R {tf['recall']:.3f} F1 {tf['f1']:.3f}; best threshold on the report half itself {tf_oracle_t:.2f}: "
           f"F1 {tf_oracle['f1']:.3f}")
+    print("\nseed pairs:")
+    for line in seed_margins():
+        print(line)
     return 0
 
 
