@@ -332,3 +332,36 @@ def test_small_early_story_rechecked_when_main_story_grows(tmp_path: Path) -> No
     assert len(off) > 1 and max(len(s.article_ids) for s in off) < 12
     rechecked = [h for h in on[0].history if h.action == "merged" and h.reason.startswith("re-checked")]
     assert rechecked and all(h.other_story_id in on[0].merged_from for h in rechecked)
+
+
+@pytest.mark.slow
+def test_recheck_does_not_snowball_on_a_dense_one_topic_stream() -> None:
+    """The BBC's H1N1 coverage: 122 articles over 45 days, one topic, many threads. The re-check of small stories
+    needs the joining article to bridge the two; without that condition one story absorbed 25 articles."""
+    path = CORPORA / "t17-h1n1" / "H1N1_bbc" / "articles.jsonl"
+    if not path.exists():
+        pytest.skip("t17-h1n1 corpus missing")
+    from storylens.stories.features import to_days
+
+    arts = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        when = dt.datetime.fromisoformat(rec["time"][:10]).replace(tzinfo=dt.timezone.utc)
+        aid = f"h1n1-bbc-{rec['id']}"
+        arts.append(Article(id=aid, content_hash=hashlib.sha256(aid.encode()).hexdigest(), outlet="bbc",
+                            published=when, published_from="jsonl",
+                            body=[ln.strip() for ln in rec["text"].splitlines() if ln.strip()]))
+    arts.sort(key=lambda a: (to_days(a.published), a.id))
+
+    def largest(params: Params) -> int:
+        c = StoryClusterer(params)
+        c.add(arts)
+        return max(len(s.article_ids) for s in c.stories())
+
+    plain = largest(Params(recheck_max_n=0))
+    bridged = largest(Params())
+    unbridged = largest(Params(recheck_bridge=0.0))
+    assert bridged < unbridged
+    assert bridged <= 2 * plain

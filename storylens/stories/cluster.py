@@ -62,6 +62,7 @@ class Params:
     prior_sd: float = 0.04
     merge_content: float = 0.45  # a merge needs the two stories' content similarity (no time) above this
     recheck_max_n: int = 1  # stories this small are re-scored against a story an article just joined
+    recheck_bridge: float = 0.6  # ... only when the joining article itself scored that story >= this x threshold
     query_terms: int = 24
     max_candidates: int = 40  # stories retrieved through the index
     rescore: int = 12  # of those, scored in full (ranked by embedding cosine first when there are embeddings)
@@ -599,7 +600,9 @@ class StoryClusterer:
         scored again as one pseudo-article against it (content without time, its span's gap, the names its
         members share with the grown story under the current document frequencies, the usual time model)
         and merged when that score clears the threshold. Only the article's own candidates are looked at,
-        so the cost stays bounded."""
+        so the cost stays bounded, and only those the article itself scored at ``recheck_bridge`` times the
+        threshold or more: the new article must bridge the two, otherwise a story that keeps growing on a
+        dense one-topic stream would absorb every small story within its widening span."""
         merged: list[str] = []
         for c in others:
             xid = self._resolve(c.story_id)
@@ -607,6 +610,8 @@ class StoryClusterer:
                 continue
             s, x = self.reps[sid], self.reps[xid]
             if x.n > self.p.recheck_max_n or x.n >= s.n:
+                continue
+            if c.score < self.p.recheck_bridge * thr:
                 continue
             gap = self._span_gap(x, s)
             if gap is None or gap > self.p.develop_days:
