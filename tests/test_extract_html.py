@@ -223,3 +223,28 @@ def test_meta_author_tag_with_two_people_gives_two_authors() -> None:
     )
     art = extract_html(page, url="https://harbour-light.example/news/quay-works")
     assert art.authors == ["Mara Quell", "Tobin Rask"]
+
+
+def _page_with(top: str, byline: str = "") -> str:
+    return ("<html><head><title>Later ferries approved</title></head><body>" + top +
+            "<article><h1>Later ferries approved</h1>" + byline +
+            "".join(f"<p>{p}</p>" for p in PARAS) + "</article></body></html>")
+
+
+@pytest.mark.parametrize("chrome", [
+    '<form id="user-login"><h3><a class="link" href="/user/register">Register Now</a></h3></form>',
+    '<nav class="nav_primary"><ul><li><a href="/author/guides">Guides</a></li></ul></nav>',
+    '<div class="menu-wrapper"><ul class="menu"><li><a href="/people/video">Video Library</a></li></ul></div>',
+    '<section class="byline"><span class="byline__category"><a href="/wellness">Wellness &amp; Prevention</a></span>'
+    '</section>',
+])
+def test_links_in_navigation_forms_and_categories_are_not_bylines(chrome: str) -> None:
+    art = extract_html(_page_with(chrome), url="https://harbour-light.example/news/later-ferries")
+    assert art.byline is None
+
+
+def test_author_page_link_next_to_the_headline_is_the_byline() -> None:
+    page = _page_with('<nav class="menu"><a href="/author/desk">News Desk</a></nav>',
+                      '<div class="byline"><a href="/author/mara-quell">Mara Quell</a></div>')
+    art = extract_html(page, url="https://harbour-light.example/news/later-ferries")
+    assert art.byline == "Mara Quell"

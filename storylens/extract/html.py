@@ -332,6 +332,23 @@ def _looks_like_name(name: str) -> bool:
 
 _AUTHOR_HREF = re.compile(r"/(?:author|authors|writers?|people|profiles?|contributors?|staff|team|user)/[^/?#]+", re.I)
 _BY_LABEL = re.compile(r"^\s*(?:[\w']+\s+){0,2}(?:by|from|author|authors)\s*:?\s*$", re.I)
+_NOT_BYLINE_PLACE = re.compile(r"(^|[\s_-])(nav|navbar|menu|filters?|breadcrumbs?)([\s_-]|$)", re.I)
+_NOT_BYLINE_ROLE = re.compile(r"categor(y|ies)|(^|[\s_-])(tags?|topics?|description|bio)([\s_-]|$)", re.I)
+
+
+def _in_page_chrome(el: HtmlElement) -> bool:
+    """Inside navigation, a menu, a form or a filter list; or itself a category, tag or author-bio text."""
+    for depth, a in enumerate([el, *list(el.iterancestors())[:6]]):
+        if a.tag in ("nav", "form", "label", "fieldset", "select", "option"):
+            return True
+        attrs = f"{a.get('class', '')} {a.get('id', '')} {a.get('role', '')}"
+        if _NOT_BYLINE_PLACE.search(attrs) or a.get("role") in ("navigation", "menu", "menubar"):
+            return True
+        if depth <= 1 and _NOT_BYLINE_ROLE.search(attrs):
+            return True
+    return False
+
+
 _BY_TEXT = re.compile(r"^\s*(?:(?:written|posted|published|article|story|words)\s+)?by\s*:?\s+\S", re.I)
 
 
@@ -351,7 +368,7 @@ def _visible_byline(ctx: _Ctx, window: list[tuple[HtmlElement, str]]) -> str | N
         marked = any(_BYLINE_CLS.search(f"{p.get('class', '')} {p.get('id', '')} {p.get('itemprop', '')} "
                                         f"{p.get('rel', '')}") for p in parents)
         linked = el.tag == "a" and _AUTHOR_HREF.search(el.get("href") or "")
-        if marked or linked:
+        if (marked or linked) and not _in_page_chrome(el):
             name = clean_name(t)
             if name and _looks_like_name(name) and not name.lower().startswith(("about", "share", "more")):
                 return name
