@@ -248,3 +248,17 @@ def test_author_page_link_next_to_the_headline_is_the_byline() -> None:
                       '<div class="byline"><a href="/author/mara-quell">Mara Quell</a></div>')
     art = extract_html(page, url="https://harbour-light.example/news/later-ferries")
     assert art.byline == "Mara Quell"
+
+
+@pytest.mark.parametrize(("shown", "expected", "source"), [
+    ("2 March 2025", dt.date(2025, 3, 2), "text"),  # earlier than the markup's date: the first publication
+    ("14 March 2025", dt.date(2025, 3, 10), "meta"),  # later: an update line, the markup's date stands
+])
+def test_date_shown_by_the_headline_against_the_markup(shown: str, expected: dt.date, source: str) -> None:
+    page = ('<html><head><meta property="article:published_time" content="2025-03-10"></head><body><article>'
+            f"<h1>Later ferries approved</h1><p class=\"date\">{shown}</p>"
+            + "".join(f"<p>{p}</p>" for p in PARAS) + "</article></body></html>")
+    art = extract_html(page, url="https://harbour-light.example/news/later-ferries")
+    published = art.published.date() if isinstance(art.published, dt.datetime) else art.published
+    assert published == expected
+    assert art.published_from == source

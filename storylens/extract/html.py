@@ -390,6 +390,10 @@ def _choose_date(ctx: _Ctx, window: list[tuple[HtmlElement, str]]):
             return pub, "meta"
         if pub is None and mod is not None and _day(mod) == visible:
             return mod, "meta"
+        if pub is not None and visible < _day(pub) and (mod is None or _day(mod) != visible):
+            # the page shows an earlier date than its markup's "published": markup dates are often those of a
+            # re-publication or a CMS migration, and the first publication is the one that matters
+            return visible, "text"
         found = _htmldate(ctx)
         if found is not None and _day(found) == visible:
             return found, "text"
