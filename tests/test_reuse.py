@@ -211,3 +211,12 @@ def test_changes_in_aligned_sentences() -> None:
     got = kinds("Governor Alma Reyes signed the bill on Friday.", "Senator Tomas Lind signed the bill on Friday.")
     assert got == {("actor", "Governor Alma Reyes", "Senator Tomas Lind")}  # the doer of a kept verb
     assert kinds("The council approved the plan.", "The council approved the plan.") == set()
+
+
+def test_same_outlet_follow_up_is_not_a_rewrite_but_its_copy_is_a_copy() -> None:
+    original = art("orig", ORIGINAL, day=2, outlet="Brindlemoor Echo")
+    # the rewrite, had another outlet published it, is a derivation; the outlet's own retelling is not
+    assert explain_pair(art("rw", REWRITE, day=3, outlet="Valley Post"), original) is not None
+    assert explain_pair(art("rw", REWRITE, day=3, outlet="brindlemoor echo"), original) is None
+    dup = explain_pair(art("dup", list(ORIGINAL), day=3, outlet="Brindlemoor Echo"), original)
+    assert dup is not None and dup.kind == "copy"

@@ -147,12 +147,21 @@ def is_derivation(pe: PairEval) -> bool:
         return True
     if pe.jaccard >= NEAR_COPY_JACCARD:
         return True
+    if same_outlet(pe.a.article, pe.b.article):
+        return False  # an outlet's follow-up or update of its own story is not a rewrite of another's work
     # Long reports of one event coincide on a few factual sentences by chance: a long derived text
     # must also carry a run of close paraphrases in order (short ones are left to the classifier).
     share = pe.features["chain_p50"]
     if share < MIN_CHAIN_P + (LONG_EXTRA if pe.features["n_derived"] >= LONG_DOC else 0.0):
         return False
     return pe.prob >= decision_coef.THRESHOLD
+
+
+def same_outlet(a: Article, b: Article) -> bool:
+    """Both articles come from one known outlet (names compared without case, spacing or a leading "www.")."""
+    def key(x: Article) -> str:
+        return re.sub(r"^www\.|\W+", "", (x.outlet or "").strip().lower())
+    return bool(key(a)) and key(a) == key(b)
 
 
 def _outlet_names(a: Article) -> list[str]:
@@ -409,6 +418,8 @@ def _recover_siblings(edges: dict[frozenset[str], Edge], feats: dict[str, Feat],
                     continue
                 pe = evaluate(fz, fx)
                 if pe.prob < SIBLING_FLOOR or min(fz.spec.n_words, fx.spec.n_words) < MIN_WORDS:
+                    continue
+                if same_outlet(fz.article, fx.article) and pe.jaccard < NEAR_COPY_JACCARD:
                     continue
                 d = dirmod.decide(fz, fx, pe.b_in_a.coverage, pe.a_in_b.coverage, use_dates=use_dates)
                 if d.source != z:
