@@ -85,6 +85,19 @@ class Article(_Model):
     def text(self) -> str:
         return "\n\n".join(self.body)
 
+    @property
+    def label(self) -> str:
+        """What to show where a headline is wanted: the title; else the body's opening words, quoted and marked
+        as such (a headline is never invented); else the file or address it came from; else its id."""
+        if self.title:
+            return self.title
+        words = self.body[0].split() if self.body else []
+        if words:
+            return f"“{' '.join(words[:12])}{'…' if len(words) > 12 else ''}” (no headline)"
+        if self.source:
+            return self.source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or self.id
+        return self.id
+
     def published_date(self) -> dt.date | None:
         p = self.published
         if isinstance(p, dt.datetime):

@@ -294,9 +294,17 @@ def test_end_to_end_on_seeds_renders_every_format(tmp_path: Path) -> None:
     html = render_html(report)
     assert not [t for t, _ in parse_tags(html) if t == "script"]
     for a in report.articles:
-        assert (a.title or a.id).split("&")[0][:30] in html.replace("&#39;", "'").replace("&amp;", "&")
+        assert a.label.split("&")[0][:30] in html.replace("&#39;", "'").replace("&amp;", "&")
     md_text = render_markdown(report)
     assert md_text.count("\n## ") >= 1
+    # three seeds have no headline: they are shown by their opening words, never by a made-up title or an id
+    untitled = [a for a in report.articles if not a.title]
+    assert len(untitled) == 3
+    for a in untitled:
+        assert a.label.startswith("“" + " ".join(a.body[0].split()[:5])) and a.label.endswith("(no headline)")
+        assert a.label in md_text
+    # the seeds name no outlet: that is said, not counted as one outlet
+    assert "5 article(s), 5 of unknown outlet" in md_text
     for s in report.summaries:  # every summary sentence is quoted from the article it cites first
         src = next(a for a in report.articles if a.id == s.article_id)
         assert s.kind == "conflict" or s.text in " ".join(" ".join(p.split()) for p in src.body)

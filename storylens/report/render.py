@@ -103,7 +103,7 @@ def render_markdown(report: Report) -> str:
         num = v.cite_numbers
         out += [f"## {md(v.title)}", ""]
         first, last = v.first, v.last
-        out += [f"{len(v.articles)} article(s) from {len(v.outlets)} outlet(s), {_date(first)} to {_date(last)}.", ""]
+        out += [f"{v.outlet_phrase}, {_date(first)} to {_date(last)}.", ""]
 
         def cites(ids: list[str], num: dict[str, int] = num) -> str:
             return "[" + ", ".join(str(num[i]) for i in ids if i in num) + "]"
@@ -120,7 +120,7 @@ def render_markdown(report: Report) -> str:
         out += ["", "### Articles", ""]
         for a in v.articles:
             out.append(f"{num[a.id]}. {_date(a.published)} · **{md(a.outlet or 'unknown outlet')}** · "
-                       f"{md(a.title or a.id, 300)} (id {md(a.id, 200)})")
+                       f"{md(a.label, 300)} (id {md(a.id, 200)})")
         out += ["", "### Copies and rewrites", ""]
         if v.graph or v.copies:
             for dv in v.diffs:

@@ -31,6 +31,7 @@ MAX_PAIRS_SHOWN = 120
 MAX_MATRIX_ROWS = 40
 TITLE_MAX = 300
 LOOSE_ID = "unclustered"
+UNKNOWN_OUTLET = "unknown outlet"
 
 
 def short(text: str | None, limit: int = TITLE_MAX) -> str:
@@ -176,7 +177,7 @@ def derivation_graph(articles: list[Article], derivations: list[Derivation], anc
         lane = lanes_order.index(a.outlet or "unknown outlet")
         x, y = left + step * i + step / 2, top + lane_h * lane + lane_h / 2
         pos[a.id] = (x, y)
-        nodes.append(GraphNode(a.id, x, y, str(i + 1), short(a.title or a.id, 120), date_label(a.published)))
+        nodes.append(GraphNode(a.id, x, y, str(i + 1), short(a.label, 120), date_label(a.published)))
     edges = []
     for d in derivations:
         if d.source_id not in pos or d.derived_id not in pos:
@@ -288,6 +289,18 @@ class StoryView:
     first: dt.datetime | dt.date | None = None
     last: dt.datetime | dt.date | None = None
 
+    @property
+    def outlet_phrase(self) -> str:
+        """'12 article(s) from 5 outlet(s)'; articles whose outlet is unknown are counted apart, not as an outlet."""
+        unknown = dict(self.outlets).get(UNKNOWN_OUTLET, 0)
+        known = sum(1 for o, _ in self.outlets if o != UNKNOWN_OUTLET)
+        out = f"{len(self.articles)} article(s)"
+        if known:
+            out += f" from {known} outlet(s)"
+        if unknown:
+            out += (" and " if known else ", ") + f"{unknown} of unknown outlet"
+        return out
+
 
 def story_title(story: Story, articles: list[Article]) -> str:
     if story.title:
@@ -304,7 +317,7 @@ def story_view(report: Report, story: Story, anchor_prefix: str = "") -> StoryVi
     by_id = {a.id: a for a in arts}
     counts: dict[str, int] = defaultdict(int)
     for a in arts:
-        counts[a.outlet or "unknown outlet"] += 1
+        counts[a.outlet or UNKNOWN_OUTLET] += 1
     ders = sorted([d for d in report.derivations if d.source_id in by_id and d.derived_id in by_id],
                   key=lambda d: (when(by_id[d.derived_id]), d.source_id))
     shown = [d for d in ders if d.kind != "copy" or d.changes]

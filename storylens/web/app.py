@@ -298,7 +298,7 @@ def create_app(db_path: str) -> FastAPI:
             raise HTTPException(status_code=404, detail="no such article")
         sid = store.story_of(a.id)
         return page(request, "article.html.j2", a=a, story_href=WebUrls().story(sid) if sid else None,
-                    title=a.title or a.id)
+                    title=a.label)
 
     @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
     def upload_form(request: Request) -> HTMLResponse:
