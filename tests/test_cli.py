@@ -113,6 +113,19 @@ def test_analyze_clean_input_exits_zero_and_writes_reports(run_cli, tmp_path: Pa
     assert len(report["articles"]) == 2 and report["errors"] == []
 
 
+def test_a_store_kept_in_the_input_folder_is_not_read_as_input(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(SECOND, encoding="utf-8")
+    db = tmp_path / "news.db"
+    first = run_cli("analyze", str(tmp_path), "--db", str(db), "-q")
+    assert first.returncode == 0, first.stderr
+    again = run_cli("analyze", str(tmp_path), "--db", str(db))  # now news.db sits among the inputs
+    _no_traceback(again)
+    assert again.returncode == 0, again.stderr
+    assert "news.db:" not in again.stderr and "0 new article(s), 2 already stored, 0 input error(s)" in again.stderr
+    assert _count(db) == 2
+
+
 def test_analyze_missing_path(run_cli, tmp_path: Path) -> None:
     proc = run_cli("analyze", str(tmp_path / "nowhere"), "--db", str(tmp_path / "x.db"), "-q")
     _no_traceback(proc)

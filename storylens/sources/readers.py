@@ -254,6 +254,20 @@ def _sniff(text: str) -> str:
 _FOLDER_DOC = re.compile(r"(?i)^(readme|license|licence|copying|changelog)(\.(md|rst|txt))?$")
 
 
+_DB_SIDE_FILE = re.compile(r"-(wal|shm|journal)$")
+
+
+def _is_database(f: Path) -> bool:
+    """An SQLite database or one of its side files: what a store beside the inputs leaves in a folder."""
+    if _DB_SIDE_FILE.search(f.name) and f.with_name(_DB_SIDE_FILE.sub("", f.name)).is_file():
+        return True
+    try:
+        with f.open("rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
 def _walk(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
     for p in paths:
         path = Path(p)
@@ -270,6 +284,8 @@ def _walk(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
                 if any(part.startswith(".") for part in rel) or f.name.endswith(".meta.json"):
                     continue
                 if _FOLDER_DOC.match(f.name):  # a folder's own README or LICENSE is not an article
+                    continue
+                if _is_database(f):  # a store kept beside its inputs (and its -wal/-shm/-journal files)
                     continue
                 yield f
         elif not path.is_file():
