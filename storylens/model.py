@@ -255,7 +255,13 @@ class SummarySentence(_Model):
     text: str = Field(description="The sentence as one article wrote it, or a note naming a conflict.")
     article_id: str = Field(description="The article the sentence is quoted from.")
     cites: list[str] = Field(default_factory=list, description="Every article reporting the same sentence.")
-    outlets: list[str] = Field(default_factory=list)
+    outlets: list[str] = Field(
+        default_factory=list,
+        description="Outlets that report the sentence on their own: an article that copied or rewrote another "
+                    "cited article is not counted as corroboration.")
+    derived: list[str] = Field(
+        default_factory=list,
+        description="Cited articles that carry the sentence because they copied or rewrote another cited article.")
     score: float = 0.0
 
 

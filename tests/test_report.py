@@ -132,8 +132,14 @@ def test_summary_cites_every_outlet_that_carries_a_sentence_and_prefers_corrobor
     facts = [s for s in sents if s.kind == "sentence"]
     assert 1 <= len(facts) <= 3
     first = facts[0]
-    assert first.text == S_CLOSED  # told by all three outlets, and the lead
-    assert set(first.cites) == {"a", "b", "c"} and len(first.outlets) == 3
+    assert first.text == S_CLOSED  # the lead, carried by all three articles
+    assert set(first.cites) == {"a", "b", "c"}
+    # b rewrote a and c copied it: they repeat the sentence, they do not corroborate it
+    assert first.outlets == ["Harbour Times"] and set(first.derived) == {"b", "c"}
+    assert first.article_id == "a"
+    # without the reuse stage's findings the three outlets look independent
+    unaware = [s for s in summarize_story(stories[0], articles, size=3) if s.kind == "sentence"][0]
+    assert unaware.text == S_CLOSED and len(unaware.outlets) == 3 and unaware.derived == []
     # no two summary sentences say the same thing
     assert len({s.text for s in facts}) == len(facts)
     assert not any(s.text == S_SHUT5 for s in facts) or not any(s.text == S_SHUT3 for s in facts)

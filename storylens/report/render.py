@@ -114,7 +114,13 @@ def render_markdown(report: Report) -> str:
         elif v.summary:
             for s in v.summary:
                 lead = "**Conflict:** " if s.kind == "conflict" else ""
-                out.append(f"- {lead}{md(s.text)} {cites(s.cites)}")
+                extra = ""
+                if s.kind == "sentence" and len(s.outlets) > 1:
+                    extra += f" ({len(s.outlets)} outlets"
+                    extra += f", {len(s.derived)} more by reuse)" if s.derived else ")"
+                elif s.kind == "sentence" and s.derived:
+                    extra += f" ({len(s.derived)} more by reuse)"
+                out.append(f"- {lead}{md(s.text)} {cites(s.cites)}{extra}")
         else:
             out.append("No summary: no sentences long enough to quote.")
         out += ["", "### Articles", ""]

@@ -7,8 +7,11 @@ How it works
 2. Sentences are embedded with :func:`storylens.nlp.embed`; sentences from
    different articles whose cosine similarity is high are grouped: they are the
    same sentence told (or copied) by several outlets.
-3. Each group is scored: outlets that carry it (corroboration) count most, then
-   how early it appears in the articles, then how central it is to the story.
+3. Each group is scored: outlets that carry it on their own (corroboration) count
+   most, then how early it appears in the articles, then how central it is to the
+   story. An article that copied or rewrote another article of the group (the
+   reuse stage's derivations, followed through chains) is cited but does not
+   corroborate: a copy repeats a claim, it does not confirm it.
 4. Groups are picked best first, skipping any too similar to one already picked,
    and shown in story order; each cites every article of its group.
 5. Conflicts found by the claims stage are named at the end. When that stage has
@@ -69,7 +72,7 @@ def summary_key(story: Story, articles: Iterable[Article], conflicts: Iterable[C
                 derivations: Iterable[Derivation], size: int) -> str:
     """A digest of everything the summary depends on (for caching)."""
     h = hashlib.sha256()
-    h.update(f"v2|{story.id}|{size}".encode())
+    h.update(f"v3|{story.id}|{size}".encode())  # v3: derived articles do not corroborate
     for a in sorted(articles, key=lambda x: x.id):
         h.update(f"|{a.id}:{a.content_hash}:{len(a.body)}".encode())
     for c in sorted(conflicts, key=lambda x: x.id):
@@ -103,13 +106,32 @@ def summarize_story(
                 pos += 1
     out: list[SummarySentence] = []
     if cand:
-        out.extend(_pick(story, cand, by_id, rank, size))
+        out.extend(_pick(story, cand, by_id, rank, size, _ancestors(derivations or [])))
     out.extend(_conflict_notes(story, by_id, conflicts or [], derivations or [], conflicts_analysed))
     return out
 
 
+def _ancestors(derivations: list[Derivation]) -> dict[str, set[str]]:
+    """For each derived article, every article it copied or rewrote, directly or through a chain."""
+    sources: dict[str, set[str]] = {}
+    for d in derivations:
+        sources.setdefault(d.derived_id, set()).add(d.source_id)
+    out: dict[str, set[str]] = {}
+    for start in sources:
+        seen: set[str] = set()
+        todo = list(sources[start])
+        while todo:
+            x = todo.pop()
+            if x not in seen and x != start:
+                seen.add(x)
+                todo.extend(sources.get(x, ()))
+        out[start] = seen
+    return out
+
+
 def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Article],
-          rank: dict[str, int], size: int) -> list[SummarySentence]:
+          rank: dict[str, int], size: int, ancestors: dict[str, set[str]] | None = None) -> list[SummarySentence]:
+    ancestors = ancestors or {}
     vecs = embed([c[2] for c in cand]).astype(np.float64)
     sim = vecs @ vecs.T
     n = len(cand)
@@ -143,14 +165,17 @@ def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Artic
         for i in sorted(members, key=lambda k: (rank[cand[k][0]], cand[k][1])):
             per_article.setdefault(cand[i][0], i)
         idx = list(per_article.values())
-        outlets = {_outlet(by_id[cand[i][0]]) for i in idx}
+        carried = set(per_article)
+        derived = {a for a in carried if ancestors.get(a, set()) & carried}
+        own = [i for i in idx if cand[i][0] not in derived] or idx
+        outlets = {_outlet(by_id[cand[i][0]]) for i in own}
         first = min(cand[i][1] for i in idx)
         central = float(np.mean([vecs[i] @ centroid for i in idx]))
-        score = len(outlets) + 0.25 * (len(idx) - len(outlets)) + 1.0 / (1 + first) + central
-        rep = idx[0]  # the earliest article's wording
-        scored.append((score, rep, idx, sorted(outlets)))
+        score = len(outlets) + 0.25 * (len(own) - len(outlets)) + 1.0 / (1 + first) + central
+        rep = own[0]  # the earliest wording among the articles that did not take it from another
+        scored.append((score, rep, idx, sorted(outlets), sorted(derived, key=lambda a: rank[a])))
     scored.sort(key=lambda t: (-t[0], rank[cand[t[1]][0]], cand[t[1]][1]))
-    chosen: list[tuple[float, int, list[int], list[str]]] = []
+    chosen: list[tuple[float, int, list[int], list[str], list[str]]] = []
     for item in scored:
         if len(chosen) >= size:
             break
@@ -165,9 +190,10 @@ def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Artic
             article_id=cand[rep][0],
             cites=[cand[i][0] for i in sorted(idx, key=lambda k: rank[cand[k][0]])],
             outlets=outlets,
+            derived=derived,
             score=round(score, 4),
         )
-        for score, rep, idx, outlets in chosen
+        for score, rep, idx, outlets, derived in chosen
     ]
 
 
