@@ -216,6 +216,15 @@ def test_incremental_analyze_and_cli(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "no such story" in bad.output
     missing = runner.invoke(app, ["stories", "--db", str(tmp_path / "absent.db")])
     assert missing.exit_code == 2 and "not found" in missing.output
+    why = runner.invoke(app, ["explain", new_ids[0], "--db", db, "--json"])
+    assert why.exit_code == 0, why.output
+    wd = json.loads(why.output)
+    assert wd["story_id"] == after[0].id and wd["candidates"][0]["score"] >= wd["threshold"]
+    assert set(wd["candidates"][0]["parts"]) >= {"content", "embed", "names"}
+    why_text = runner.invoke(app, ["explain", new_ids[0], "--db", db])
+    assert f"is in story {after[0].id}" in why_text.output and "threshold" in why_text.output
+    nope = runner.invoke(app, ["explain", "no-such-article", "--db", db])
+    assert nope.exit_code == 2 and "no such article" in nope.output
 
 
 def test_pipeline_update_with_precomputed_vectors() -> None:

@@ -1,4 +1,5 @@
-"""`storylens stories` (list stories) and `storylens story ID` (one story, its articles and history)."""
+"""`storylens stories` (list stories), `storylens story ID` (one story, its articles and history) and
+`storylens explain ARTICLE_ID` (why an article is in its story)."""
 
 from __future__ import annotations
 
@@ -94,7 +95,8 @@ def register(app: typer.Typer) -> None:
         rows = []
         for aid in s.article_ids:
             a = arts.get(aid)
-            rows.append({"id": aid, "title": a.title if a else None, "outlet": a.outlet if a else None,
+            rows.append({"id": aid, "title": a.title if a else None, "label": a.label if a else aid,
+                         "outlet": a.outlet if a else None,
                          "published": a.published.isoformat() if a and a.published else None,
                          "url": a.url if a else None})
         if as_json:
@@ -111,12 +113,53 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"merged from: {', '.join(s.merged_from)}")
         typer.echo("\narticles:")
         for r in rows:
-            typer.echo(f"  {r['published'] or '-':25s} {r['outlet'] or '-':20s} {r['id']}  {(r['title'] or '')[:80]}")
+            typer.echo(f"  {r['published'] or '-':25s} {r['outlet'] or '-':20s} {r['id']}  {str(r['label'])[:80]}")
         typer.echo("\nhistory:")
         for h in s.history:
             what = h.article_id or h.other_story_id or ""
             score = f" score={h.score:.3f}" if h.score is not None else ""
             typer.echo(f"  {h.at:25s} {h.action:7s} {what}{score}  {h.reason}")
+
+
+    @app.command("explain")
+    def explain_cmd(
+        article_id: Annotated[str, typer.Argument(help="Article id (from `storylens story` or the report).")],
+        db: Annotated[str, typer.Option("--db", help="SQLite database file.")] = "storylens.db",
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Why an article is in its story: the stories it was compared with when it arrived, their scores and
+        score parts, and the threshold it had to clear."""
+        from storylens.stories import explain
+
+        store = _open(db)
+        try:
+            if store.get_article(article_id) is None:
+                _fail(f"{article_id}: no such article in {db}")
+            d = explain(store, article_id)
+            titles = {s.id: s.title for s in store.get_stories(
+                sorted({d["story_id"], *(c["story_id"] for c in d.get("candidates", []))}))} if d else {}
+        finally:
+            store.close()
+        if d is None:
+            _fail(f"{article_id}: not assigned to a story yet (run `storylens analyze` on this database)")
+        if as_json:
+            sys.stdout.write(json.dumps(d, indent=2, ensure_ascii=False) + "\n")
+            return
+        typer.echo(f"article {article_id} is in story {d['story_id']}: {(titles.get(d['story_id']) or '')[:90]}")
+        how = {"opened": "it opened a new story", "added": "it joined the best-scoring story"}.get(
+            d["action"], d["action"])
+        score = f"best score {d['score']:.3f}" if d.get("score") is not None else "no candidate story"
+        typer.echo(f"when it arrived {how}: {score}, threshold {d['threshold']:.3f}")
+        if d.get("reason"):
+            typer.echo(f"reason: {d['reason']}")
+        if d.get("merged"):
+            typer.echo(f"its arrival merged: {', '.join(d['merged'])}")
+        if d.get("story_id") and d.get("candidates") and d["candidates"][0]["story_id"] != d["story_id"]:
+            typer.echo("(its story has since merged into the one named above)")
+        typer.echo("nearest stories then:")
+        for c in d.get("candidates", []):
+            parts = " ".join(f"{k}={v:.3f}" for k, v in c["parts"].items())
+            typer.echo(f"  {c['story_id']}  score={c['score']:.3f}  {parts}  {(titles.get(c['story_id']) or '')[:60]}")
 
 
 def _rank_time(s: Story) -> float:
