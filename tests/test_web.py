@@ -258,3 +258,19 @@ def test_ingest_refuses_private_addresses(client: TestClient) -> None:
     job = client.post("/api/v1/ingest?wait=true", data={"urls": "http://127.0.0.1:1/secret\nftp://example.org/x"}).json()
     assert job["status"] == "done" and job["added"] == []
     assert len(job["errors"]) == 2 and all(e["reason"] for e in job["errors"])
+
+
+def test_article_page_explains_why_the_article_is_in_its_story(tmp_path: Path) -> None:
+    from storylens.pipeline import analyze
+
+    demo = Path(__file__).resolve().parents[1] / "examples" / "harbour-ferry" / "articles"
+    path = str(tmp_path / "demo.db")
+    analyze([str(demo)], db=path)
+    from storylens.store import open_store
+
+    with open_store(path) as store:
+        aid = sorted(a.id for a in store.iter_articles())[0]
+        sid = store.story_of(aid)
+    html = TestClient(create_app(path)).get(f"/article/{aid}").text
+    assert "Why this story" in html and f'href="/story/{sid}"' in html
+    assert "threshold" in html and "(its story)" in html

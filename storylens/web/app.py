@@ -297,8 +297,10 @@ def create_app(db_path: str) -> FastAPI:
         if a is None:
             raise HTTPException(status_code=404, detail="no such article")
         sid = store.story_of(a.id)
+        from storylens.stories import explain
+
         return page(request, "article.html.j2", a=a, story_href=WebUrls().story(sid) if sid else None,
-                    title=a.label)
+                    title=a.label, why=explain(store, a.id))
 
     @app.get("/upload", response_class=HTMLResponse, include_in_schema=False)
     def upload_form(request: Request) -> HTMLResponse:
