@@ -137,6 +137,10 @@ def test_summary_cites_every_outlet_that_carries_a_sentence_and_prefers_corrobor
     # b rewrote a and c copied it: they repeat the sentence, they do not corroborate it
     assert first.outlets == ["Harbour Times"] and set(first.derived) == {"b", "c"}
     assert first.article_id == "a"
+    # the rewrite's drifted sentence ("five weeks") never stands in for the original's ("three weeks")
+    five = [s for s in summarize_story(stories[0], articles, derivations=ders, size=5) if s.kind == "sentence"]
+    assert S_SHUT3 in [s.text for s in five] and S_SHUT5 not in [s.text for s in five]
+    assert S_FERRY in [s.text for s in five]  # what the rewrite added on its own is its own sentence
     # without the reuse stage's findings the three outlets look independent
     unaware = [s for s in summarize_story(stories[0], articles, size=3) if s.kind == "sentence"][0]
     assert unaware.text == S_CLOSED and len(unaware.outlets) == 3 and unaware.derived == []

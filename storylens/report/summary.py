@@ -106,7 +106,8 @@ def summarize_story(
                 pos += 1
     out: list[SummarySentence] = []
     if cand:
-        out.extend(_pick(story, cand, by_id, rank, size, _ancestors(derivations or [])))
+        out.extend(_pick(story, cand, by_id, rank, size, _ancestors(derivations or []),
+                         _reused_sentences(derivations or [])))
     out.extend(_conflict_notes(story, by_id, conflicts or [], derivations or [], conflicts_analysed))
     return out
 
@@ -129,9 +130,25 @@ def _ancestors(derivations: list[Derivation]) -> dict[str, set[str]]:
     return out
 
 
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _reused_sentences(derivations: list[Derivation]) -> dict[str, set[str]]:
+    """For each derived article, the sentences it took from its source (aligned to a source sentence), whatever
+    it changed in them: they retell the source, and where they differ they are drift, not a second account."""
+    out: dict[str, set[str]] = {}
+    for d in derivations:
+        out.setdefault(d.derived_id, set()).update(_squash(p.derived_text) for p in d.pairs)
+    return out
+
+
 def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Article],
-          rank: dict[str, int], size: int, ancestors: dict[str, set[str]] | None = None) -> list[SummarySentence]:
+          rank: dict[str, int], size: int, ancestors: dict[str, set[str]] | None = None,
+          reused: dict[str, set[str]] | None = None) -> list[SummarySentence]:
     ancestors = ancestors or {}
+    reused = reused or {}
+    taken = [any(t == r or t in r for r in reused.get(c[0], ())) for c in cand for t in [_squash(c[2])]]
     vecs = embed([c[2] for c in cand]).astype(np.float64)
     sim = vecs @ vecs.T
     n = len(cand)
@@ -167,7 +184,10 @@ def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Artic
         idx = list(per_article.values())
         carried = set(per_article)
         derived = {a for a in carried if ancestors.get(a, set()) & carried}
-        own = [i for i in idx if cand[i][0] not in derived] or idx
+        derived |= {cand[i][0] for i in idx if taken[i]}
+        own = [i for i in idx if cand[i][0] not in derived]
+        if not own:
+            continue  # only retold by articles that took it from another: the source's own sentence stands for it
         outlets = {_outlet(by_id[cand[i][0]]) for i in own}
         first = min(cand[i][1] for i in idx)
         central = float(np.mean([vecs[i] @ centroid for i in idx]))
