@@ -73,7 +73,8 @@ def register(app: typer.Typer) -> None:
             return
         for s in items:
             span = f"{_day(s.first_published) or '?'}..{_day(s.last_published) or '?'}"
-            typer.echo(f"{s.id}\t{len(s.article_ids)} article(s)\t{len(s.outlets)} outlet(s)\t{span}\t"
+            outlets = f"{len(s.outlets)} outlet(s)" if s.outlets else "outlet unknown"
+            typer.echo(f"{s.id}\t{len(s.article_ids)} article(s)\t{outlets}\t{span}\t"
                        f"{(s.title or '(untitled)')[:100]}")
 
     @app.command("story")
