@@ -132,7 +132,10 @@ def fit(feats: list[Feat], gold_pairs: set[frozenset[str]], src_of: dict[str, st
         f1s = [prf(links(core.derive(feats, pairs, use_dates=u)), gold_pairs)["f1"] for u in (True, False)]
         scores[round(float(t), 2)] = float(np.mean(f1s))
     print("pipeline F1 (mean of dated and undated) by threshold:", {k: round(v, 3) for k, v in scores.items()})
-    best_t = max(scores, key=lambda k: (scores[k], -abs(k - best_t)))
+    # smoothed over neighbouring thresholds, so the choice sits on the plateau rather than on a lucky spike
+    ts = sorted(scores)
+    smooth = {t: float(np.mean([scores[u] for u in ts[max(0, i - 1): i + 2]])) for i, t in enumerate(ts)}
+    best_t = max(ts, key=lambda k: (smooth[k], -abs(k - best_t)))
     best_f = scores[best_t]
     # direction from text: antisymmetric features, fitted on the derived pairs of this half (both orders)
     from storylens.reuse.direction import direction_features

@@ -34,9 +34,13 @@ MIN_CHAIN_P = 0.0  # the same for shorter ones
 NEAR_COPY_JACCARD = 0.35
 
 # Every feature decision_features computes; decision_coef.FEATURES picks the ones the classifier uses.
-ALL_FEATURES = ["chain50", "chain60", "chain_p50", "log_chain_p50_count", "mean_best_cos", "containment",
-                "specifics_containment", "stem_jaccard", "source_specifics_kept", "specifics_order",
-                "log_shared_specifics", "log_chain50_count", "soft_coverage", "char4_cosine", "length_ratio"]
+BASE_FEATURES = ["chain50", "chain60", "chain_p50", "log_chain_p50_count", "mean_best_cos", "containment",
+                 "specifics_containment", "stem_jaccard", "source_specifics_kept", "specifics_order",
+                 "log_shared_specifics", "log_chain50_count", "soft_coverage", "char4_cosine", "length_ratio",
+                 "key_containment", "key_kept"]
+# Short derived texts (under LONG_DOC sentences) get their own weights: a loose rewrite of a short lead and an
+# independent lead of the same event differ in other ways than two long reports do.
+ALL_FEATURES = BASE_FEATURES + ["short"] + [f"{k}*short" for k in BASE_FEATURES]
 
 
 @dataclass
@@ -110,9 +114,12 @@ def _side_features(cos: np.ndarray, P: np.ndarray, d: Feat, s: Feat) -> list[flo
     order = (agree - 0.5) * min(n_shared, 10) / 10
     nd, ns = d.spec.n_words, s.spec.n_words
     lratio = min(nd, ns) / max(1, nd, ns)
+    dk, sk = d.spec.keys(), s.spec.keys()
+    kcont = len(dk & sk) / max(1, len(dk))
+    kkept = len(dk & sk) / max(1, len(sk))
     return [c5 / n_eff, c6 / n_eff, cp / n_eff, math.log1p(cp), mx, cont, scont, jac,
             skept, order, math.log1p(n_shared), math.log1p(c5), soft, gram_cosine(d.grams, s.grams), lratio,
-            float(n_eff)]
+            kcont, kkept, float(n_eff)]
 
 
 def decision_features(a: Feat, b: Feat, cos: np.ndarray) -> dict[str, float]:
@@ -121,8 +128,12 @@ def decision_features(a: Feat, b: Feat, cos: np.ndarray) -> dict[str, float]:
     fb = _side_features(cos, P, b, a)
     fa = _side_features(cos.T.copy(), P.T.copy(), a, b)
     best = max(fb, fa, key=lambda f: (f[0], f[2]))
-    out = dict(zip(ALL_FEATURES, best[:-1], strict=True))
-    out["n_derived"] = best[-1]  # usable sentences of the derived side (for the gate, not the classifier)
+    out = dict(zip(BASE_FEATURES, best[:-1], strict=True))
+    out["n_derived"] = best[-1]  # usable sentences of the derived side (for the gate and the short/long split)
+    short = 1.0 if best[-1] < LONG_DOC else 0.0
+    out["short"] = short
+    for k in BASE_FEATURES:
+        out[f"{k}*short"] = out[k] * short
     return out
 
 
@@ -386,7 +397,7 @@ def _prune(edges: dict[frozenset[str], Edge], feats: dict[str, Feat]) -> dict[fr
     return {k: e for k, e in edges.items() if k not in drop}
 
 
-SIBLING_FLOOR = 0.1  # classifier probability enough for z -> x once x's link to z's other derivation is explained
+SIBLING_FLOOR = 0.01  # any evidence of its own is enough for z -> x once x's link to z's other derivation is explained
 
 
 def _recover_siblings(edges: dict[frozenset[str], Edge], feats: dict[str, Feat],

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from storylens.model import Article
 from storylens.reuse.features import Feat
 
-DIR_FEATURES = ["specifics", "quotes", "generic_words", "length", "containment", "sentence_length"]
+DIR_FEATURES = ["specifics", "quotes", "generic_words", "length", "containment", "sentence_length", "word_length",
+                "said"]
 
 
 @dataclass
@@ -62,7 +63,11 @@ def direction_features(a: Feat, b: Feat, cov_b_in_a: float, cov_a_in_b: float) -
     avg_a = sa.n_words / max(1, len(a.sentences))
     avg_b = sb.n_words / max(1, len(b.sentences))
     sent_len = math.log((avg_b + 1) / (avg_a + 1))
-    return [spec, quotes, generic, length, contain, sent_len], a_only, b_only
+    # mean word length (rewrites, LLM ones above all, choose longer words) and the density of a reporter's
+    # plain attribution ("said"), which rewrites replace with "stated", "noted", "according to"
+    wl = sb.n_chars / max(1, sb.n_words) - sa.n_chars / max(1, sa.n_words)
+    said = 100 * sa.n_said / (sa.n_words + 100) - 100 * sb.n_said / (sb.n_words + 100)
+    return [spec, quotes, generic, length, contain, sent_len, wl, said], a_only, b_only
 
 
 def text_score(a: Feat, b: Feat, cov_b_in_a: float, cov_a_in_b: float) -> tuple[float, list[str]]:
@@ -93,6 +98,12 @@ def text_score(a: Feat, b: Feat, cov_b_in_a: float, cov_a_in_b: float) -> tuple[
             txt = f"{src.id} is longer ({sa.n_words} vs {sb.n_words} words); rewrites tend to condense"
         elif name == "containment":
             txt = f"more of {der.id}'s sentences are found in {src.id} than the other way round"
+        elif name == "word_length":
+            txt = (f"{der.id} uses longer words ({sb.n_chars / max(1, sb.n_words):.1f} vs "
+                   f"{sa.n_chars / max(1, sa.n_words):.1f} letters on average), as rewrites do")
+        elif name == "said":
+            txt = (f"{src.id} attributes with plain 'said' more often ({sa.n_said} vs {sb.n_said} times); "
+                   "rewrites vary the attribution")
         else:
             txt = f"{der.id} has longer sentences (rewrites merge sentences)"
         reasons.append((abs(c), txt))

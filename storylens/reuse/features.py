@@ -59,9 +59,40 @@ def sentence_names(sentence: str) -> list[str]:
     return list(_name_candidates(sentence))
 
 
+_SCALE = (("trillion", "tn"), ("billion", "bn"), ("million", "m"), ("mn", "m"))
+
+
 def norm_number(num: str) -> str:
+    """One spelling per figure: "£776 million" = "776m", "12 per cent" = "12%", "07:20" = "7:20"."""
     n = num.lower().replace(",", "").replace(" ", "")
-    return n.replace("percent", "%").replace("percent", "%")
+    n = n.replace("percent", "%").lstrip("$€£¥")
+    for word, short in _SCALE:
+        if n.endswith(word):
+            n = n[: -len(word)] + short
+            break
+    n = re.sub(r"^0+(?=\d)", "", n)
+    return re.sub(r"\.0+(?=\D|$)", "", n) if re.match(r"^\d+\.0+(?:\D|$)", n) else n
+
+
+# Titles and ranks that precede a name ("Mr Salmond", "First Minister Alex Salmond"): not part of whom it names.
+_TITLE_WORDS = frozenset(
+    ["mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "rev", "president",
+     "minister", "first", "prime", "secretary", "chancellor", "governor", "gov", "senator", "sen", "rep",
+     "judge", "justice", "chief", "general", "gen", "captain", "capt", "sgt", "sergeant", "inspector",
+     "detective", "officer", "mayor", "king", "queen", "prince", "princess", "deputy", "former", "mp", "msp",
+     "mep", "ceo", "chairman", "chairwoman", "spokesman", "spokeswoman", "leader", "head", "director"]
+)
+
+
+def name_tokens(names: set[str]) -> set[str]:
+    """The words of the names, without titles: "scottish first minister alex salmond" and "mr salmond" share one."""
+    out: set[str] = set()
+    for n in names:
+        for t in re.split(r"[\s\-]+", n):
+            t = t.strip(".'’")
+            if len(t) >= 3 and t not in _TITLE_WORDS and t not in STOPWORDS:
+                out.add(t)
+    return out
 
 
 def dates_in(sentence: str) -> list[tuple[str, re.Match[str]]]:
@@ -103,6 +134,9 @@ GENERIC_WORDS = frozenset(
 )
 
 
+_SAID = frozenset(["said", "says", "told"])
+
+
 @dataclass
 class Specifics:
     """Checkable details of a text: what a source has and a rewrite tends to drop."""
@@ -114,6 +148,12 @@ class Specifics:
     dateline: bool = False
     n_words: int = 0
     n_generic: int = 0
+    n_chars: int = 0  # letters in all words (mean word length: LLM rewrites prefer longer words)
+    n_said: int = 0  # "said", "says", "told": a reporter's attribution, which rewrites vary
+
+    def keys(self) -> set[str]:
+        """Names as their words (titles dropped), figures and dates: what two tellings of one fact share."""
+        return name_tokens(self.names) | {"#" + n for n in self.numbers} | {"@" + d for d in self.dates}
 
 
 def specifics(sentences: list[str]) -> Specifics:
@@ -128,6 +168,8 @@ def specifics(sentences: list[str]) -> Specifics:
         ws = words(s)
         sp.n_words += len(ws)
         sp.n_generic += sum(1 for w in ws if w in GENERIC_WORDS)
+        sp.n_chars += sum(len(w) for w in ws)
+        sp.n_said += sum(1 for w in ws if w in _SAID)
     return sp
 
 
