@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reuse_data import CORPORA, EMB_CACHE, ROOT, load, load_h1n1  # noqa: E402
 
-from storylens.nlp import embed_cache  # noqa: E402
+from storylens.nlp import embed_cache, words  # noqa: E402
 from storylens.reuse import core, decision_coef  # noqa: E402
 from storylens.reuse.features import Feat, build_features  # noqa: E402
 
@@ -53,6 +53,21 @@ def label(a: str, b: str, gold_pairs: set[frozenset[str]], src_of: dict[str, str
 def unjudged(a: str, b: str) -> bool:
     """Two t17-h1n1 articles of one outlet (possibly updates of one report): neither right nor wrong."""
     return a.startswith("h1-") and b.startswith("h1-") and a.split("-")[1] == b.split("-")[1]
+
+
+WIRE_RUN = 12  # words in a row, outside quotation marks
+
+
+def shared_run(a: Feat, b: Feat) -> int:
+    """Longest run of words two texts share outside quotation marks."""
+    import difflib
+    import re
+
+    q = re.compile(r"“[^”]{3,}”|\"[^\"]{3,}\"")
+    wa = words(q.sub(" | ", " ".join(a.sentences)))
+    wb = words(q.sub(" | ", " ".join(b.sentences)))
+    sm = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
+    return max((m.size for m in sm.get_matching_blocks()), default=0)
 
 
 def links(ds: list) -> set[frozenset[str]]:
@@ -231,6 +246,15 @@ def score(feats: list[Feat], gs: set[frozenset[str]], src_of: dict[str, str],
         m["allsides_links"] = sum(1 for d in judged if "as-" in (d.source_id[:3], d.derived_id[:3]))
         m["h1n1_links"] = sum(1 for d in judged if "h1-" in (d.source_id[:3], d.derived_id[:3]))
         m["sibling_links"] = sum(1 for d in judged if label(d.source_id, d.derived_id, gs, src_of) == "sib")
+        # audit: an AllSides link whose two texts share WIRE_RUN words in a row outside quotes is reuse
+        # (wire copy run by two outlets, or one article filed under two stories), not independent reporting
+        by = {f.id: f for f in feats}
+        wire = {frozenset((d.source_id, d.derived_id)) for d in judged
+                if "as-" in (d.source_id[:3], d.derived_id[:3])
+                and shared_run(by[d.source_id], by[d.derived_id]) >= WIRE_RUN}
+        audited = prf(links(ds) - wire, gs)
+        m["wire_links"] = len(wire)
+        m["audited_f1"], m["audited_precision"] = audited["f1"], audited["precision"]
         res[name] = m
     by_id = {f.id: f for f in feats}
     if near:
@@ -250,6 +274,8 @@ def show(title: str, r: dict[str, dict[str, float]]) -> None:
         print(f"   storylens ({k}): P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f} "
               f"(tp {m['tp']} fp {m['fp']} fn {m['fn']}; allsides links {m['allsides_links']}, h1n1 links "
               f"{m['h1n1_links']}, sibling links {m['sibling_links']}); direction {m['direction']:.3f}")
+        print(f"      audited: {m['wire_links']} AllSides links share {WIRE_RUN}+ words in a row outside quotes; "
+              f"without them P {m['audited_precision']:.3f} F1 {m['audited_f1']:.3f}")
     if "near" in r:
         n = r["near"]
         print(f"   h1n1 near-date cross-outlet pairs: {n['accepted']}/{n['n']} accepted, classifier alone "

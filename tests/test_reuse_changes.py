@@ -187,3 +187,12 @@ def test_seed_rewrite_keeps_the_two_changes_and_drops_noise() -> None:
         assert texts[c.source_index][c.source.start : c.source.end] == c.source.text
         assert dtexts[c.derived_index][c.derived.start : c.derived.end] == c.derived.text
         assert c.derived.text != dtexts[c.derived_index]
+
+
+def test_one_figure_written_two_ways_is_no_change() -> None:
+    # "£45m" / "£45 million" and "07:40" / "7:40" are the same figure; a real change is still found next to them
+    src = "The Wexcombe bypass will cost £45m and the first lorries are due at 07:40 on Monday."
+    assert _kinds(src, "The Wexcombe bypass will cost £45 million and the first lorries are due at 7:40 on Monday.") \
+        == set()
+    assert _kinds(src, "The Wexcombe bypass will cost £60 million and the first lorries are due at 7:40 on Monday.") \
+        == {("number", "£45m", "£60 million")}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from storylens.model import Change, Span
 from storylens.nlp.text import STOPWORDS
-from storylens.reuse.features import ALIASES, dates_in, stem
+from storylens.reuse.features import ALIASES, dates_in, norm_number, stem
 
 MIN_SCORE = 0.5
 MAX_SEGMENT = 6  # longest differing stretch (in words) still read as "the same slot"
@@ -228,7 +228,7 @@ def _numbers(side: _Side, date_tokens: set[int]) -> list[tuple[int, int, str, st
         if e < len(side.toks) and side.toks[e].low in {"%", "percent", "million", "billion", "trillion", "bn", "m"}:
             unit = side.toks[e].low.replace("percent", "%")
             e += 1
-        val = re.sub(r"[,\s]", "", t.low) + unit
+        val = norm_number(t.low + unit)  # "£776m" and "£776 million", "07:20" and "7:20" are one figure
         out.append((k, e, val, _number_kind(t.text + unit)))
     return out
 
