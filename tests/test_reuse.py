@@ -99,6 +99,20 @@ def test_shared_press_statement_is_not_derivation() -> None:
     assert explain_pair(one, two) is None
 
 
+def test_statement_quoted_over_several_sentences_is_not_derivation() -> None:
+    # one quotation over three sentences: the middle one has no quotation mark of its own
+    statement = ("“We will restore full service on the line as soon as the signalling fault has been found and "
+                 "repaired. Passengers should allow extra time for their journeys and check the timetable before "
+                 "they travel. We apologise for the disruption this is causing to people across the region,” the "
+                 "operator said.")
+    one = art("one", ["Commuters in Ostrava faced delays on Monday after a signal failure near the main station.",
+                      statement, "Replacement buses ran every twenty minutes between the two stations."])
+    two = art("two", ["A signalling problem disrupted trains across the region for a second day.", statement,
+                      "Unions said the fault showed years of underinvestment in the network."])
+    assert explain_pair(one, two) is None
+    assert find_derivations([one, two]) == []
+
+
 def test_chain_a_b_c_without_direct_link() -> None:
     a = art("A", ORIGINAL, day=1)
     b = art("B", REWRITE, day=2)
