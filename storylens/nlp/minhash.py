@@ -1,7 +1,9 @@
-"""A small, deterministic MinHash with LSH banding (numpy; safe in forked workers).
+"""MinHash signatures (rensa) with LSH banding.
 
-Shingles are hashed with CRC-32 and permuted with multiply-shift hashing, so
-signatures are identical across processes and runs.
+rensa's ``RMinHash`` hashes shingles in Rust with a fixed seed, so a text's signature is the same in every
+process and run (band keys are stored and must stay comparable). Measured against the numpy multiply-shift
+MinHash it replaced and datasketch: `bench/reuse_scale.py`. rensa has been seen to hang in workers started
+with ``fork``: a parallel engine must start its workers with ``spawn``.
 """
 
 from __future__ import annotations
@@ -10,24 +12,23 @@ import zlib
 from collections.abc import Iterable
 
 import numpy as np
+from rensa import RMinHash
 
-_MASK32 = np.uint64(0xFFFFFFFF)
+KEY_PREFIX = "r"  # band keys of rensa signatures; "m" was the numpy MinHash of storylens 0.1 stores
 
 
 class MinHasher:
     def __init__(self, num_perm: int = 64, seed: int = 1) -> None:
-        rng = np.random.default_rng(seed)
         self.num_perm = num_perm
-        self.a = (rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
-        self.b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+        self.seed = seed
 
     def signature(self, shingles: Iterable[str]) -> np.ndarray:
-        hs = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64)
-        if hs.size == 0:
+        items = list(shingles)
+        if not items:
             return np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
-        with np.errstate(over="ignore"):
-            v = (hs[:, None] * self.a[None, :] + self.b[None, :]) >> np.uint64(32)
-        return (v & _MASK32).min(axis=0).astype(np.uint32)
+        m = RMinHash(num_perm=self.num_perm, seed=self.seed)
+        m.update(items)
+        return np.asarray(m.digest(), dtype=np.uint32)
 
     @staticmethod
     def jaccard(s1: np.ndarray, s2: np.ndarray) -> float:
@@ -40,5 +41,5 @@ def band_keys(sig: np.ndarray, bands: int) -> list[str]:
     out = []
     for b in range(bands):
         chunk = sig[b * rows : (b + 1) * rows].tobytes()
-        out.append(f"m{b}:{zlib.crc32(chunk):08x}")
+        out.append(f"{KEY_PREFIX}{b}:{zlib.crc32(chunk):08x}")
     return out
