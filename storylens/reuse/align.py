@@ -18,25 +18,25 @@ MIN_STEMS_FOR_CONTAINMENT = 4
 
 
 @lru_cache(maxsize=50_000)
-def _surface(sentence: str) -> tuple[dict[str, float], tuple[frozenset[tuple[str, ...]], ...], frozenset[str], int]:
+def _surface(sentence: str) -> tuple[dict[str, float], tuple[frozenset[tuple[str, ...]], ...], frozenset[str], int,
+                                     frozenset[str]]:
     """Per-sentence pieces of the lexical features (cached: alignment compares each sentence many times)."""
     ws = words(sentence)
     grams = tuple(frozenset(tuple(ws[i : i + n]) for i in range(len(ws) - n + 1)) for n in (1, 2, 3))
     names = frozenset(norm_name(x) for x in sentence_names(sentence))
-    return char_grams(sentence), grams, names, len(ws)
+    figures = frozenset(norm_number(x) for x in numbers(sentence))
+    return char_grams(sentence), grams, names, len(ws), figures
 
 
 def lexical_features(a_stems: frozenset[str], b_stems: frozenset[str], a: str, b: str) -> tuple[float, ...]:
     inter = len(a_stems & b_stems)
     dice = 2 * inter / (len(a_stems) + len(b_stems)) if (a_stems or b_stems) else 0.0
     contain = inter / min(len(a_stems), len(b_stems)) if a_stems and b_stems else 0.0
-    na = {norm_number(x) for x in numbers(a)}
-    nb = {norm_number(x) for x in numbers(b)}
+    ca, ga, ma, wa, na = _surface(a)
+    cb, gb, mb, wb, nb = _surface(b)
     conflict = 1.0 if (na - nb and nb - na) else 0.0
     la, lb = len(a), len(b)
     ratio = min(la, lb) / max(la, lb) if max(la, lb) else 0.0
-    ca, ga, ma, wa = _surface(a)
-    cb, gb, mb, wb = _surface(b)
     out = [dice, contain, conflict, ratio, gram_cosine(ca, cb)]
     for x, y in zip(ga, gb, strict=True):  # word 1-, 2-, 3-gram containment and Jaccard
         shared = len(x & y)
@@ -99,20 +99,28 @@ def monotone_chain(M: np.ndarray, tau: float, usable: list[bool] | None = None) 
     W = np.where(tau <= M, M - tau + 1.0, 0.0)
     if usable is not None:
         W[[not u for u in usable], :] = 0.0
-    best = np.zeros((n + 1, m + 1))
-    back = np.zeros((n + 1, m + 1), dtype=np.int8)  # 1: skip i, 2: skip j, 3: take (i, j) from (i-1, j-1), 4: split
+    Wl = W.tolist()
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    back = [[0] * (m + 1) for _ in range(n + 1)]  # 1: skip i, 2: skip j, 3: take (i, j) from (i-1, j-1), 4: split
     for i in range(1, n + 1):
+        bi, bp, ki, kp, wi = best[i], best[i - 1], back[i], back[i - 1], Wl[i - 1]
         for j in range(1, m + 1):
-            w = W[i - 1, j - 1]
-            opts = (best[i - 1, j], best[i, j - 1], best[i - 1, j - 1] + w if w else -1.0,
-                    best[i - 1, j] + w if w and back[i - 1, j] in (3, 4) else -1.0)
-            k = int(np.argmax(opts))
-            best[i, j] = opts[k]
-            back[i, j] = k + 1
+            w = wi[j - 1]
+            # the first of the best options, in this order (ties go to skipping)
+            k, v = 1, bp[j]
+            if bi[j - 1] > v:
+                k, v = 2, bi[j - 1]
+            if w:
+                if bp[j - 1] + w > v:
+                    k, v = 3, bp[j - 1] + w
+                if kp[j] in (3, 4) and bp[j] + w > v:
+                    k, v = 4, bp[j] + w
+            bi[j] = v
+            ki[j] = k
     cells = []
     i, j = n, m
     while i > 0 and j > 0:
-        b = back[i, j]
+        b = back[i][j]
         if b == 1:
             i -= 1
         elif b == 2:

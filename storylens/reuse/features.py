@@ -223,9 +223,7 @@ def char_grams(text: str, k: int = 4, cap: int = 20000) -> dict[str, float]:
 
 
 def gram_cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return float(sum(v * b.get(g, 0.0) for g, v in a.items()))
+    return float(sum(a[g] * b[g] for g in a.keys() & b.keys()))
 
 
 def build_features(articles: list[Article]) -> list[Feat]:
