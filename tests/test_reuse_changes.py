@@ -196,3 +196,20 @@ def test_one_figure_written_two_ways_is_no_change() -> None:
         == set()
     assert _kinds(src, "The Wexcombe bypass will cost £60 million and the first lorries are due at 7:40 on Monday.") \
         == {("number", "£45m", "£60 million")}
+
+
+@pytest.mark.skipif(not DEMO.exists(), reason="demo corpus missing")
+def test_demo_pipeline_finds_exactly_the_answer_key_derivations() -> None:
+    # a follow-up that repeats a few background sentences of an earlier report (the refloating story of 7
+    # March against the report of the passenger's death) is not a rewrite
+    import storylens
+
+    report = storylens.analyze([DEMO / "articles"])
+    exp = json.loads((DEMO / "expected.json").read_text("utf-8"))["derivations"]
+
+    def name(article_id: str) -> str:
+        a = next(x for x in report.articles if x.id == article_id)
+        return Path(a.source).name if a.source and ".jsonl" not in a.source else a.id
+
+    got = {(name(d.source_id), name(d.derived_id), d.kind) for d in report.derivations}
+    assert got == {(e["source"], e["derived"], e["kind"]) for e in exp}

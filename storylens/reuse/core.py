@@ -32,6 +32,7 @@ LONG_DOC = 10  # sentences
 LONG_EXTRA = 0.25  # share of close paraphrases in order asked of derived texts of LONG_DOC sentences or more
 MIN_CHAIN_P = 0.0  # the same for shorter ones
 NEAR_COPY_JACCARD = 0.35
+MIN_COVERAGE = 0.4  # share of the derived text's (non-quote) sentences aligned to the source, for a rewrite
 
 # Every feature decision_features computes; decision_coef.FEATURES picks the ones the classifier uses.
 BASE_FEATURES = ["chain50", "chain60", "chain_p50", "log_chain_p50_count", "mean_best_cos", "containment",
@@ -164,6 +165,9 @@ def is_derivation(pe: PairEval) -> bool:
     # must also carry a run of close paraphrases in order (short ones are left to the classifier).
     share = pe.features["chain_p50"]
     if share < MIN_CHAIN_P + (LONG_EXTRA if pe.features["n_derived"] >= LONG_DOC else 0.0):
+        return False
+    # a rewrite is mostly made of its source: a follow-up that repeats a few background sentences is not
+    if max(pe.b_in_a.coverage, pe.a_in_b.coverage) < MIN_COVERAGE:
         return False
     return pe.prob >= decision_coef.THRESHOLD
 
