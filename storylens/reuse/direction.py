@@ -99,9 +99,13 @@ def text_score(a: Feat, b: Feat, cov_b_in_a: float, cov_a_in_b: float) -> tuple[
         elif name == "containment":
             txt = f"more of {der.id}'s sentences are found in {src.id} than the other way round"
         elif name == "word_length":
+            if abs(f[k]) < 0.2:
+                continue  # a tenth of a letter decides nothing a reader should be told about
             txt = (f"{der.id} uses longer words ({sb.n_chars / max(1, sb.n_words):.1f} vs "
                    f"{sa.n_chars / max(1, sa.n_words):.1f} letters on average), as rewrites do")
         elif name == "said":
+            if abs(sa.n_said - sb.n_said) < 2:
+                continue
             txt = (f"{src.id} attributes with plain 'said' more often ({sa.n_said} vs {sb.n_said} times); "
                    "rewrites vary the attribution")
         else:
