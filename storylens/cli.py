@@ -92,7 +92,9 @@ def _progress_printer(enabled: bool):
     def cb_plain(stage: str, done: int, total: int | None) -> None:
         if total is None and done - last.get(stage, 0) < 100:
             return
-        if total is not None and done != 0 and done != total:
+        # long stages (1,000 steps or more) get a line at each tenth of the way, others only start and end
+        if total is not None and done not in (0, total) and (
+                total < 1000 or done * 10 // total == last.get(stage, 0) * 10 // total):
             return
         last[stage] = done
         typer.echo(f"[{stage}] {done}" + (f"/{total}" if total is not None else " documents read"), err=True)

@@ -9,6 +9,7 @@ it reads what it needs from the store and writes what it finds back.
 from __future__ import annotations
 
 import importlib
+import inspect
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -104,7 +105,11 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop) -> 
         if status:
             # an earlier stage may have rewritten the new articles (e.g. furniture moved out of bodies)
             new = store.get_articles([a.id for a in new])
-        update(store, new)
+        if "progress" in inspect.signature(update).parameters:
+            # a stage that can say how far it is within its own work (reuse: candidate pairs compared)
+            update(store, new, progress=lambda done, total, _n=name: progress(f"{_n} pairs", done, total))
+        else:
+            update(store, new)
         progress(name, len(new), len(new))
         status[name] = "done"
     store.mark_processed(a.id for a in new)

@@ -9,6 +9,7 @@ Adding an article reads and writes a fixed number of buckets, whatever the store
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -26,8 +27,11 @@ def _edge_from_derivation(dv: Derivation) -> tuple[frozenset[str], float, Deriva
     return frozenset((dv.source_id, dv.derived_id)), dv.score, dv
 
 
-def update(store: Store, new_articles: list[Article]) -> None:
-    """Find derivations between ``new_articles`` and everything stored (and among themselves)."""
+def update(store: Store, new_articles: list[Article], progress: Callable[[int, int], None] | None = None) -> None:
+    """Find derivations between ``new_articles`` and everything stored (and among themselves).
+
+    ``progress(done, total)`` is called as candidate pairs are compared (the costly part of the stage).
+    """
     new = [a for a in new_articles if a.body]
     if not new:
         return
@@ -56,7 +60,11 @@ def update(store: Store, new_articles: list[Article]) -> None:
         for f in build_features(store.get_articles(old_ids)):
             feats[f.id] = f
     new_edges: dict[frozenset[str], Edge] = {}
-    for a_id, b_id in sorted(pairs):
+    todo = sorted(pairs)
+    step = max(1, len(todo) // 100)
+    for n, (a_id, b_id) in enumerate(todo):
+        if progress and n % step == 0:
+            progress(n, len(todo))
         if a_id not in feats or b_id not in feats:
             continue
         a, b = feats[a_id], feats[b_id]
@@ -64,6 +72,8 @@ def update(store: Store, new_articles: list[Article]) -> None:
         if is_derivation(pe):
             d = dirmod.decide(a, b, pe.b_in_a.coverage, pe.a_in_b.coverage)
             new_edges[frozenset((a_id, b_id))] = Edge(pe, d, pe.strength())
+    if progress:
+        progress(len(todo), len(todo))
     if not new_edges:
         return
     # bring in what is already known around these articles, so chains and siblings are explained away
