@@ -35,7 +35,7 @@ from reuse_data import CORPORA, EMB_CACHE, ROOT, load, load_h1n1  # noqa: E402
 
 from storylens.nlp import embed_cache, words  # noqa: E402
 from storylens.reuse import core, decision_coef  # noqa: E402
-from storylens.reuse.features import Feat, build_features  # noqa: E402
+from storylens.reuse.features import _QUOTED, Feat, build_features  # noqa: E402
 
 
 def human_idx(aid: str) -> str:
@@ -61,11 +61,9 @@ WIRE_RUN = 12  # words in a row, outside quotation marks
 def shared_run(a: Feat, b: Feat) -> int:
     """Longest run of words two texts share outside quotation marks."""
     import difflib
-    import re
 
-    q = re.compile(r"“[^”]{3,}”|\"[^\"]{3,}\"")
-    wa = words(q.sub(" | ", " ".join(a.sentences)))
-    wb = words(q.sub(" | ", " ".join(b.sentences)))
+    wa = words(_QUOTED.sub(" | ", " ".join(a.sentences)))
+    wb = words(_QUOTED.sub(" | ", " ".join(b.sentences)))
     sm = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
     return max((m.size for m in sm.get_matching_blocks()), default=0)
 
@@ -237,6 +235,7 @@ def score(feats: list[Feat], gs: set[frozenset[str]], src_of: dict[str, str],
           near: list[tuple[str, str]]) -> dict[str, dict[str, float]]:
     pairs = core.candidate_pairs(feats)
     res: dict[str, dict[str, float]] = {}
+    by = {f.id: f for f in feats}
     for name, u in (("dated", True), ("undated", False)):
         ds = core.derive(feats, pairs, use_dates=u)
         judged = [d for d in ds if not unjudged(d.source_id, d.derived_id)]
@@ -248,7 +247,6 @@ def score(feats: list[Feat], gs: set[frozenset[str]], src_of: dict[str, str],
         m["sibling_links"] = sum(1 for d in judged if label(d.source_id, d.derived_id, gs, src_of) == "sib")
         # audit: an AllSides link whose two texts share WIRE_RUN words in a row outside quotes is reuse
         # (wire copy run by two outlets, or one article filed under two stories), not independent reporting
-        by = {f.id: f for f in feats}
         wire = {frozenset((d.source_id, d.derived_id)) for d in judged
                 if "as-" in (d.source_id[:3], d.derived_id[:3])
                 and shared_run(by[d.source_id], by[d.derived_id]) >= WIRE_RUN}

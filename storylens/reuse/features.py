@@ -70,8 +70,8 @@ def norm_number(num: str) -> str:
         if n.endswith(word):
             n = n[: -len(word)] + short
             break
-    n = re.sub(r"^0+(?=\d)", "", n)
-    return re.sub(r"\.0+(?=\D|$)", "", n) if re.match(r"^\d+\.0+(?:\D|$)", n) else n
+    n = re.sub(r"^0+(?=\d)", "", n)  # "07:20" -> "7:20"
+    return re.sub(r"^(\d+)\.0+(?=\D|$)", r"\1", n)  # "3.0" -> "3", "3.05" kept
 
 
 # Titles and ranks that precede a name ("Mr Salmond", "First Minister Alex Salmond"): not part of whom it names.
@@ -150,10 +150,17 @@ class Specifics:
     n_generic: int = 0
     n_chars: int = 0  # letters in all words (mean word length: LLM rewrites prefer longer words)
     n_said: int = 0  # "said", "says", "told": a reporter's attribution, which rewrites vary
+    _keys: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
-    def keys(self) -> set[str]:
-        """Names as their words (titles dropped), figures and dates: what two tellings of one fact share."""
-        return name_tokens(self.names) | {"#" + n for n in self.numbers} | {"@" + d for d in self.dates}
+    def keys(self) -> frozenset[str]:
+        """Names as their words (titles dropped), figures and dates: what two tellings of one fact share.
+
+        Worked out once per text: every candidate pair asks for both sides' keys twice.
+        """
+        if self._keys is None:
+            self._keys = frozenset(name_tokens(self.names) | {"#" + n for n in self.numbers}
+                                   | {"@" + d for d in self.dates})
+        return self._keys
 
 
 def specifics(sentences: list[str]) -> Specifics:
