@@ -76,12 +76,13 @@ MEMO: dict[tuple[str, str], core.PairEval] = {}
 _EVALUATE = core.evaluate
 
 
-def cached_evaluate(a: Feat, b: Feat) -> core.PairEval:
+def cached_evaluate(a: Feat, b: Feat, use_dates: bool = True) -> core.PairEval:
     """core.evaluate, memoised (the features do not depend on the coefficients; the probability does)."""
-    if (a.id, b.id) not in MEMO:
-        MEMO[(a.id, b.id)] = _EVALUATE(a, b)
-    pe = MEMO[(a.id, b.id)]
-    pe.prob = core.probability(pe.features)
+    key = (a.id, b.id, use_dates)
+    if key not in MEMO:
+        MEMO[key] = _EVALUATE(a, b, use_dates)
+    pe = MEMO[key]
+    pe.prob = core.probability(pe.features) if not pe.gate else 0.0
     return pe
 
 
@@ -109,14 +110,17 @@ def fit(feats: list[Feat], gold_pairs: set[frozenset[str]], src_of: dict[str, st
     pairs = core.candidate_pairs(feats)
     pos = {f.id: k for k, f in enumerate(feats)}
     train = sorted(set(pairs) | {(min(pos[a], pos[b]), max(pos[a], pos[b])) for a, b in extra_neg})
-    names = list(core.ALL_FEATURES)
+    names = list(core.FEATURES)
     X, y = [], []
     for i, j in train:
         a, b = feats[i], feats[j]
         lab = label(a.id, b.id, gold_pairs, src_of)
         if lab == "sib" or unjudged(a.id, b.id):
             continue
-        f = core.evaluate(a, b).features
+        pe = core.evaluate(a, b, False)  # the text alone: what the dates would refuse is not learnt from
+        if pe.gate:
+            continue  # refused before any sentence was compared: not learnt from
+        f = pe.features
         X.append([f[k] for k in names])
         y.append(lab == "gold")
     Xa, ya = np.array(X), np.array(y)
@@ -226,7 +230,7 @@ def seed_margins() -> list[str]:
             pe = core.evaluate(fs[i], fs[j])
             out.append(f"  {paths[i].stem[:3]}-{paths[j].stem[:3]}: probability {pe.prob:.3f} "
                        f"(log-odds {math.log(max(pe.prob, 1e-12) / max(1 - pe.prob, 1e-12)):+.1f}), "
-                       f"close paraphrases in order {pe.features['chain_p50']:.2f}, "
+                       f"coverage in order {pe.features.get('coverage', 0.0):.2f}{' (' + pe.gate + ')' if pe.gate else ''}, "
                        f"derivation {core.is_derivation(pe)}")
     return out
 

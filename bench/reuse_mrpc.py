@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/reuse_mrpc.py [--write-coef]
 
 The first half of the file fits (threshold, and with --write-coef the logistic
 regression coefficients shipped in storylens/reuse/sim_coef.py); the second half
-is reported. Baselines in the same run: embedding cosine alone and word-overlap
+is reported. The features are those of ``storylens.reuse.matrix.SIM_FEATURES``. Baselines in the same run: embedding cosine alone and word-overlap
 (Dice) alone, each with its best threshold on the first half.
 """
 
@@ -20,9 +20,23 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from storylens.nlp import embed, embed_cache  # noqa: E402
-from storylens.reuse import align, sim_coef  # noqa: E402
-from storylens.reuse.features import content_stems  # noqa: E402
+from storylens.nlp import (  # noqa: E402
+    embed,
+    embed_cache,
+    numbers,  # noqa: E402
+)
+from storylens.reuse import matrix, sim_coef  # noqa: E402
+from storylens.reuse.features import content_stems, norm_name, norm_number, sentence_names  # noqa: E402
+
+
+def rows(x: str) -> matrix.SentenceRows:
+    return matrix.sentence_rows([x], [content_stems(x)], [{norm_name(n) for n in sentence_names(x)}],
+                                [{norm_number(n) for n in numbers(x)}])
+
+
+def features(c: float, s1: str, s2: str) -> list[float]:
+    """The sentence-pair features exactly as the reuse stage computes them (1 x 1 matrices)."""
+    return [float(m[0, 0]) for m in matrix.feature_matrices(rows(s1), rows(s2), np.array([[c]], np.float32))]
 
 ROOT = Path(__file__).resolve().parents[1]
 MRPC = ROOT.parent / "shared" / "corpora" / "mrpc" / "train.jsonl"
@@ -47,18 +61,17 @@ def main() -> int:
     if not MRPC.exists():
         print(f"{MRPC} not found", file=sys.stderr)
         return 1
-    rows = [json.loads(x) for x in MRPC.read_text(encoding="utf-8").splitlines() if x.strip()]
+    data = [json.loads(x) for x in MRPC.read_text(encoding="utf-8").splitlines() if x.strip()]
     embed_cache.load(CACHE)
     t0 = time.perf_counter()
-    a = embed([r["sentence1"] for r in rows])
-    b = embed([r["sentence2"] for r in rows])
+    a = embed([r["sentence1"] for r in data])
+    b = embed([r["sentence2"] for r in data])
     t_emb = time.perf_counter() - t0
     embed_cache.save(CACHE)
     cos = (a * b).sum(axis=1)
-    X = np.array([align.feature_vector(float(c), content_stems(r["sentence1"]), content_stems(r["sentence2"]),
-                                       r["sentence1"], r["sentence2"]) for c, r in zip(cos, rows, strict=True)])
-    y = np.array([int(r["label"]) == 1 for r in rows])
-    half = len(rows) // 2
+    X = np.array([features(float(c), r["sentence1"], r["sentence2"]) for c, r in zip(cos, data, strict=True)])
+    y = np.array([int(r["label"]) == 1 for r in data])
+    half = len(data) // 2
     fit, rep = slice(0, half), slice(half, None)
     if args.write_coef:
         from sklearn.linear_model import LogisticRegression
@@ -74,7 +87,8 @@ def main() -> int:
         sim_coef.COEF = coef
         sim_coef.INTERCEPT = intercept
     t0 = time.perf_counter()
-    prob = np.array([align.probability(list(x)) for x in X])
+    z = sim_coef.INTERCEPT + X @ np.array(sim_coef.COEF)
+    prob = 1 / (1 + np.exp(-z))
     t_sim = time.perf_counter() - t0
     out = []
     for name, s in (("storylens similarity (cosine + lexical, logistic)", prob), ("embedding cosine alone", cos),
@@ -83,9 +97,9 @@ def main() -> int:
         acc, f1 = scores(y[rep], s[rep] >= t)
         out.append((name, t, acc, f1))
     maj = float(max(y[rep].mean(), 1 - y[rep].mean()))
-    print(f"MRPC train.jsonl: {len(rows)} pairs; fitted on the first {half}, reported on the other {len(rows) - half}")
-    print(f"embedding {2 * len(rows)} sentences: {t_emb:.1f}s (cached after the first run); "
-          f"similarity features: {t_sim * 1000 / len(rows):.3f} ms/pair")
+    print(f"MRPC train.jsonl: {len(data)} pairs; fitted on the first {half}, reported on the other {len(data) - half}")
+    print(f"embedding {2 * len(data)} sentences: {t_emb:.1f}s (cached after the first run); "
+          f"similarity features: {t_sim * 1000 / len(data):.3f} ms/pair")
     for name, t, acc, f1 in out:
         print(f"{name}: threshold {t:.3f}  accuracy {acc:.3f}  F1 {f1:.3f}")
     print(f"majority class: accuracy {maj:.3f}")

@@ -110,6 +110,8 @@ def analyze(
     html_out: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
     md_out: Annotated[Path | None, typer.Option("--md", help="Write a Markdown report here.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    timings: Annotated[bool, typer.Option("--timings", help="Add seconds per stage to the report ('stats') and "
+                                                            "print them (the report is then not reproducible).")] = False,
 ) -> None:
     """Ingest articles, find copies, rewrites and stories, and write the report."""
     import sqlite3
@@ -122,7 +124,11 @@ def analyze(
     cb, stop = _progress_printer(not quiet)
     try:
         res = ingest([str(p) for p in paths], store, cb)
+        import time
+
+        t0 = time.perf_counter()
         report = build_report(store)
+        res.timings["report"] = round(time.perf_counter() - t0, 3)
     except StoreError as exc:
         fail(str(exc))
     except sqlite3.Error as exc:  # locked, disk full, I/O error: committed batches are kept
@@ -136,6 +142,9 @@ def analyze(
         typer.echo(f"storylens: {err.source}: {err.reason}", err=True)
     report.errors = res.errors
     report.stages.update(res.stages)
+    if timings:
+        report.stats = {"timings": res.timings}
+        typer.echo("seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in res.timings.items()), err=True)
     written = []
     for target, render in ((json_out, render_json), (md_out, render_markdown), (html_out, render_html)):
         if target is None:

@@ -281,3 +281,8 @@ class Report(_Model):
         default_factory=dict,
         description="Which stages ran ('done') and which are not part of this version yet ('not_available').",
     )
+    stats: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description="Counters and timings of the run that wrote this report: 'timings' holds seconds per step "
+        "(extract, each stage, report), written by `analyze --timings` only (timings differ between runs).",
+    )

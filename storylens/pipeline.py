@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ BATCH = 64
 # Analysis stages in order. Each module provides ``update(store, new_articles) -> None``.
 STAGES: list[tuple[str, str]] = [
     ("furniture", "storylens.extract.crossdoc"),
+    ("annotate", "storylens.nlp.annotate"),
     ("reuse", "storylens.reuse"),
     ("stories", "storylens.stories"),
 ]
@@ -40,6 +42,7 @@ class IngestResult:
     skipped: int = 0
     errors: list[InputError] = field(default_factory=list)
     stages: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step (extract, then each stage)
 
 
 def _noop(stage: str, done: int, total: int | None) -> None:
@@ -86,8 +89,9 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
     return res
 
 
-def run_stages(store: Store, new: list[Article], progress: Progress = _noop) -> dict[str, str]:
-    """Run every analysis stage on the new articles."""
+def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
+               timings: dict[str, float] | None = None) -> dict[str, str]:
+    """Run every analysis stage on the new articles (``timings`` gets each stage's seconds)."""
     status: dict[str, str] = {}
     for name, module in STAGES:
         try:
@@ -102,6 +106,7 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop) -> 
             status[name] = "not_available"
             continue
         progress(name, 0, len(new))
+        t0 = time.perf_counter()
         if status:
             # an earlier stage may have rewritten the new articles (e.g. furniture moved out of bodies)
             new = store.get_articles([a.id for a in new])
@@ -111,14 +116,18 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop) -> 
         else:
             update(store, new)
         progress(name, len(new), len(new))
+        if timings is not None:
+            timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - t0, 3)
         status[name] = "done"
     store.mark_processed(a.id for a in new)
     return status
 
 
 def ingest(paths: Iterable[str | Path], store: Store, progress: Progress = _noop) -> IngestResult:
+    t0 = time.perf_counter()
     res = ingest_docs(store, iter_sources(list(paths)), progress)
-    res.stages = run_stages(store, res.added, progress)
+    res.timings["extract"] = round(time.perf_counter() - t0, 3)
+    res.stages = run_stages(store, res.added, progress, res.timings)
     return res
 
 

@@ -180,7 +180,7 @@ def test_incremental_update_matches_batch(tmp_path: Path) -> None:
     update(store, [b, ind])
     ds = store.get_derivations()
     assert [(d.source_id, d.derived_id) for d in ds] == [("A", "B")]
-    assert store.get_state("reuse:doc:A") is not None
+    assert store.get_state("ann:doc:A") is not None
     c = art("C", REWRITE[:6], day=3)
     store.add_articles([c])
     update(store, [c])

@@ -1,73 +1,32 @@
-"""Sentence similarity and a monotone-ish sentence alignment (with splits and merges)."""
+"""The sentence alignment a person reads in the diff: an in-order chain of close sentences, plus moved
+sentences and merges (one derived sentence carrying two neighbouring source sentences).
+
+``align`` works on ``align_matrix`` (embedding cosine, or the share of a source sentence's content words a
+derived sentence keeps, which catches merges); ``alignment`` on paraphrase probabilities."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
-from storylens.nlp import numbers, words
-from storylens.reuse import sim_coef
-from storylens.reuse.features import Feat, char_grams, gram_cosine, norm_name, norm_number, sentence_names
+from storylens.reuse.features import Feat
+from storylens.reuse.matrix import in_order_chain
 
 TAU = 0.5  # a derived sentence counts as taken from a source sentence at this similarity
-QUOTE_SHARE = 0.5  # sentences mostly inside quotation marks are not evidence of derivation
 MIN_STEMS_FOR_CONTAINMENT = 4
+MOVED = 0.8  # a strong match off the in-order chain (a sentence moved up or down) is kept at this probability
+QUOTE_SHARE = 0.5  # sentences mostly inside quotation marks are not evidence of derivation
 
 
-@lru_cache(maxsize=50_000)
-def _surface(sentence: str) -> tuple[dict[str, float], tuple[frozenset[tuple[str, ...]], ...], frozenset[str], int,
-                                     frozenset[str]]:
-    """Per-sentence pieces of the lexical features (cached: alignment compares each sentence many times)."""
-    ws = words(sentence)
-    grams = tuple(frozenset(tuple(ws[i : i + n]) for i in range(len(ws) - n + 1)) for n in (1, 2, 3))
-    names = frozenset(norm_name(x) for x in sentence_names(sentence))
-    figures = frozenset(norm_number(x) for x in numbers(sentence))
-    return char_grams(sentence), grams, names, len(ws), figures
-
-
-def lexical_features(a_stems: frozenset[str], b_stems: frozenset[str], a: str, b: str) -> tuple[float, ...]:
-    inter = len(a_stems & b_stems)
-    dice = 2 * inter / (len(a_stems) + len(b_stems)) if (a_stems or b_stems) else 0.0
-    contain = inter / min(len(a_stems), len(b_stems)) if a_stems and b_stems else 0.0
-    ca, ga, ma, wa, na = _surface(a)
-    cb, gb, mb, wb, nb = _surface(b)
-    conflict = 1.0 if (na - nb and nb - na) else 0.0
-    la, lb = len(a), len(b)
-    ratio = min(la, lb) / max(la, lb) if max(la, lb) else 0.0
-    out = [dice, contain, conflict, ratio, gram_cosine(ca, cb)]
-    for x, y in zip(ga, gb, strict=True):  # word 1-, 2-, 3-gram containment and Jaccard
-        shared = len(x & y)
-        out += [shared / max(1, min(len(x), len(y))), shared / max(1, len(x | y))]
-    out += [1.0 if (ma - mb and mb - ma) else 0.0, len(ma ^ mb) / max(1, len(ma | mb)),
-            abs(wa - wb) / max(wa, wb, 1)]
-    return tuple(out)
-
-
-def feature_vector(cos: float, a_stems: frozenset[str], b_stems: frozenset[str], a: str, b: str) -> list[float]:
-    return [cos, *lexical_features(a_stems, b_stems, a, b)]
-
-
-def probability(feats: list[float]) -> float:
-    z = sim_coef.INTERCEPT + sum(w * f for w, f in zip(sim_coef.COEF, feats, strict=True))
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-
-
-def sentence_similarity(a: str, b: str) -> float:
-    """Paraphrase probability of two sentences (embedding cosine plus lexical evidence)."""
-    from storylens.nlp import embed
-    from storylens.reuse.features import content_stems
-
-    va, vb = embed([a, b])
-    return probability(feature_vector(float(va @ vb), content_stems(a), content_stems(b), a, b))
-
-
-def cos_matrix(derived: Feat, source: Feat) -> np.ndarray:
-    if not derived.sentences or not source.sentences:
-        return np.zeros((len(derived.sentences), len(source.sentences)), dtype=np.float32)
-    return (derived.emb @ source.emb.T).astype(np.float32)
+@dataclass
+class Alignment:
+    pairs: list[tuple[int, int, float]] = field(default_factory=list)  # (derived_i, source_j, probability)
+    coverage: float = 0.0  # share of derived (non-quote) sentences aligned
+    source_kept: float = 0.0
+    mean_sim: float = 0.0
+    n_evidence: int = 0  # aligned derived sentences that are not mostly quotation
+    n_derived: int = 0
 
 
 def align_matrix(derived: Feat, source: Feat, cos: np.ndarray) -> np.ndarray:
@@ -133,16 +92,6 @@ def monotone_chain(M: np.ndarray, tau: float, usable: list[bool] | None = None) 
     return sorted(cells)
 
 
-@dataclass
-class Alignment:
-    pairs: list[tuple[int, int, float]] = field(default_factory=list)  # (derived_i, source_j, sim)
-    coverage: float = 0.0  # share of derived (non-quote) sentences aligned
-    source_kept: float = 0.0
-    mean_sim: float = 0.0
-    n_evidence: int = 0  # aligned derived sentences that are not mostly quotation
-    n_derived: int = 0
-
-
 def align(A: np.ndarray, derived: Feat, source: Feat, tau: float = TAU) -> Alignment:
     """Pairs on the monotone chain, plus merges and strong out-of-order matches."""
     n, m = A.shape
@@ -176,3 +125,45 @@ def align(A: np.ndarray, derived: Feat, source: Feat, tau: float = TAU) -> Align
     sims = [max(A[i, j] for j in by_i[i]) for i in evid]
     al.mean_sim = float(np.mean(sims)) if sims else 0.0
     return al
+
+
+def alignment(P: np.ndarray, derived: Feat, source: Feat, tau: float = TAU) -> Alignment:
+    """Pairs on the in-order chain, plus merges and strong out-of-order matches (P: rows derived)."""
+    n, m = P.shape
+    al = Alignment(n_derived=n)
+    if not n or not m:
+        return al
+    by_i: dict[int, set[int]] = {}
+    for i, j in in_order_chain(P, tau):
+        by_i.setdefault(i, set()).add(j)
+    colbest = P.argmax(axis=0)
+    for i in range(n):
+        j0 = int(P[i].argmax())
+        if i not in by_i and float(P[i, j0]) >= MOVED:
+            by_i[i] = {j0}
+        if i in by_i:
+            anchors = sorted(by_i[i])
+            for j in range(max(0, anchors[0] - 2), min(m, anchors[-1] + 3)):
+                if j not in by_i[i] and P[i, j] >= tau and int(colbest[j]) == i:
+                    by_i[i].add(j)
+    al.pairs = [(i, j, float(P[i, j])) for i in sorted(by_i) for j in sorted(by_i[i])]
+    evid = [i for i in sorted(by_i) if derived.quote[i] < QUOTE_SHARE]
+    n_eff = sum(1 for q in derived.quote if q < QUOTE_SHARE)
+    al.n_evidence = len(evid)
+    al.coverage = len(evid) / n_eff if n_eff else 0.0
+    al.source_kept = len({p[1] for p in al.pairs}) / m
+    sims = [max(float(P[i, j]) for j in by_i[i]) for i in evid]
+    al.mean_sim = float(np.mean(sims)) if sims else 0.0
+    return al
+
+
+def sentence_similarity(a: str, b: str) -> float:
+    """Paraphrase probability of two sentences (embedding cosine plus lexical evidence)."""
+    from storylens.nlp import embed, numbers
+    from storylens.reuse.features import content_stems, norm_name, norm_number, sentence_names
+    from storylens.reuse.matrix import probability_matrix, sentence_rows
+
+    va, vb = embed([a, b])
+    ra, rb = (sentence_rows([x], [content_stems(x)], [{norm_name(n) for n in sentence_names(x)}],
+                            [{norm_number(n) for n in numbers(x)}]) for x in (a, b))
+    return float(probability_matrix(ra, rb, np.array([[float(va @ vb)]], dtype=np.float32))[0, 0])

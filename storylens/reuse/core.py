@@ -12,48 +12,56 @@ import numpy as np
 from storylens.model import AlignedPair, Article, Derivation
 from storylens.reuse import decision_coef
 from storylens.reuse import direction as dirmod
-from storylens.reuse.align import (
-    QUOTE_SHARE,
-    Alignment,
-    align,
-    align_matrix,
-    cos_matrix,
-    feature_vector,
-    monotone_chain,
-)
-from storylens.reuse.align import probability as sim_probability
+from storylens.reuse.align import Alignment, align, align_matrix
 from storylens.reuse.changes import find_changes_union
-from storylens.reuse.features import Feat, build_features, gram_cosine, shingles
+from storylens.reuse.features import Feat, build_features, ensure_embeddings, shingles
 from storylens.reuse.index import Index
+from storylens.reuse.matrix import in_order_chain, probability_matrix
 
 COPY_JACCARD = 0.9
 MIN_WORDS = 15
-LONG_DOC = 10  # sentences
-LONG_EXTRA = 0.25  # share of close paraphrases in order asked of derived texts of LONG_DOC sentences or more
-MIN_CHAIN_P = 0.0  # the same for shorter ones
 NEAR_COPY_JACCARD = 0.35
-MIN_COVERAGE = 0.4  # share of the derived text's (non-quote) sentences aligned to the source, for a rewrite
+DIFF_COVERAGE = 0.4  # share of the derived text's (non-quote) sentences in the diff's alignment, for a rewrite
+MIN_CHAIN_SIMILARITY = 0.45  # mean paraphrase probability of the chained sentences: they say the same thing
+MIN_COVERAGE = 0.3  # share of the derived text's (non-quote) sentences in the in-order chain, for a rewrite
+MAX_GAP_DAYS = 14  # a rewrite appears within days of its source; older pairs must be copies
+TAU = 0.2  # paraphrase probability (MRPC-calibrated, strict for reworded sentences) that counts as carried
+# Before any sentence is embedded, the derived side must share this much with the source (document level):
+DOC_KEY_MIN = 0.3  # of its names, figures and dates
+DOC_STEM_MIN = 0.15  # of its content words outside quotation marks
 
-# Every feature decision_features computes; decision_coef.FEATURES picks the ones the classifier uses.
-BASE_FEATURES = ["chain50", "chain60", "chain_p50", "log_chain_p50_count", "mean_best_cos", "containment",
-                 "specifics_containment", "stem_jaccard", "source_specifics_kept", "specifics_order",
-                 "log_shared_specifics", "log_chain50_count", "soft_coverage", "char4_cosine", "length_ratio",
-                 "key_containment", "key_kept"]
-# Short derived texts (under LONG_DOC sentences) get their own weights: a loose rewrite of a short lead and an
-# independent lead of the same event differ in other ways than two long reports do.
-ALL_FEATURES = BASE_FEATURES + ["short"] + [f"{k}*short" for k in BASE_FEATURES]
+# The features of the decision, each a plain reading of the evidence a person checks in the diff.
+FEATURES = ["coverage", "chain_similarity", "specifics_carried", "key_containment", "span_density",
+            "log_sentences", "soft_coverage", "stem_containment"]
 
 
 @dataclass
 class PairEval:
     a: Feat
     b: Feat
-    cos: np.ndarray  # rows: b's sentences, cols: a's sentences
-    b_in_a: Alignment  # b as derived, a as source
-    a_in_b: Alignment
     jaccard: float
     features: dict[str, float]
     prob: float
+    gate: str = ""  # why the pair was refused before sentence evidence ("" when it was weighed)
+    cos: np.ndarray | None = None  # rows: b's sentences, cols: a's sentences
+    P: np.ndarray | None = None  # paraphrase probability, same shape
+    _b_in_a: Alignment | None = None
+    _a_in_b: Alignment | None = None
+
+    @property
+    def b_in_a(self) -> Alignment:
+        """b as derived, a as source: the alignment shown in the diff (computed when first asked)."""
+        if self._b_in_a is None:
+            self._b_in_a = (align(align_matrix(self.b, self.a, self.cos), self.b, self.a)
+                            if self.cos is not None else Alignment())
+        return self._b_in_a
+
+    @property
+    def a_in_b(self) -> Alignment:
+        if self._a_in_b is None:
+            cos = self.cos.T.copy() if self.cos is not None else None
+            self._a_in_b = align(align_matrix(self.a, self.b, cos), self.a, self.b) if cos is not None else Alignment()
+        return self._a_in_b
 
     def strength(self) -> float:
         """Log-odds of the derivation (does not saturate like the probability)."""
@@ -72,70 +80,58 @@ def _specific_items(f: Feat) -> set[str]:
     return f.spec.names | f.spec.numbers | f.spec.dates
 
 
-def prob_matrix(cos: np.ndarray, d: Feat, s: Feat) -> np.ndarray:
-    """Paraphrase probability of every sentence pair (cosine plus lexical evidence)."""
-    P = np.zeros_like(cos)
-    for i in range(cos.shape[0]):
-        for j in range(cos.shape[1]):
-            c = float(cos[i, j])
-            if c < 0.35 and not (d.stems[i] & s.stems[j]):
-                continue
-            P[i, j] = sim_probability(feature_vector(c, d.stems[i], s.stems[j], d.sentences[i], s.sentences[j]))
-    return P
+def _containment(x: frozenset[str] | set[str], y: frozenset[str] | set[str]) -> float:
+    return len(x & y) / len(x) if x else 0.0
 
 
-def order_agreement(d_items: list[str], s_items: list[str]) -> tuple[float, int]:
-    """Share of pairs of shared names/figures mentioned in the same order by both texts, and how many are shared."""
-    ps = {x: k for k, x in enumerate(s_items)}
-    shared = [x for x in d_items if x in ps]
-    if len(shared) < 3:
-        return 0.5, len(shared)
-    pos = [ps[x] for x in shared]
-    conc = sum(1 for i in range(len(pos)) for j in range(i + 1, len(pos)) if pos[i] < pos[j])
-    return conc / (len(pos) * (len(pos) - 1) / 2), len(shared)
+def days_apart(a: Article, b: Article) -> float | None:
+    """Days between two publication dates (None when either is unknown)."""
+    ta, tb = dirmod._as_datetime(a), dirmod._as_datetime(b)
+    if ta is None or tb is None:
+        return None
+    return abs((ta - tb).total_seconds()) / 86400.0
 
 
-def _side_features(cos: np.ndarray, P: np.ndarray, d: Feat, s: Feat) -> list[float]:
-    usable = [q < QUOTE_SHARE for q in d.quote]
-    n_eff = max(1, sum(usable))
-    c5 = len({i for i, _ in monotone_chain(cos, 0.5, usable)})
-    c6 = len({i for i, _ in monotone_chain(cos, 0.6, usable)})
-    cp = len({i for i, _ in monotone_chain(P, 0.5, usable)})
-    rows = [cos[i].max() for i in range(cos.shape[0]) if usable[i]] if cos.size else []
-    mx = float(np.mean(rows)) if rows else 0.0
-    prow = [P[i].max() for i in range(P.shape[0]) if usable[i]] if P.size else []
-    soft = float(np.mean(prow)) if prow else 0.0
-    ds, ss = d.stems_unquoted, s.stems_unquoted
-    cont = len(ds & ss) / max(1, len(ds))
-    jac = len(ds & ss) / max(1, len(ds | ss))
-    di, si = _specific_items(d), _specific_items(s)
-    scont = len(di & si) / max(1, len(di))
-    skept = len(di & si) / max(1, len(si))
-    agree, n_shared = order_agreement(d.items, s.items)
-    order = (agree - 0.5) * min(n_shared, 10) / 10
-    nd, ns = d.spec.n_words, s.spec.n_words
-    lratio = min(nd, ns) / max(1, nd, ns)
-    dk, sk = d.spec.keys(), s.spec.keys()
-    kcont = len(dk & sk) / max(1, len(dk))
-    kkept = len(dk & sk) / max(1, len(sk))
-    return [c5 / n_eff, c6 / n_eff, cp / n_eff, math.log1p(cp), mx, cont, scont, jac,
-            skept, order, math.log1p(n_shared), math.log1p(c5), soft, gram_cosine(d.grams, s.grams), lratio,
-            kcont, kkept, float(n_eff)]
+def doc_gate(a: Feat, b: Feat, use_dates: bool = True) -> str:
+    """Why the pair cannot be a rewrite, from document-level evidence alone ("" when it may be)."""
+    if same_outlet(a.article, b.article):
+        return "same outlet (a follow-up or update of its own story is not a rewrite of another's work)"
+    gap = days_apart(a.article, b.article) if use_dates else None
+    if gap is not None and gap > MAX_GAP_DAYS:
+        return f"published {gap:.0f} days apart (a rewrite appears within {MAX_GAP_DAYS} days)"
+    ka, kb = a.spec.keys(), b.spec.keys()
+    for d, s, kd, ks in ((b, a, kb, ka), (a, b, ka, kb)):
+        if _containment(kd, ks) >= DOC_KEY_MIN and _containment(d.stems_unquoted, s.stems_unquoted) >= DOC_STEM_MIN:
+            return ""
+    return "too little shared vocabulary and too few shared names and figures"
 
 
-def decision_features(a: Feat, b: Feat, cos: np.ndarray) -> dict[str, float]:
-    """Features of the better-explained direction (derived = the side more covered by the other)."""
-    P = prob_matrix(cos, b, a)
-    fb = _side_features(cos, P, b, a)
-    fa = _side_features(cos.T.copy(), P.T.copy(), a, b)
-    best = max(fb, fa, key=lambda f: (f[0], f[2]))
-    out = dict(zip(BASE_FEATURES, best[:-1], strict=True))
-    out["n_derived"] = best[-1]  # usable sentences of the derived side (for the gate and the short/long split)
-    short = 1.0 if best[-1] < LONG_DOC else 0.0
-    out["short"] = short
-    for k in BASE_FEATURES:
-        out[f"{k}*short"] = out[k] * short
-    return out
+def side_features(P: np.ndarray, d: Feat, s: Feat) -> tuple[dict[str, float], list[tuple[int, int]]]:
+    """The decision features with ``d`` as the derived text (P: rows d's sentences, columns s's)."""
+    usable = d.usable
+    n_eff = max(1, int(usable.sum()))
+    chain = in_order_chain(P, TAU, usable)
+    rows = [i for i, _ in chain]
+    cov = len(set(rows)) / n_eff
+    sims = [float(P[i, j]) for i, j in chain]
+    chain_sim = float(np.mean(sims)) if sims else 0.0
+    shared = total = 0
+    for i, j in chain:
+        mine = d.sent_names[i] | d.sent_figures[i]
+        total += len(mine)
+        shared += len(mine & (s.sent_names[j] | s.sent_figures[j]))
+    carried = (shared + 1) / (total + 2)
+    key = _containment(d.spec.keys(), s.spec.keys())
+    if len(chain) >= 2:
+        js = [j for _, j in chain]
+        density = min(1.0, len(set(rows)) / (max(js) - min(js) + 1))
+    else:
+        density = 0.0
+    soft = float(P[usable].max(axis=1).mean()) if usable.any() and P.size else 0.0
+    return ({"coverage": cov, "chain_similarity": chain_sim, "specifics_carried": carried,
+             "key_containment": key, "span_density": density, "log_sentences": math.log(n_eff),
+             "soft_coverage": soft, "stem_containment": _containment(d.stems_unquoted, s.stems_unquoted),
+             "n_derived": float(n_eff)}, chain)
 
 
 def probability(features: dict[str, float]) -> float:
@@ -144,32 +140,60 @@ def probability(features: dict[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def evaluate(a: Feat, b: Feat) -> PairEval:
-    cos = cos_matrix(b, a)
-    A = align_matrix(b, a, cos)
-    AT = align_matrix(a, b, cos.T.copy())
-    feats = decision_features(a, b, cos)
-    return PairEval(a, b, cos, align(A, b, a), align(AT, a, b), shingle_jaccard(a, b), feats, probability(feats))
+def sentence_evidence(a: Feat, b: Feat) -> tuple[np.ndarray, np.ndarray]:
+    """Embedding cosine and paraphrase probability of every sentence pair (rows b, columns a)."""
+    if not a.sentences or not b.sentences:
+        z = np.zeros((len(b.sentences), len(a.sentences)), dtype=np.float32)
+        return z, z
+    cos = (b.emb @ a.emb.T).astype(np.float32)
+    return cos, probability_matrix(b.rows, a.rows, cos)
+
+
+def evaluate_gate(a: Feat, b: Feat, jac: float | None = None, use_dates: bool = True) -> str:
+    """Why the pair is refused before any sentence is compared ("" when it is to be weighed)."""
+    if min(a.spec.n_words, b.spec.n_words) < MIN_WORDS:
+        return "too short to judge"  # one-liners ("Read more.") match by chance
+    jac = shingle_jaccard(a, b) if jac is None else jac
+    if (a.hash == b.hash and bool(a.sentences)) or jac >= NEAR_COPY_JACCARD:
+        return ""  # copies and near-copies: whatever the dates or outlets
+    return doc_gate(a, b, use_dates)
+
+
+def evaluate(a: Feat, b: Feat, use_dates: bool = True) -> PairEval:
+    """Weigh whether one of a, b derives from the other; cheap document-level refusals come first."""
+    jac = shingle_jaccard(a, b)
+    why = evaluate_gate(a, b, jac, use_dates)
+    if why:
+        return PairEval(a, b, jac, {}, 0.0, gate=why)
+    cos, P = sentence_evidence(a, b)
+    fb, _ = side_features(P, b, a)
+    fa, _ = side_features(P.T, a, b)
+    best = max(fb, fa, key=lambda f: (f["coverage"], f["chain_similarity"]))
+    return PairEval(a, b, jac, best, probability(best), cos=cos, P=P)
 
 
 def is_derivation(pe: PairEval) -> bool:
-    if min(pe.a.spec.n_words, pe.b.spec.n_words) < MIN_WORDS:
-        return False  # one-liners ("Read more.") match by chance
+    if pe.gate:
+        return False
     if pe.a.hash == pe.b.hash and pe.a.sentences:
         return True
     if pe.jaccard >= NEAR_COPY_JACCARD:
         return True
-    if same_outlet(pe.a.article, pe.b.article):
-        return False  # an outlet's follow-up or update of its own story is not a rewrite of another's work
-    # Long reports of one event coincide on a few factual sentences by chance: a long derived text
-    # must also carry a run of close paraphrases in order (short ones are left to the classifier).
-    share = pe.features["chain_p50"]
-    if share < MIN_CHAIN_P + (LONG_EXTRA if pe.features["n_derived"] >= LONG_DOC else 0.0):
-        return False
-    # a rewrite is mostly made of its source: a follow-up that repeats a few background sentences is not
-    if max(pe.b_in_a.coverage, pe.a_in_b.coverage) < MIN_COVERAGE:
+    # a rewrite is mostly made of its source, in order: a follow-up that repeats a few background sentences,
+    # or a short report that a long live blog "explains" sentence by sentence by topic alone, is not
+    if not covered(pe):
         return False
     return pe.prob >= decision_coef.THRESHOLD
+
+
+def covered(pe: PairEval) -> bool:
+    """The 40% rule: the derived side is mostly carried by the source, in order (chain of paraphrases), and
+    the alignment a person reads in the diff covers at least as much."""
+    if pe.gate or not pe.features:
+        return False
+    f = pe.features
+    return (f["coverage"] >= MIN_COVERAGE and f["chain_similarity"] >= MIN_CHAIN_SIMILARITY
+            and max(pe.b_in_a.coverage, pe.a_in_b.coverage) >= DIFF_COVERAGE)
 
 
 def same_outlet(a: Article, b: Article) -> bool:
@@ -431,11 +455,9 @@ def _recover_siblings(edges: dict[frozenset[str], Edge], feats: dict[str, Feat],
                 fz, fx, fy = feats[z], feats[x], feats[y]
                 if max(_novel_inherit(fz, fy, fx), _novel_inherit(fz, fx, fy)) >= CHAIN_INHERIT:
                     continue
-                pe = evaluate(fz, fx)
-                if pe.prob < SIBLING_FLOOR or min(fz.spec.n_words, fx.spec.n_words) < MIN_WORDS:
-                    continue
-                if same_outlet(fz.article, fx.article) and pe.jaccard < NEAR_COPY_JACCARD:
-                    continue
+                pe = evaluate(fz, fx, use_dates)
+                if pe.prob < SIBLING_FLOOR or not (pe.jaccard >= NEAR_COPY_JACCARD or covered(pe)):
+                    continue  # the recovered link obeys every rule but the threshold (dates, outlet, 40%)
                 d = dirmod.decide(fz, fx, pe.b_in_a.coverage, pe.a_in_b.coverage, use_dates=use_dates)
                 if d.source != z:
                     continue
@@ -447,11 +469,12 @@ def _recover_siblings(edges: dict[frozenset[str], Edge], feats: dict[str, Feat],
 
 def derive(feats: list[Feat], pairs: Iterable[tuple[int, int]], use_dates: bool = True) -> list[Derivation]:
     edges: dict[frozenset[str], Edge] = {}
-    for i, j in sorted(set(pairs)):
-        a, b = feats[i], feats[j]
-        if a.id == b.id:
-            continue
-        pe = evaluate(a, b)
+    todo = [(i, j) for i, j in sorted(set(pairs)) if feats[i].id != feats[j].id]
+    # without dates (use_dates=False) the time-gap test is skipped too: the text alone decides
+    weigh = [(feats[i], feats[j]) for i, j in todo if not evaluate_gate(feats[i], feats[j], use_dates=use_dates)]
+    ensure_embeddings([f for _, f in sorted({f.id: f for p in weigh for f in p}.items())])
+    for a, b in weigh:
+        pe = evaluate(a, b, use_dates)
         if not is_derivation(pe):
             continue
         d = dirmod.decide(a, b, pe.b_in_a.coverage, pe.a_in_b.coverage, use_dates=use_dates)
@@ -482,7 +505,7 @@ def find_derivations(articles: list[Article], use_dates: bool = True) -> list[De
 def explain_pair(a: Article, b: Article, use_dates: bool = True) -> Derivation | None:
     """The derivation between two articles (either way round), or None when neither derives from the other."""
     fa, fb = build_features([a, b])
-    pe = evaluate(fa, fb)
+    pe = evaluate(fa, fb, use_dates)
     if not is_derivation(pe):
         return None
     return build_derivation(pe, dirmod.decide(fa, fb, pe.b_in_a.coverage, pe.a_in_b.coverage, use_dates))

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -182,12 +180,15 @@ def specifics(sentences: list[str]) -> Specifics:
 
 @dataclass
 class Feat:
-    """Everything reuse needs to know about one article."""
+    """Everything reuse needs to know about one article.
+
+    Lexical features are computed when the Feat is built; the sentence embeddings (``emb``) and the sparse
+    sentence rows (``rows``) only when a pair that survived the cheap document-level tests needs them.
+    """
 
     article: Article
     sentences: list[str]
-    emb: np.ndarray  # (n_sentences, dim) unit vectors
-    doc: np.ndarray  # (dim,) unit vector
+    doc: np.ndarray  # (dim,) unit vector of the title and lead (shared with the stories stage)
     stems: list[frozenset[str]]
     stems_unquoted: frozenset[str]  # content stems of the whole text outside quotation marks
     quote: list[float]
@@ -196,11 +197,41 @@ class Feat:
     shingles_unquoted: set[str]
     spec: Specifics
     items: list[str] = field(default_factory=list)  # names and figures, in order of first mention
-    grams: dict[str, float] = field(default_factory=dict)  # character 4-gram profile, unit length
+    sent_names: list[set[str]] = field(default_factory=list)
+    sent_figures: list[set[str]] = field(default_factory=list)
+    _emb: np.ndarray | None = field(default=None, repr=False)
+    _rows: object | None = field(default=None, repr=False)
 
     @property
     def id(self) -> str:
         return self.article.id
+
+    @property
+    def emb(self) -> np.ndarray:
+        """(n_sentences, dim) unit vectors, embedded on first use (see :func:`ensure_embeddings`)."""
+        if self._emb is None:
+            ensure_embeddings([self])
+        return self._emb  # type: ignore[return-value]
+
+    @property
+    def has_emb(self) -> bool:
+        return self._emb is not None
+
+    def set_emb(self, e: np.ndarray) -> None:
+        self._emb = np.asarray(e, dtype=np.float32)
+
+    @property
+    def rows(self):  # noqa: ANN201 - storylens.reuse.matrix.SentenceRows
+        if self._rows is None:
+            from storylens.reuse.matrix import sentence_rows
+
+            self._rows = sentence_rows(self.sentences, self.stems, self.sent_names, self.sent_figures)
+        return self._rows
+
+    @property
+    def usable(self) -> np.ndarray:
+        """Sentences that are not mostly quotation (a quote repeated by two outlets is no derivation)."""
+        return np.asarray([q < 0.5 for q in self.quote], dtype=bool)
 
 
 def article_sentences(article: Article, max_sentences: int = 400) -> list[str]:
@@ -221,43 +252,61 @@ def ordered_items(sentences: list[str]) -> list[str]:
     return list(seen)
 
 
-def char_grams(text: str, k: int = 4, cap: int = 20000) -> dict[str, float]:
-    """Character k-gram counts of the lower-cased text (whitespace squeezed), scaled to unit length."""
-    t = " ".join(text.lower().split())[:cap]
-    c = Counter(t[i : i + k] for i in range(len(t) - k + 1))
-    norm = math.sqrt(sum(v * v for v in c.values())) or 1.0
-    return {g: v / norm for g, v in c.items()}
+def ensure_embeddings(feats: list[Feat], loader=None, saver=None) -> int:  # noqa: ANN001
+    """Give every Feat its sentence embeddings, in one batch; returns how many texts were embedded.
 
-
-def gram_cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    return float(sum(a[g] * b[g] for g in a.keys() & b.keys()))
-
-
-def build_features(articles: list[Article]) -> list[Feat]:
-    """Sentence embeddings for all articles in one batch, plus lexical features."""
+    ``loader(ids) -> {id: array}`` supplies embeddings stored by an earlier run (never recomputed);
+    ``saver(id, array) -> array`` stores the ones computed now. Vectors are kept at half precision, as
+    stored, so a run that reads them back agrees with the run that computed them.
+    """
     from storylens.nlp import embed
+    from storylens.nlp.annotate import decode, encode
 
-    sents = [article_sentences(a) for a in articles]
-    flat = [s for ss in sents for s in ss]
+    todo = [f for f in feats if f._emb is None]
+    if loader and todo:
+        got = loader([f.id for f in todo])
+        for f in todo:
+            e = got.get(f.id)
+            if e is not None and len(e) == len(f.sentences):
+                f.set_emb(e)
+        todo = [f for f in todo if f._emb is None]
+    if not todo:
+        return 0
+    flat = [s for f in todo for s in f.sentences]
     vecs = embed(flat) if flat else np.zeros((0, 512), dtype=np.float32)
-    out: list[Feat] = []
     pos = 0
-    for a, ss in zip(articles, sents, strict=True):
-        e = vecs[pos : pos + len(ss)]
-        pos += len(ss)
-        if len(ss):
-            d = e.mean(axis=0)
-            d = d / (np.linalg.norm(d) or 1.0)
-        else:
-            d = np.zeros(vecs.shape[1] if vecs.ndim == 2 else 512, dtype=np.float32)
+    for f in todo:
+        e = vecs[pos : pos + len(f.sentences)]
+        pos += len(f.sentences)
+        f.set_emb(saver(f.id, e) if saver else decode(encode(e), len(e)))
+    return len(flat)
+
+
+def build_features(articles: list[Article], doc_vectors: dict[str, np.ndarray] | None = None) -> list[Feat]:
+    """Lexical features of each article and its document vector (title and lead, embedded in one batch).
+
+    ``doc_vectors`` holds document vectors already computed (by the annotation step or an earlier run).
+    """
+    from storylens.nlp.annotate import document_vectors
+
+    doc_vectors = dict(doc_vectors or {})
+    need = [a for a in articles if a.id not in doc_vectors]
+    if need:
+        doc_vectors.update(document_vectors(None, need))
+    out: list[Feat] = []
+    for a in articles:
+        ss = article_sentences(a)
         text = " ".join(ss)
+        names = [{norm_name(n) for n in sentence_names(s)} for s in ss]
+        figures = [{norm_number(n) for n in numbers(s)} for s in ss]
         out.append(
             Feat(
-                article=a, sentences=ss, emb=e.astype(np.float32), doc=d.astype(np.float32),
+                article=a, sentences=ss, doc=np.asarray(doc_vectors[a.id], dtype=np.float32),
                 stems=[content_stems(s) for s in ss],
-                stems_unquoted=frozenset().union(*[content_stems(_QUOTED.sub(" ", s)) for s in ss]), quote=[quote_share(s) for s in ss], hash=text_hash(text),
+                stems_unquoted=frozenset().union(*[content_stems(_QUOTED.sub(" ", s)) for s in ss]),
+                quote=[quote_share(s) for s in ss], hash=text_hash(text),
                 shingles=shingles(text), shingles_unquoted=shingles(_QUOTED.sub(" | ", text)),
-                spec=specifics(ss), items=ordered_items(ss), grams=char_grams(text),
+                spec=specifics(ss), items=ordered_items(ss), sent_names=names, sent_figures=figures,
             )
         )
     return out

@@ -1,8 +1,9 @@
 """The pipeline stage: derivations between new articles and stored ones, with a persisted index.
 
 State kept in the store (``get_state``/``put_state``):
-* ``reuse:b:<key>``: ids of the articles in one LSH bucket (capped),
-* ``reuse:doc:<id>``: the article's document vector (float16, base64), for re-ranking candidates.
+* ``reuse:b:<key>``: ids of the articles in one LSH bucket (capped).
+Document and sentence vectors are the annotation step's (``storylens.nlp.annotate``): read, never recomputed;
+sentence vectors are computed only for articles in a pair that passed the document-level tests.
 Adding an article reads and writes a fixed number of buckets, whatever the store's size.
 """
 
@@ -14,10 +15,19 @@ from collections.abc import Callable
 import numpy as np
 
 from storylens.model import Article, Derivation
+from storylens.nlp import annotate
 from storylens.reuse import direction as dirmod
-from storylens.reuse.core import Edge, _prune, _recover_siblings, build_derivation, evaluate, is_derivation
-from storylens.reuse.features import Feat, build_features
-from storylens.reuse.index import Index, decode_vec, encode_vec
+from storylens.reuse.core import (
+    Edge,
+    _prune,
+    _recover_siblings,
+    build_derivation,
+    evaluate,
+    evaluate_gate,
+    is_derivation,
+)
+from storylens.reuse.features import Feat, build_features, ensure_embeddings
+from storylens.reuse.index import Index
 from storylens.store.base import Store
 
 PREFIX = "reuse:"
@@ -39,41 +49,38 @@ def update(store: Store, new_articles: list[Article], progress: Callable[[int, i
                   put=lambda k, v: store.put_state(PREFIX + "b:" + k, v))
 
     def doc_lookup(ids: list[str]) -> dict[str, np.ndarray]:
-        out = {}
-        for i in ids:
-            s = store.get_state(PREFIX + "doc:" + i)
-            if s:
-                out[i] = decode_vec(s)
-        return out
+        return annotate.stored_document_vectors(store, ids)
 
-    new_feats = build_features(new)
+    new_feats = build_features(new, annotate.document_vectors(store, new))
     feats: dict[str, Feat] = {f.id: f for f in new_feats}
     pairs: set[tuple[str, str]] = set()
     for f in new_feats:
         for c in index.query(f, doc_lookup):
             pairs.add((c, f.id))
         index.add(f)
-        store.put_state(PREFIX + "doc:" + f.id, encode_vec(f.doc))
     index.flush()
     old_ids = sorted({c for c, _ in pairs} - set(feats))
     if old_ids:
-        for f in build_features(store.get_articles(old_ids)):
+        olds = store.get_articles(old_ids)
+        for f in build_features(olds, annotate.document_vectors(store, olds)):
             feats[f.id] = f
+    todo = [(a, b) for a, b in sorted(pairs) if a in feats and b in feats]
+    # document-level refusals first; sentence vectors only for the articles of the pairs left (one batch)
+    weigh = [(a, b) for a, b in todo if not evaluate_gate(feats[a], feats[b])]
+    ensure_embeddings([feats[x] for x in sorted({x for p in weigh for x in p})],
+                      loader=annotate.sentence_vector_loader(store), saver=annotate.sentence_vector_saver(store))
     new_edges: dict[frozenset[str], Edge] = {}
-    todo = sorted(pairs)
-    step = max(1, len(todo) // 100)
-    for n, (a_id, b_id) in enumerate(todo):
+    step = max(1, len(weigh) // 100)
+    for n, (a_id, b_id) in enumerate(weigh):
         if progress and n % step == 0:
-            progress(n, len(todo))
-        if a_id not in feats or b_id not in feats:
-            continue
+            progress(n, len(weigh))
         a, b = feats[a_id], feats[b_id]
         pe = evaluate(a, b)
         if is_derivation(pe):
             d = dirmod.decide(a, b, pe.b_in_a.coverage, pe.a_in_b.coverage)
             new_edges[frozenset((a_id, b_id))] = Edge(pe, d, pe.strength())
     if progress:
-        progress(len(todo), len(todo))
+        progress(len(weigh), len(weigh))
     if not new_edges:
         return
     # bring in what is already known around these articles, so chains and siblings are explained away

@@ -24,8 +24,14 @@ TOP_K = 12
 MIN_DOC_COS = 0.55
 BUCKET_CAP = 200
 MIN_COLLISIONS = 2  # embedding tables an article must share with the query to be re-ranked
+# MinHash over the article's specific keys (names, figures, dates): a rewrite rewords sentences but keeps them
+KEY_PERM = 36
+KEY_BANDS = 12  # 3 rows per band: key sets above ~0.5 Jaccard almost always meet
+KEY_TOP = 8  # key-band matches kept per query, most shared bands first
+MIN_KEYS = 4  # articles with fewer keys get no key bands (a handful of keys meets by chance)
 
 _HASHER: MinHasher | None = None
+_KEY_HASHER: MinHasher | None = None
 _PLANES: np.ndarray | None = None
 
 
@@ -34,6 +40,20 @@ def hasher() -> MinHasher:
     if _HASHER is None:
         _HASHER = MinHasher(NUM_PERM, seed=11)
     return _HASHER
+
+
+def key_hasher() -> MinHasher:
+    global _KEY_HASHER
+    if _KEY_HASHER is None:
+        _KEY_HASHER = MinHasher(KEY_PERM, seed=31)
+    return _KEY_HASHER
+
+
+def key_band_keys(f: Feat) -> list[str]:
+    keys = f.spec.keys()
+    if len(keys) < MIN_KEYS:
+        return []
+    return ["k" + k for k in band_keys(key_hasher().signature(sorted(keys)), KEY_BANDS)]
 
 
 def planes(dim: int = 512) -> np.ndarray:
@@ -76,7 +96,7 @@ class Index:
         self._row: dict[str, int] = {}
         self._mat = np.zeros((0, 0), dtype=np.float32)
         self._n = 0
-        self._key_cache: dict[str, tuple[list[str], list[str]]] = {}
+        self._key_cache: dict[str, tuple[list[str], list[str], list[str]]] = {}
         self._get = get
         self._put = put
         self.dirty: set[str] = set()
@@ -89,14 +109,20 @@ class Index:
 
     def query(self, f: Feat, doc_lookup: Callable[[list[str]], dict[str, np.ndarray]] | None = None) -> list[str]:
         """Candidate ids for ``f``: every copy-key match, plus the best ``TOP_K`` embedding matches."""
-        ck, hk = self._keys(f)
+        ck, hk, kk = self._keys(f)
         strong: set[str] = set()
         for k in ck:
             strong.update(self._bucket(k))
+        strong.discard(f.id)
+        kc: Counter[str] = Counter()
+        for k in kk:
+            kc.update(self._bucket(k))
+        for i, _ in sorted(((i, c) for i, c in kc.items() if i != f.id and i not in strong),
+                           key=lambda ic: (-ic[1], ic[0]))[:KEY_TOP]:
+            strong.add(i)
         counts: Counter[str] = Counter()
         for k in hk:
             counts.update(self._bucket(k))
-        strong.discard(f.id)
         ids = sorted(i for i, c in counts.items() if c >= MIN_COLLISIONS and i not in strong and i != f.id)
         ranked: list[str] = []
         if ids:
@@ -122,17 +148,17 @@ class Index:
         self._row[id_] = self._n
         self._n += 1
 
-    def _keys(self, f: Feat) -> tuple[list[str], list[str]]:
+    def _keys(self, f: Feat) -> tuple[list[str], list[str], list[str]]:
         got = self._key_cache.get(f.id)
         if got is None:
-            got = (copy_keys(f), hp_keys(f.doc))
+            got = (copy_keys(f), hp_keys(f.doc), key_band_keys(f))
             self._key_cache = {f.id: got}  # the article just queried is usually the next one added
         return got
 
     def add(self, f: Feat) -> None:
         self._add_vec(f.id, f.doc)
-        ck, hk = self._keys(f)
-        for k in ck + hk:
+        ck, hk, kk = self._keys(f)
+        for k in ck + hk + kk:
             b = self._bucket(k)
             if f.id not in b:
                 b.append(f.id)

@@ -86,6 +86,11 @@ class Store(ABC):
     @abstractmethod
     def put_state(self, key: str, value: Any) -> None: ...
 
+    def put_states(self, items: Iterable[tuple[str, Any]]) -> None:
+        """Several ``put_state`` calls in one transaction where the backend can."""
+        for k, v in items:
+            self.put_state(k, v)
+
     @abstractmethod
     def close(self) -> None: ...
 

@@ -286,5 +286,11 @@ class SQLiteStore(Store):
         with self.conn:
             self.conn.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?,?)", (key, json.dumps(value)))
 
+    def put_states(self, items: Iterable[tuple[str, Any]]) -> None:
+        rows = [(k, json.dumps(v)) for k, v in items]
+        if rows:
+            with self.conn:
+                self.conn.executemany("INSERT OR REPLACE INTO state (key, value) VALUES (?,?)", rows)
+
     def close(self) -> None:
         self.conn.close()

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from storylens.model import Article
 from storylens.store import Store
 from storylens.stories.cluster import (
@@ -64,7 +66,14 @@ def update(store: Store, new_articles: Sequence[Article], embedder: Any = True) 
         return
     arts = [a for _, a in sorted(enumerate(new_articles), key=lambda ia: (_sort_key(ia[1]), ia[0]))]
     c = load_clusterer(store, embedder)
-    assignments = c.add(arts)
+    vecs = None
+    if embedder is True:
+        # the document vectors of the annotation step (title and lead), computed once for every stage
+        from storylens.nlp.annotate import document_vectors
+
+        got = document_vectors(store, arts)
+        vecs = np.stack([got[a.id] for a in arts]) if arts else None
+    assignments = c.add(arts, vecs)
     changed, deleted = c.take_changes()
     store.put_stories(changed, delete=deleted)
     for a in assignments:

@@ -1,0 +1,116 @@
+"""Annotate once: what several stages need from an article, computed once, stored, read by every stage.
+
+* the document vector: the embedding of the title and first sentences (``lead_text``), used by the reuse
+  stage's candidate search and by the stories stage;
+* sentence vectors: the embedding of every body sentence, computed only when a stage first needs them
+  (the reuse stage, for a pair that survived its cheap document-level tests) and stored, so no later run
+  computes them again.
+
+Both are keyed by the article id and checked against a hash of the text they were computed from and the
+annotator version, so an article whose body changed (furniture moved out) is annotated again.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from storylens.model import Article
+from storylens.nlp.text import split_sentences
+from storylens.store.base import Store
+
+VERSION = "1"
+DOC_KEY = "ann:doc:"
+SENT_KEY = "ann:sent:"
+LEAD_SENTENCES = 3
+
+
+def lead_text(article: Article, max_sentences: int = LEAD_SENTENCES) -> str:
+    """The text of the document vector: the title and the first sentences of the body."""
+    first: list[str] = []
+    for para in article.body:
+        first.extend(split_sentences(para))
+        if len(first) >= max_sentences:
+            break
+    lead = " ".join(first[:max_sentences])
+    title = (article.title or "").strip()
+    return ((title + ". " + lead) if title else lead)[:1000]
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(f"{VERSION}\n{text}".encode(), digest_size=8).hexdigest()
+
+
+def encode(v: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(v, dtype=np.float16).tobytes()).decode("ascii")
+
+
+def decode(s: str, rows: int | None = None) -> np.ndarray:
+    v = np.frombuffer(base64.b64decode(s), dtype=np.float16).astype(np.float32)
+    return v.reshape(rows, -1) if rows is not None else v
+
+
+def document_vectors(store: Store | None, articles: Sequence[Article]) -> dict[str, np.ndarray]:
+    """Each article's document vector: read from the store, or embedded now (one batch) and stored."""
+    from storylens.nlp import embed
+
+    out: dict[str, np.ndarray] = {}
+    need: list[tuple[Article, str, str]] = []
+    for a in articles:
+        text = lead_text(a)
+        h = _hash(text)
+        got = store.get_state(DOC_KEY + a.id) if store is not None else None
+        if got and got.get("h") == h:
+            out[a.id] = decode(got["v"])
+        else:
+            need.append((a, text, h))
+    if need:
+        vecs = embed([t for _, t, _ in need])
+        items = []
+        for (a, _, h), v in zip(need, vecs, strict=True):
+            # stored at half precision; the value used now is the one read back, so every run agrees
+            s = encode(v)
+            out[a.id] = decode(s)
+            items.append((DOC_KEY + a.id, {"h": h, "v": s}))
+        if store is not None:
+            store.put_states(items)
+    return out
+
+
+def stored_document_vectors(store: Store, ids: Sequence[str]) -> dict[str, np.ndarray]:
+    """Document vectors stored for these ids (no text check: for candidate search over stored articles)."""
+    out = {}
+    for i in ids:
+        got = store.get_state(DOC_KEY + i)
+        if got:
+            out[i] = decode(got["v"])
+    return out
+
+
+def sentence_vector_loader(store: Store):  # noqa: ANN201 - (ids) -> {id: (n, dim) array}
+    def load(ids: list[str]) -> dict[str, np.ndarray]:
+        out = {}
+        for i in ids:
+            got = store.get_state(SENT_KEY + i)
+            if got and got.get("v") == VERSION:
+                out[i] = decode(got["e"], got["n"])
+        return out
+
+    return load
+
+
+def sentence_vector_saver(store: Store):  # noqa: ANN201 - (id, (n, dim) array) -> stored value read back
+    def save(article_id: str, e: np.ndarray) -> np.ndarray:
+        s = encode(e)
+        store.put_state(SENT_KEY + article_id, {"v": VERSION, "n": int(len(e)), "e": s})
+        return decode(s, len(e))
+
+    return save
+
+
+def update(store: Store, new_articles: Sequence[Article]) -> None:
+    """The annotation stage: document vectors of the new articles, once."""
+    document_vectors(store, [a for a in new_articles if a.body])
