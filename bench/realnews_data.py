@@ -18,7 +18,8 @@ H1N1 = CORPORA / "t17-h1n1"
 
 
 def polnear_records(splits: tuple[str, ...] = ("train", "dev")) -> list[dict]:
-    meta = {r["filename"]: r for r in csv.DictReader(open(POLNEAR / "metadata.tsv", encoding="utf-8"), delimiter="\t")}
+    with open(POLNEAR / "metadata.tsv", encoding="utf-8") as f:
+        meta = {r["filename"]: r for r in csv.DictReader(f, delimiter="\t")}
     out = []
     for split in splits:
         for p in sorted((POLNEAR / split / "text").glob("*.txt")):

@@ -186,6 +186,18 @@ def is_derivation(pe: PairEval) -> bool:
     return pe.prob >= decision_coef.THRESHOLD
 
 
+def holds(pe: PairEval, d: dirmod.Direction) -> bool:
+    """The derivation holds the way round its direction says: the derived side is the one explained.
+
+    Dates can point the other way from the text (a 23-word note published first, a long report the next
+    day): the long report is then not "derived" from the note, whatever the note's own coverage.
+    """
+    if pe.jaccard >= NEAR_COPY_JACCARD or (pe.a.hash == pe.b.hash and pe.a.sentences):
+        return True
+    al = pe.b_in_a if d.derived == pe.b.id else pe.a_in_b
+    return al.coverage >= DIFF_COVERAGE
+
+
 def covered(pe: PairEval) -> bool:
     """The 40% rule: the derived side is mostly carried by the source, in order (chain of paraphrases), and
     the alignment a person reads in the diff covers at least as much."""
@@ -459,7 +471,7 @@ def _recover_siblings(edges: dict[frozenset[str], Edge], feats: dict[str, Feat],
                 if pe.prob < SIBLING_FLOOR or not (pe.jaccard >= NEAR_COPY_JACCARD or covered(pe)):
                     continue  # the recovered link obeys every rule but the threshold (dates, outlet, 40%)
                 d = dirmod.decide(fz, fx, pe.b_in_a.coverage, pe.a_in_b.coverage, use_dates=use_dates)
-                if d.source != z:
+                if d.source != z or not holds(pe, d):
                     continue
                 del out[k]
                 out[frozenset((z, x))] = Edge(pe, d, pe.strength())
@@ -478,7 +490,8 @@ def derive(feats: list[Feat], pairs: Iterable[tuple[int, int]], use_dates: bool 
         if not is_derivation(pe):
             continue
         d = dirmod.decide(a, b, pe.b_in_a.coverage, pe.a_in_b.coverage, use_dates=use_dates)
-        edges[frozenset((a.id, b.id))] = Edge(pe, d, pe.strength())
+        if holds(pe, d):
+            edges[frozenset((a.id, b.id))] = Edge(pe, d, pe.strength())
     by_id = {f.id: f for f in feats}
     edges = _prune(_recover_siblings(edges, by_id, use_dates), by_id)
     out = [build_derivation(e.pe, e.d) for e in edges.values()]

@@ -24,6 +24,7 @@ from storylens.reuse.core import (
     build_derivation,
     evaluate,
     evaluate_gate,
+    holds,
     is_derivation,
 )
 from storylens.reuse.features import Feat, build_features, ensure_embeddings
@@ -78,7 +79,8 @@ def update(store: Store, new_articles: list[Article], progress: Callable[[int, i
         pe = evaluate(a, b)
         if is_derivation(pe):
             d = dirmod.decide(a, b, pe.b_in_a.coverage, pe.a_in_b.coverage)
-            new_edges[frozenset((a_id, b_id))] = Edge(pe, d, pe.strength())
+            if holds(pe, d):
+                new_edges[frozenset((a_id, b_id))] = Edge(pe, d, pe.strength())
     if progress:
         progress(len(weigh), len(weigh))
     if not new_edges:

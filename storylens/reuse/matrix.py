@@ -71,8 +71,19 @@ def sentence_rows(sentences: list[str], stems: list[frozenset[str]], names: list
     return SentenceRows(st, b, f, n, n_st, n_b, n_f, n_n, np.asarray(nw, dtype=np.float32))
 
 
+def _dense(m: sparse.csr_matrix, local: np.ndarray, u: int) -> np.ndarray:
+    out = np.zeros((m.shape[0], u), dtype=np.float32)
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    out[rows, np.searchsorted(local, m.indices)] = 1.0
+    return out
+
+
 def _overlap(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
-    return np.asarray((a @ b.T).todense(), dtype=np.float32)
+    """Shared items of every row pair: a dense product over the pair's own vocabulary (a few hundred ids)."""
+    if not a.nnz or not b.nnz:
+        return np.zeros((a.shape[0], b.shape[0]), dtype=np.float32)
+    local = np.union1d(a.indices, b.indices)
+    return _dense(a, local, len(local)) @ _dense(b, local, len(local)).T
 
 
 def feature_matrices(d: SentenceRows, s: SentenceRows, cos: np.ndarray) -> list[np.ndarray]:
