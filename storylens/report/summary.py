@@ -143,13 +143,30 @@ def _reused_sentences(derivations: list[Derivation]) -> dict[str, set[str]]:
     return out
 
 
+def _vectors(texts: list[str], one_article: bool) -> np.ndarray:
+    """Unit vectors of the candidate sentences: embeddings where sentences of several articles must be
+    matched across their wording; within one article, where only centrality and repetition are weighed,
+    content-word vectors (hashed), which cost nothing to compute."""
+    if not one_article:
+        return embed(texts).astype(np.float64)
+    import zlib
+
+    out = np.zeros((len(texts), 4096))
+    for k, t in enumerate(texts):
+        for w in words(t):
+            if len(w) > 3:
+                out[k, zlib.crc32(w.lower().encode()) & 4095] += 1.0
+    n = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.divide(out, n, out=np.zeros_like(out), where=n > 0)
+
+
 def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Article],
           rank: dict[str, int], size: int, ancestors: dict[str, set[str]] | None = None,
           reused: dict[str, set[str]] | None = None) -> list[SummarySentence]:
     ancestors = ancestors or {}
     reused = reused or {}
     taken = [any(t == r or t in r for r in reused.get(c[0], ())) for c in cand for t in [_squash(c[2])]]
-    vecs = embed([c[2] for c in cand]).astype(np.float64)
+    vecs = _vectors([c[2] for c in cand], one_article=len({c[0] for c in cand}) == 1)
     sim = vecs @ vecs.T
     n = len(cand)
     parent = list(range(n))
