@@ -64,10 +64,12 @@ def test_rewrites_found_and_independent_reports_left_alone(with_dates: bool) -> 
     found = [d for d in ds if frozenset((d.source_id, d.derived_id)) in gold]
     direction = sum(src_of.get(d.derived_id) == d.source_id for d in found) / max(1, len(found))
     allsides = [d for d in ds if d.source_id.startswith("as-") or d.derived_id.startswith("as-")]
-    # held-out figures of the whole report half: F1 0.945 dated, 0.874 text only; direction 1.000 / 0.962
+    # held-out figures of the whole report half (2026-12-01, rules for real news): F1 0.833 dated, 0.793 text
+    # only, precision 0.873 / 0.831; direction 1.000 / 0.957. Precision is asserted before recall.
     print(f"dates={with_dates}: P {precision:.3f} R {recall:.3f} F1 {f1:.3f} direction {direction:.3f} "
           f"allsides links {len(allsides)}")
-    assert f1 >= (0.9 if with_dates else 0.8), (precision, recall)
+    assert precision >= (0.85 if with_dates else 0.8), (precision, recall)
+    assert f1 >= (0.78 if with_dates else 0.72), (precision, recall)
     assert direction >= (0.99 if with_dates else 0.9)
     assert len(allsides) <= 6
     assert all(d.kind == "rewrite" for d in found)
