@@ -44,6 +44,7 @@ bench: install
 	$(PY) bench/reuse_scale.py
 	$(PY) bench/stories.py
 	$(PY) bench/web.py 100
+	$(PY) bench/end_to_end.py --real --synthetic 10000
 
 schema: install
 	$(VENV)/bin/storylens schema --out docs/report.schema.json
