@@ -196,7 +196,7 @@ def analyze(path: Path, work: Path, threads: int, timeout: float | None) -> tupl
         raise RuntimeError(f"measuring helper failed: {helper.stderr.strip()[-500:]}")
     m = json.loads(helper.stdout)
     report = None
-    if m["rc"] == 0:
+    if m["rc"] in (0, 1):  # 1: some records could not be read (named on stderr); the report is written
         try:
             report = json.loads(rep.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -349,7 +349,7 @@ def run_one(name: str, path: Path, gold: dict | None, args: argparse.Namespace, 
     print(f"analyzing {name}: {n:,} articles ...", file=sys.stderr)
     m, report = analyze(path, work_root / name, args.threads, args.timeout)
     row: dict = {"name": name, "articles": n, "synthetic": gold is not None, "wall": m["wall"]}
-    if m["rc"] != 0 or report is None:
+    if m["rc"] not in (0, 1) or report is None:
         tail = " ".join(m.get("stderr", "").strip().splitlines()[-2:])[-200:].replace("|", "/")
         row.update(error=f"exit {m['rc']}" + (f": {tail}" if tail else ""), ms=None)
         print(f"{name}: storylens analyze failed (exit {m['rc']})\n{m.get('stderr', '')}", file=sys.stderr)
