@@ -1,8 +1,8 @@
 """The sentence alignment a person reads in the diff: an in-order chain of close sentences, plus moved
 sentences and merges (one derived sentence carrying two neighbouring source sentences).
 
-``align`` works on ``align_matrix`` (embedding cosine, or the share of a source sentence's content words a
-derived sentence keeps, which catches merges); ``alignment`` on paraphrase probabilities."""
+``align`` works on ``align_matrix``: embedding cosine, or the share of a source sentence's content words a
+derived sentence keeps, which catches merges."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storylens.reuse.features import Feat
-from storylens.reuse.matrix import in_order_chain
 
 TAU = 0.5  # a derived sentence counts as taken from a source sentence at this similarity
 MIN_STEMS_FOR_CONTAINMENT = 4
@@ -123,36 +122,6 @@ def align(A: np.ndarray, derived: Feat, source: Feat, tau: float = TAU) -> Align
     al.coverage = len(evid) / n_eff if n_eff else 0.0
     al.source_kept = len({p[1] for p in pairs}) / m
     sims = [max(A[i, j] for j in by_i[i]) for i in evid]
-    al.mean_sim = float(np.mean(sims)) if sims else 0.0
-    return al
-
-
-def alignment(P: np.ndarray, derived: Feat, source: Feat, tau: float = TAU) -> Alignment:
-    """Pairs on the in-order chain, plus merges and strong out-of-order matches (P: rows derived)."""
-    n, m = P.shape
-    al = Alignment(n_derived=n)
-    if not n or not m:
-        return al
-    by_i: dict[int, set[int]] = {}
-    for i, j in in_order_chain(P, tau):
-        by_i.setdefault(i, set()).add(j)
-    colbest = P.argmax(axis=0)
-    for i in range(n):
-        j0 = int(P[i].argmax())
-        if i not in by_i and float(P[i, j0]) >= MOVED:
-            by_i[i] = {j0}
-        if i in by_i:
-            anchors = sorted(by_i[i])
-            for j in range(max(0, anchors[0] - 2), min(m, anchors[-1] + 3)):
-                if j not in by_i[i] and P[i, j] >= tau and int(colbest[j]) == i:
-                    by_i[i].add(j)
-    al.pairs = [(i, j, float(P[i, j])) for i in sorted(by_i) for j in sorted(by_i[i])]
-    evid = [i for i in sorted(by_i) if derived.quote[i] < QUOTE_SHARE]
-    n_eff = sum(1 for q in derived.quote if q < QUOTE_SHARE)
-    al.n_evidence = len(evid)
-    al.coverage = len(evid) / n_eff if n_eff else 0.0
-    al.source_kept = len({p[1] for p in al.pairs}) / m
-    sims = [max(float(P[i, j]) for j in by_i[i]) for i in evid]
     al.mean_sim = float(np.mean(sims)) if sims else 0.0
     return al
 

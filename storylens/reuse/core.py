@@ -78,10 +78,6 @@ def shingle_jaccard(a: Feat, b: Feat) -> float:
     return len(a.shingles_unquoted & b.shingles_unquoted) / len(a.shingles_unquoted | b.shingles_unquoted)
 
 
-def _specific_items(f: Feat) -> set[str]:
-    return f.spec.names | f.spec.numbers | f.spec.dates
-
-
 def _containment(x: frozenset[str] | set[str], y: frozenset[str] | set[str]) -> float:
     return len(x & y) / len(x) if x else 0.0
 

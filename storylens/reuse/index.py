@@ -7,7 +7,6 @@ cosine and cut to the best ``k``, so the cost per article stays bounded.
 
 from __future__ import annotations
 
-import base64
 from collections import Counter
 from collections.abc import Callable
 
@@ -77,14 +76,6 @@ def copy_keys(f: Feat) -> list[str]:
     if f.shingles:
         keys += band_keys(hasher().signature(f.shingles), BANDS)
     return keys
-
-
-def encode_vec(v: np.ndarray) -> str:
-    return base64.b64encode(v.astype(np.float16).tobytes()).decode("ascii")
-
-
-def decode_vec(s: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(s), dtype=np.float16).astype(np.float32)
 
 
 class Index:
