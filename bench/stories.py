@@ -203,7 +203,7 @@ def calibrate_margin(arts: list[Article], gold: dict[str, str], vecs: np.ndarray
 
     Criterion: mean of BCubed and pairwise F1, averaged with the neighbouring grid points, so the choice sits on
     the plateau rather than on a lucky spike; only among values that keep the developing stories together."""
-    grid = [2.0, 2.5, 2.75, 3.0, 3.25, 3.5, 3.75, 4.0, 4.5]
+    grid = [1.5, 1.75, 2.0, 2.25, 2.5, 2.75, 3.0, 3.25, 3.5, 3.75, 4.0, 4.5]
     table = []
     for m in grid:
         pred, _ = run_storylens(arts, vecs, Params(margin_sd=m))

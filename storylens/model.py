@@ -171,6 +171,30 @@ class Story(_Model):
     activity: dict[str, int] = Field(default_factory=dict, description="Articles per day (ISO date -> count).")
     merged_from: list[str] = Field(default_factory=list)
     history: list[StoryHistoryEntry] = Field(default_factory=list)
+    storyline_id: str | None = Field(None, description="The storyline (long-running coverage) this story is part of.")
+
+
+class StorylineHistoryEntry(_Model):
+    at: str = Field(description="When it happened (ISO timestamp of the story's first article, or arrival order).")
+    action: Literal["opened", "joined", "merged"]
+    story_id: str | None = None
+    other_storyline_id: str | None = None
+    reason: str = ""
+    score: float | None = None
+
+
+class Storyline(_Model):
+    """Long-running coverage of one topic: its stories (events) in time order."""
+
+    id: str
+    title: str | None = Field(None, description="The title of its largest story.")
+    story_ids: list[str] = Field(default_factory=list, description="Its stories, oldest first.")
+    first_published: dt.datetime | dt.date | None = None
+    last_published: dt.datetime | dt.date | None = None
+    outlets: list[str] = Field(default_factory=list)
+    articles: int = 0
+    merged_from: list[str] = Field(default_factory=list)
+    history: list[StorylineHistoryEntry] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- claims, conflicts, timeline, comments
@@ -270,6 +294,7 @@ class Report(_Model):
     generator: str = "storylens"
     articles: list[Article] = Field(default_factory=list)
     stories: list[Story] = Field(default_factory=list)
+    storylines: list[Storyline] = Field(default_factory=list)
     derivations: list[Derivation] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)

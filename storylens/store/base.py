@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from storylens.model import Article, Derivation, Story
+from storylens.model import Article, Derivation, Story, Storyline
 
 
 class StoreError(Exception):
@@ -75,6 +75,12 @@ class Store(ABC):
 
     @abstractmethod
     def get_stories(self, ids: Iterable[str] | None = None) -> list[Story]: ...
+
+    @abstractmethod
+    def put_storylines(self, storylines: Iterable[Storyline], delete: Iterable[str] = ()) -> None: ...
+
+    @abstractmethod
+    def get_storylines(self, ids: Iterable[str] | None = None) -> list[Storyline]: ...
 
     @abstractmethod
     def story_of(self, article_id: str) -> str | None: ...

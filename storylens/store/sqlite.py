@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from storylens.model import Article, Derivation, Story
+from storylens.model import Article, Derivation, Story, Storyline
 from storylens.store.base import Store, StoreError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -64,6 +64,13 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE articles ADD COLUMN processed INTEGER NOT NULL DEFAULT 1;
     CREATE INDEX articles_unprocessed ON articles(processed) WHERE processed = 0;
+    """,
+    # 4: storylines above stories
+    """
+    CREATE TABLE storylines (
+        id TEXT PRIMARY KEY,
+        data TEXT NOT NULL
+    );
     """,
 ]
 
@@ -272,6 +279,20 @@ class SQLiteStore(Store):
         else:
             rows = [r for i in ids if (r := self.conn.execute("SELECT data FROM stories WHERE id=?", (i,)).fetchone())]
         return [Story.model_validate_json(r[0]) for r in rows]
+
+    def put_storylines(self, storylines: Iterable[Storyline], delete: Iterable[str] = ()) -> None:
+        with self.conn:
+            self.conn.executemany("DELETE FROM storylines WHERE id=?", [(i,) for i in delete])
+            self.conn.executemany("INSERT OR REPLACE INTO storylines (id, data) VALUES (?,?)",
+                                  [(x.id, x.model_dump_json()) for x in storylines])
+
+    def get_storylines(self, ids: Iterable[str] | None = None) -> list[Storyline]:
+        if ids is None:
+            rows = self.conn.execute("SELECT data FROM storylines ORDER BY id").fetchall()
+        else:
+            rows = [r for i in ids
+                    if (r := self.conn.execute("SELECT data FROM storylines WHERE id=?", (i,)).fetchone())]
+        return [Storyline.model_validate_json(r[0]) for r in rows]
 
     def story_of(self, article_id: str) -> str | None:
         row = self.conn.execute("SELECT story_id FROM story_members WHERE article_id=?", (article_id,)).fetchone()

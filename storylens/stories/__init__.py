@@ -6,6 +6,7 @@ Python API::
     c = StoryClusterer()
     assignments = c.add(articles)      # one Assignment per article
     c.explain(article_id)              # nearest stories and scores when it was assigned
+    c.stories(), c.storylines()        # events, and the long-running coverage above them
     stories = cluster(articles)        # one shot
 
 Pipeline stage: ``update(store, new_articles)`` continues from the clusterer
@@ -57,7 +58,8 @@ def _sort_key(a: Article) -> tuple[int, float, int]:
 
 def load_clusterer(store: Store, embedder: Any = True) -> StoryClusterer:
     return StoryClusterer.from_state(store.get_state(STATE_KEY), embedder=embedder,
-                                     story_loader=lambda ids: store.get_stories(ids))
+                                     story_loader=lambda ids: store.get_stories(ids),
+                                     storyline_loader=lambda ids: store.get_storylines(ids))
 
 
 def update(store: Store, new_articles: Sequence[Article], embedder: Any = True) -> None:
@@ -74,8 +76,10 @@ def update(store: Store, new_articles: Sequence[Article], embedder: Any = True) 
         got = document_vectors(store, arts)
         vecs = np.stack([got[a.id] for a in arts]) if arts else None
     assignments = c.add(arts, vecs)
+    lines, lines_deleted = c.take_storyline_changes()
     changed, deleted = c.take_changes()
     store.put_stories(changed, delete=deleted)
+    store.put_storylines(lines, delete=lines_deleted)
     for a in assignments:
         d = c.explain(a.article_id)
         store.put_state(EXPLAIN_PREFIX + a.article_id, d)
@@ -90,4 +94,7 @@ def explain(store: Store, article_id: str) -> dict[str, Any] | None:
     current = store.story_of(article_id)
     if current is not None:
         d["story_id"] = current
+        found = store.get_stories([current])
+        if found:
+            d["storyline_id"] = found[0].storyline_id
     return d

@@ -25,13 +25,15 @@ from typing import Any
 
 import numpy as np
 
-from storylens.model import Article, Story, StoryHistoryEntry
+from storylens.model import Article, Story, StoryHistoryEntry, Storyline, StorylineHistoryEntry
 from storylens.stories.features import ArticleFeatures, _stem, featurize
+from storylens.stories.storylines import LineParams, Storylines
 
 Embedder = Callable[[list[str]], np.ndarray]
 StoryLoader = Callable[[list[str]], list[Story]]
+StorylineLoader = Callable[[list[str]], list[Storyline]]
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 _FIRST = -1e12  # sort key of members whose time is not known (reloaded)
 _LAST = 1e12  # sort key of undated members: after dated ones, in arrival order
 
@@ -47,6 +49,7 @@ class Params:
     half_life_days: float = 3.0  # long time scale: a developing story's evidence halves every this many days ...
     long_scale: float = 0.5  # ... down to this share of the content score lost
     develop_days: float = 21.0  # past this gap from a story's span, an article does not join it
+    max_span_days: float = 7.0  # a story is an event: it spans a week at most (a storyline holds longer coverage)
     name_prior_docs: float = 100.0  # pseudo-documents in which an unseen name is taken to be absent
     name_lo: float = 40.0  # specificity of shared names (sum of their log-odds) where lifting the short penalty starts
     name_full: float = 60.0  # ... and where it is fully lifted
@@ -56,7 +59,7 @@ class Params:
     window_days: float = 30.0  # stories quiet for longer leave the index
     window_articles: int = 20000  # same, for stories without dates, counted in arrivals
     threshold: float = 0.15  # lowest threshold on the combined score
-    margin_sd: float = 3.25  # a match must stand this many deviations above unrelated-story scores
+    margin_sd: float = 2.0  # a match must stand this many deviations above unrelated-story scores
     prior_weight: float = 50.0  # pseudo-count of the prior background distribution
     prior_mean: float = 0.09
     prior_sd: float = 0.04
@@ -64,6 +67,9 @@ class Params:
     recheck_max_n: int = 1  # stories this small are re-scored against a story an article just joined
     recheck_bridge: float = 0.6  # ... only when the joining article itself scored that story >= this x threshold
     query_terms: int = 24
+    center_n: int = 100  # embeddings are compared after removing the mean of the last ~this many articles
+    link_alpha: float = 1.0  # 0: cosine to the centroid; 1: mean similarity to the members
+    retrieve_days: float = 2.0  # retrieval prefers stories active near the article: weight 1 / (1 + gap / this)
     max_candidates: int = 40  # stories retrieved through the index
     rescore: int = 12  # of those, scored in full (ranked by embedding cosine first when there are embeddings)
     posting_cap: int = 64
@@ -94,6 +100,8 @@ class Assignment:
     candidates: list[Candidate] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
     reason: str = ""
+    storyline_id: str | None = None
+    storyline: dict[str, Any] | None = None  # how the story was placed in its storyline (when it opened)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -173,6 +181,7 @@ class StoryRep:
     titled: bool = False  # whether the story title is an article's own title (not a first sentence)
     norms: dict[str, float] = field(default_factory=dict)  # TF-IDF norms per field, as of the last change
     ents: dict[str, int] = field(default_factory=dict)  # name feature -> members naming it (all members)
+    coarse: int = 0  # members dated by day only
 
     def to_json(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -205,8 +214,15 @@ class StoryClusterer:
         params: Params | None = None,
         embedder: Embedder | None | bool = True,
         story_loader: StoryLoader | None = None,
+        line_params: LineParams | None = None,
+        storyline_loader: StorylineLoader | None = None,
     ) -> None:
         self.p = params or Params()
+        self.lines = Storylines(line_params)
+        self.line_loader = storyline_loader
+        self.storylines_: dict[str, Storyline] = {}
+        self.dirty_lines: set[str] = set()
+        self.deleted_lines: set[str] = set()
         if embedder is True:
             from storylens.nlp import embed
 
@@ -224,6 +240,7 @@ class StoryClusterer:
         self.bg_n = 0.0
         self.bg_mean = 0.0
         self.bg_m2 = 0.0
+        self.mu: np.ndarray | None = None  # running mean of the stream's document vectors
         self.stories_: dict[str, Story] = {}
         self.order: dict[str, list[tuple[float, int, str]]] = {}  # story -> sort keys of members
         self.alias: dict[str, str] = {}  # merged-away story id -> surviving id
@@ -255,11 +272,16 @@ class StoryClusterer:
         self.bg_mean += d / self.bg_n
         self.bg_m2 += d * (score - self.bg_mean)
 
-    def _gap(self, t: float | None, rep: StoryRep) -> float | None:
-        """Days between the article and the story's span (0 inside it); None when either is undated."""
+    def _gap(self, t: float | None, rep: StoryRep, coarse: bool = False) -> float | None:
+        """Days between the article and the story's span (0 inside it); None when either is undated.
+
+        A time known to the day only (``coarse``) is noon of that day standing for any moment of it: half a day
+        of slack on that side, so reports of one evening dated on consecutive days can be hours apart."""
         if t is None or rep.first is None or rep.last is None:
             return None
-        return 0.0 if rep.first <= t <= rep.last else min(abs(t - rep.first), abs(t - rep.last))
+        gap = 0.0 if rep.first <= t <= rep.last else min(abs(t - rep.first), abs(t - rep.last))
+        slack = (0.5 if coarse else 0.0) + (0.5 if rep.coarse else 0.0)
+        return max(0.0, gap - slack)
 
     def name_specificity(self, f: ArticleFeatures, rep: StoryRep) -> float:
         """How much the names the article shares with any member of the story single the story out: the sum,
@@ -288,22 +310,33 @@ class StoryClusterer:
             "lead": _cos(f.lead_tf, rep.lead, self.idf, rep.norms["lead"], an["lead"]),
             "names": _cos(f.name_tf, rep.names, self.idf, rep.norms["names"], an["names"]),
         }
+        if p.link_alpha and rep.n > 1:
+            for k, v in (("title", rep.title), ("lead", rep.lead), ("names", rep.names)):
+                parts[k] *= _coherence(v, rep.n) ** p.link_alpha
         wsum = p.w_title + p.w_lead + p.w_names
         s = p.w_title * parts["title"] + p.w_lead * parts["lead"] + p.w_names * parts["names"]
         if vec is not None and rep.emb is not None:
             ne = float(np.linalg.norm(rep.emb))
-            parts["embed"] = float(vec @ rep.emb) / ne if ne else 0.0
+            if p.center_n and self.mu is not None:
+                x = vec - self.mu
+                y = rep.emb / rep.n - self.mu
+                d = float(np.linalg.norm(x) * np.linalg.norm(y))
+                parts["embed"] = float(x @ y) / d if d else 0.0
+            else:
+                parts["embed"] = float(vec @ rep.emb) / ne if ne else 0.0
+            if p.link_alpha and rep.n > 1:
+                parts["embed"] *= min(1.0, ne / rep.n) ** p.link_alpha
             s += p.w_embed * parts["embed"]
             wsum += p.w_embed
         s /= wsum
         parts["content"] = s
-        gap = self._gap(f.time, rep)
+        gap = self._gap(f.time, rep, f.coarse)
         if gap is None:
             return Candidate(rep.id, s, parts)
         parts["gap_days"] = gap
         spec = self.name_specificity(f, rep)
         parts["names_specific"] = spec
-        if gap > p.develop_days:
+        if gap > p.develop_days or self._span_with(rep, f.time, f.coarse) > p.max_span_days:
             return Candidate(rep.id, 0.0, parts)
         # undated members could have been published at any time: they widen the story's possible span
         share = rep.dated / rep.n if rep.n else 1.0
@@ -312,13 +345,17 @@ class StoryClusterer:
     def story_score(self, a: StoryRep, b: StoryRep) -> float:
         """Content similarity of two stories (time left out), on the scale of an article's content score."""
         p = self.p
-        s = (p.w_title * _cos(a.title, b.title, self.idf) + p.w_lead * _cos(a.lead, b.lead, self.idf)
-             + p.w_names * _cos(a.names, b.names, self.idf))
+        s = 0.0
+        for w, k in ((p.w_title, "title"), (p.w_lead, "lead"), (p.w_names, "names")):
+            va, vb = getattr(a, k), getattr(b, k)
+            s += w * _cos(va, vb, self.idf) * (_coherence(va, a.n) * _coherence(vb, b.n)) ** p.link_alpha
         wsum = p.w_title + p.w_lead + p.w_names
         if a.emb is not None and b.emb is not None:
             ea, eb = np.asarray(a.emb), np.asarray(b.emb)
-            den = float(np.linalg.norm(ea) * np.linalg.norm(eb))
-            s += p.w_embed * (float(ea @ eb) / den if den else 0.0)
+            na, nb = float(np.linalg.norm(ea)), float(np.linalg.norm(eb))
+            cos = float(ea @ eb) / (na * nb) if na and nb else 0.0
+            coh = min(1.0, na / max(a.n, 1)) * min(1.0, nb / max(b.n, 1))
+            s += p.w_embed * cos * coh ** p.link_alpha
             wsum += p.w_embed
         return s / wsum
 
@@ -354,8 +391,18 @@ class StoryClusterer:
             i = self.idf(t)
             for sid in post:
                 hits[sid] = hits.get(sid, 0.0) + i
-        ranked = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [sid for sid, _ in ranked if sid in self.reps][: self.p.max_candidates]
+        # stories active near the article's time come first: in a dense one-topic stream every story shares
+        # the topic's terms, and the one that matters is usually today's
+        scored = []
+        for sid, h in hits.items():
+            rep = self.reps.get(sid)
+            if rep is None:
+                continue
+            gap = self._gap(f.time, rep, f.coarse)
+            w = 1.0 if gap is None else 1.0 / (1.0 + gap / self.p.retrieve_days)
+            scored.append((-h * w, sid))
+        scored.sort()
+        return [sid for _, sid in scored[: self.p.max_candidates]]
 
     def _index(self, rep: StoryRep) -> None:
         w: dict[str, float] = {}
@@ -384,6 +431,7 @@ class StoryClusterer:
         for sid in gone:
             del self.reps[sid]
             self.order.pop(sid, None)
+        self.lines.expire(self.clock, self.seq, horizon=2.0)
         if gone:
             live = set(self.reps)
             for t in list(self.postings):
@@ -472,6 +520,12 @@ class StoryClusterer:
         return out
 
     def _add_one(self, art: Article, f: ArticleFeatures, vec: np.ndarray | None) -> Assignment:
+        if vec is not None and self.p.center_n:
+            if self.mu is None:
+                self.mu = np.zeros_like(vec, dtype=np.float32)
+            # starts at zero and moves 1/center_n of the way each article: a short stream (one story) stays
+            # nearly uncentered, a long one-topic stream loses its topic
+            self.mu = self.mu + (vec - self.mu) / self.p.center_n
         self.seq += 1
         if f.time is not None and (self.clock is None or f.time > self.clock):
             self.clock = f.time
@@ -511,6 +565,7 @@ class StoryClusterer:
         st = self._story(sid)
         self._add_member(st, f, at)
         self._refresh(st, f, art.published)
+        line_info = self._place_in_storyline(st, f, vec, action, at)
         st.history.append(StoryHistoryEntry(at=at, action=action, article_id=f.id, reason=reason,
                                             score=None if action == "opened" or not cands
                                             else round(cands[0].score, 4)))
@@ -522,9 +577,100 @@ class StoryClusterer:
             sid = self._resolve(sid)
         self._index(self.reps[sid])
         asg = Assignment(f.id, sid, action, round(cands[0].score, 4) if cands else None, round(thr, 4),
-                         cands[:5], merged, reason)
+                         cands[:5], merged, reason, self._story(sid).storyline_id, line_info)
         self.assignments[f.id] = asg
         return asg
+
+    # ------------------------------------------------------------------ storylines
+    def _storyline(self, lid: str) -> Storyline:
+        sl = self.storylines_.get(lid)
+        if sl is None and self.line_loader is not None:
+            found = self.line_loader([lid])
+            if found:
+                sl = found[0]
+        if sl is None:
+            sl = Storyline(id=lid)
+        self.storylines_[lid] = sl
+        return sl
+
+    def _place_in_storyline(self, st: Story, f: ArticleFeatures, vec: np.ndarray | None, action: str,
+                            at: str) -> dict[str, Any] | None:
+        """A new story is placed in a storyline (joined or opened); an article that joins a story feeds its
+        storyline's representation."""
+        info = None
+        if action == "opened" or st.id not in self.lines.of_story:
+            if st.storyline_id and st.id not in self.lines.of_story:
+                return None  # a stored story whose storyline has left the working set
+            d = self.lines.place(st.id, f, vec, self.idf, self.clock, self.seq)
+            st.storyline_id = d.storyline_id
+            info = {"storyline_id": d.storyline_id, "action": d.action, "score": d.score,
+                    "threshold": d.threshold, "reason": d.reason, "candidates": d.candidates}
+            sl = self._storyline(d.storyline_id)
+            sl.history.append(StorylineHistoryEntry(at=at, action=d.action, story_id=st.id, reason=d.reason,
+                                                    score=d.score))
+        lid = self.lines.grow(st.id, f, vec, self.seq)
+        if lid is not None:
+            self.dirty_lines.add(lid)
+        return info
+
+    def _merge_storylines(self, keep: Story, drop: str, at: str) -> None:
+        lk, gone = self.lines.merge_stories(keep.id, drop)
+        if lk is None:
+            return
+        keep.storyline_id = lk
+        self.dirty_lines.add(lk)
+        if gone is None:
+            return
+        sk, sd = self._storyline(lk), self._storyline(gone)
+        sk.merged_from = sorted(set(sk.merged_from) | {gone} | set(sd.merged_from))
+        sk.history = sk.history + sd.history + [StorylineHistoryEntry(
+            at=at, action="merged", other_storyline_id=gone, story_id=keep.id,
+            reason=f"a story of each was found to be one event; storyline {gone} joined")]
+        for sid in self.lines.reps[lk].stories:
+            other = self._story(sid)
+            if other.article_ids and other.storyline_id != lk:
+                other.storyline_id = lk
+                self.dirty.add(sid)
+        self.storylines_.pop(gone, None)
+        self.dirty_lines.discard(gone)
+        self.deleted_lines.add(gone)
+
+    def _rebuild_storyline(self, lid: str) -> Storyline | None:
+        rep = self.lines.reps.get(lid)
+        sl = self._storyline(lid)
+        if rep is None:
+            return sl if sl.story_ids else None
+        members = []
+        for sid in dict.fromkeys(self._resolve(x) for x in rep.stories):
+            st = self._story(sid)
+            if st.article_ids:
+                members.append(st)
+        if not members:
+            return None
+        members.sort(key=lambda x: (_sort_time(x.first_published), x.id))
+        sl.story_ids = [x.id for x in members]
+        firsts = [x.first_published for x in members if x.first_published is not None]
+        lasts = [x.last_published for x in members if x.last_published is not None]
+        sl.first_published = min(firsts, key=_sort_time) if firsts else None
+        sl.last_published = max(lasts, key=_sort_time) if lasts else None
+        sl.outlets = sorted({o for x in members for o in x.outlets})
+        sl.articles = sum(len(x.article_ids) for x in members)
+        largest = min(members, key=lambda x: (-len(x.article_ids), _sort_time(x.first_published), x.id))
+        sl.title = largest.title
+        return sl
+
+    def storylines(self) -> list[Storyline]:
+        """Storylines of the stories held in memory, oldest first."""
+        out = [sl for lid in sorted(self.lines.reps) if (sl := self._rebuild_storyline(lid)) is not None]
+        return sorted(out, key=lambda x: (_sort_time(x.first_published), x.id))
+
+    def take_storyline_changes(self) -> tuple[list[Storyline], list[str]]:
+        """Storylines changed since the last call (rebuilt from their stories), and ids merged away."""
+        changed = [sl for lid in sorted(self.dirty_lines) if (sl := self._rebuild_storyline(lid)) is not None]
+        deleted = sorted(self.deleted_lines)
+        self.dirty_lines.clear()
+        self.deleted_lines.clear()
+        return changed, deleted
 
     def _set_norms(self, rep: StoryRep) -> None:
         rep.norms = {"title": _norm(rep.title, self.idf), "lead": _norm(rep.lead, self.idf),
@@ -549,6 +695,7 @@ class StoryClusterer:
         rep.n += 1
         if f.time is not None:
             rep.dated += 1
+            rep.coarse += int(f.coarse)
             rep.first = f.time if rep.first is None else min(rep.first, f.time)
             rep.last = f.time if rep.last is None else max(rep.last, f.time)
         rep.last_seq = self.seq
@@ -572,6 +719,8 @@ class StoryClusterer:
             if c.score < thr or c.story_id not in self.reps or c.story_id == sid:
                 continue
             a, b = self.reps[sid], self.reps[c.story_id]
+            if self._joint_span(a, b) > self.p.max_span_days:
+                continue
             ss = self.story_score(a, b)
             if ss < self.p.merge_content:
                 continue
@@ -580,11 +729,24 @@ class StoryClusterer:
             sid = keep
         return merged
 
+    def _span_with(self, rep: StoryRep, t: float | None, coarse: bool = False) -> float:
+        """The story's time span (days) if an article at ``t`` joined it (day-only dates as in :meth:`_gap`)."""
+        if t is None or rep.first is None or rep.last is None:
+            return 0.0
+        slack = (0.5 if coarse else 0.0) + (0.5 if rep.coarse else 0.0)
+        return max(0.0, max(rep.last, t) - min(rep.first, t) - slack)
+
     def _span_gap(self, a: StoryRep, b: StoryRep) -> float | None:
         """Days between two stories' spans (0 when they overlap); None when either is undated."""
         if a.first is None or a.last is None or b.first is None or b.last is None:
             return None
         return max(0.0, b.first - a.last, a.first - b.last)
+
+    def _joint_span(self, a: StoryRep, b: StoryRep) -> float:
+        if a.first is None or a.last is None or b.first is None or b.last is None:
+            return 0.0
+        slack = (0.5 if a.coarse else 0.0) + (0.5 if b.coarse else 0.0)
+        return max(0.0, max(a.last, b.last) - min(a.first, b.first) - slack)
 
     def story_name_specificity(self, x: StoryRep, s: StoryRep) -> float:
         """:meth:`name_specificity` for a whole small story: its members' names that ``s`` names too."""
@@ -614,7 +776,7 @@ class StoryClusterer:
             if c.score < self.p.recheck_bridge * thr:
                 continue
             gap = self._span_gap(x, s)
-            if gap is None or gap > self.p.develop_days:
+            if gap is None or gap > self.p.develop_days or self._joint_span(x, s) > self.p.max_span_days:
                 continue
             content = self.story_score(s, x)
             spec = self.story_name_specificity(x, s)
@@ -644,6 +806,7 @@ class StoryClusterer:
             rk.emb = rd.emb if rk.emb is None else rk.emb + rd.emb
         rk.n += rd.n
         rk.dated += rd.dated
+        rk.coarse += rd.coarse
         for attr, fn in (("first", min), ("last", max)):
             va, vb = getattr(rk, attr), getattr(rd, attr)
             setattr(rk, attr, vb if va is None else va if vb is None else fn(va, vb))
@@ -676,6 +839,7 @@ class StoryClusterer:
                                             f"{score:.3f}") + f"; {len(sd.article_ids)} article(s) moved from {drop}")
         ]
         self._refresh(sk, None)
+        self._merge_storylines(sk, drop, at)
         self.alias[drop] = keep
         self.stories_.pop(drop, None)
         self.dirty.discard(drop)
@@ -723,13 +887,16 @@ class StoryClusterer:
             "reps": [r.to_json() for r in self.reps.values()],
             "postings": self.postings,
             "order": {k: [list(x) for x in v] for k, v in self.order.items()},
+            "mu": None if self.mu is None else [round(float(x), 6) for x in self.mu],
+            "lines": self.lines.state(),
         }
 
     @classmethod
     def from_state(cls, state: dict[str, Any] | None, params: Params | None = None,
-                   embedder: Embedder | None | bool = True, story_loader: StoryLoader | None = None
+                   embedder: Embedder | None | bool = True, story_loader: StoryLoader | None = None,
+                   line_params: LineParams | None = None, storyline_loader: StorylineLoader | None = None
                    ) -> StoryClusterer:
-        c = cls(params, embedder, story_loader)
+        c = cls(params, embedder, story_loader, line_params, storyline_loader)
         if not state or state.get("version") != STATE_VERSION:
             return c
         c.df = {str(k): int(v) for k, v in state["df"].items()}
@@ -740,7 +907,19 @@ class StoryClusterer:
         c.reps = {r["id"]: StoryRep.from_json(r) for r in state["reps"]}
         c.postings = {k: list(v) for k, v in state["postings"].items()}
         c.order = {k: [(float(t), int(s), str(a)) for t, s, a in v] for k, v in state.get("order", {}).items()}
+        if state.get("mu") is not None:
+            c.mu = np.asarray(state["mu"], dtype=np.float32)
+        c.lines = Storylines.from_state(state.get("lines"), line_params)
         return c
+
+
+def _coherence(v: dict[str, float], n: int) -> float:
+    """How alike a story's members are in one field: the norm of the sum of their unit vectors over their
+    number (1 for one member or identical members, towards 0 for members with nothing in common). A cosine to
+    the centroid times this is the mean similarity to the members, which does not grow with the story."""
+    if n <= 1:
+        return 1.0
+    return min(1.0, math.sqrt(sum(x * x for x in v.values())) / n)
 
 
 def _title_tf(title: str) -> dict[str, float]:

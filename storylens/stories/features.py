@@ -95,6 +95,7 @@ class ArticleFeatures:
     names: list[str] = field(default_factory=list)
     embed_text: str = ""
     has_title: bool = False
+    coarse: bool = False  # published as a day without a time: any moment of that day (and time zone)
 
     def all_terms(self) -> set[str]:
         return set(self.title_tf) | set(self.lead_tf) | set(self.name_tf)
@@ -134,4 +135,5 @@ def featurize(article: Article) -> ArticleFeatures:
         names=found,
         embed_text=(title + ". " + first)[:1000] if title else first[:1000],
         has_title=has_title,
+        coarse=article.published is not None and not isinstance(article.published, dt.datetime),
     )

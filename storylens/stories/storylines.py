@@ -1,0 +1,274 @@
+"""Storylines: long-running coverage (an outbreak, a war, a summit prepared for weeks) above stories.
+
+A story is one event told by several outlets over a few days; a storyline links the stories of one topic in
+time order, like a news aggregator's "full coverage". The decision is made once per story, when the story
+opens: its first article is compared with the storylines active in the last ``window_days`` and joins the
+closest one whose similarity clears ``threshold``, otherwise it opens a storyline of its own. Articles that
+join the story later feed the storyline's representation; when two stories merge, their storylines merge.
+Nothing is re-clustered.
+
+A storyline's representation is topic-level where a story's is event-level: the plain (uncentred) sentence
+embedding centroid, which carries the topic a one-topic stream shares, and the lead words and names of all
+its articles, compared as the mean similarity to the member articles (so a storyline does not attract
+everything as it grows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from storylens.stories.features import ArticleFeatures
+
+
+@dataclass
+class LineParams:
+    threshold: float = 0.45  # combined similarity an opening story needs to join a storyline
+    w_embed: float = 0.5  # the topic: plain sentence-embedding centroid
+    w_lead: float = 0.3  # lead words, as mean similarity to the member articles
+    w_names: float = 0.0  # names (off: the names a topic shares are its events', not its own)
+    window_days: float = 30.0  # storylines quiet for longer take no new stories
+    window_articles: int = 20000  # the same for undated streams, counted in arrivals
+    lead_terms: int = 300
+    name_terms: int = 150
+    rescore: int = 16  # storylines scored in full, ranked by embedding cosine first
+
+
+@dataclass
+class LineRep:
+    id: str
+    lead: dict[str, float] = field(default_factory=dict)
+    names: dict[str, float] = field(default_factory=dict)
+    emb: np.ndarray | None = None
+    n: int = 0  # articles
+    first: float | None = None
+    last: float | None = None
+    last_seq: int = 0
+    stories: list[str] = field(default_factory=list)  # in the order they joined
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "lead": {k: round(v, 5) for k, v in self.lead.items()},
+                "names": {k: round(v, 5) for k, v in self.names.items()},
+                "emb": None if self.emb is None else [round(float(x), 6) for x in self.emb],
+                "n": self.n, "first": self.first, "last": self.last, "last_seq": self.last_seq,
+                "stories": list(self.stories)}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> LineRep:
+        d = dict(d)
+        if d.get("emb") is not None:
+            d["emb"] = np.asarray(d["emb"], dtype=np.float32)
+        return cls(**d)
+
+
+@dataclass
+class LineDecision:
+    storyline_id: str
+    action: str  # "opened" or "joined"
+    score: float | None
+    threshold: float
+    reason: str
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+
+
+def storyline_id_for(story_id: str) -> str:
+    return "l-" + hashlib.sha256(("storyline\n" + story_id).encode("utf-8")).hexdigest()[:12]
+
+
+def _unit(v: dict[str, float]) -> dict[str, float]:
+    n = math.sqrt(sum(x * x for x in v.values()))
+    return {t: x / n for t, x in v.items()} if n else {}
+
+
+def _add(acc: dict[str, float], v: dict[str, float], cap: int) -> dict[str, float]:
+    for t, x in v.items():
+        acc[t] = acc.get(t, 0.0) + x
+    if len(acc) > cap:
+        acc = dict(sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))[:cap])
+    return acc
+
+
+def _mean_sim(a: dict[str, float], acc: dict[str, float], n: int, idf: Callable[[str], float]) -> float:
+    """Mean IDF-weighted cosine of ``a`` to the members summed in ``acc`` (approximated on the summed vector:
+    cosine to the centroid times the members' coherence)."""
+    if not a or not acc or n <= 0:
+        return 0.0
+    dot = sum(v * acc.get(t, 0.0) * idf(t) ** 2 for t, v in a.items())
+    if dot <= 0.0:
+        return 0.0
+    na = math.sqrt(sum((v * idf(t)) ** 2 for t, v in a.items()))
+    nb = math.sqrt(sum((v * idf(t)) ** 2 for t, v in acc.items()))
+    if not na or not nb:
+        return 0.0
+    coherence = min(1.0, math.sqrt(sum(x * x for x in acc.values())) / n) if n > 1 else 1.0
+    return dot / (na * nb) * coherence
+
+
+class Storylines:
+    """The storyline level of :class:`~storylens.stories.cluster.StoryClusterer` (it owns one)."""
+
+    def __init__(self, params: LineParams | None = None) -> None:
+        self.p = params or LineParams()
+        self.reps: dict[str, LineRep] = {}
+        self.of_story: dict[str, str] = {}  # story id -> storyline id (stories of live storylines)
+        self.alias: dict[str, str] = {}  # merged-away storyline -> surviving one
+
+    def resolve(self, lid: str) -> str:
+        while lid in self.alias:
+            lid = self.alias[lid]
+        return lid
+
+    # ------------------------------------------------------------------ scoring
+    def score(self, f: ArticleFeatures, vec: np.ndarray | None, rep: LineRep,
+              idf: Callable[[str], float]) -> tuple[float, dict[str, float]]:
+        p = self.p
+        parts = {"lead": _mean_sim(f.lead_tf, rep.lead, rep.n, idf),
+                 "names": _mean_sim(f.name_tf, rep.names, rep.n, idf)}
+        s = p.w_lead * parts["lead"] + p.w_names * parts["names"]
+        wsum = p.w_lead + p.w_names
+        if vec is not None and rep.emb is not None:
+            ne = float(np.linalg.norm(rep.emb))
+            parts["embed"] = float(vec @ rep.emb) / ne if ne else 0.0
+            s += p.w_embed * parts["embed"]
+            wsum += p.w_embed
+        return s / wsum, parts
+
+    def _live(self, clock: float | None, seq: int) -> list[LineRep]:
+        out = []
+        for rep in self.reps.values():
+            if rep.last is not None and clock is not None:
+                if clock - rep.last <= self.p.window_days:
+                    out.append(rep)
+            elif seq - rep.last_seq <= self.p.window_articles:
+                out.append(rep)
+        return out
+
+    def place(self, story_id: str, f: ArticleFeatures, vec: np.ndarray | None, idf: Callable[[str], float],
+              clock: float | None, seq: int) -> LineDecision:
+        """Put a story that just opened (its first article ``f``) into a storyline."""
+        live = self._live(clock, seq)
+        if vec is not None and len(live) > self.p.rescore and all(r.emb is not None for r in live):
+            m = np.stack([r.emb for r in live])  # type: ignore[misc]
+            sims = (m @ vec) / np.maximum(np.linalg.norm(m, axis=1), 1e-9)
+            top = sorted(range(len(live)), key=lambda i: (-float(sims[i]), live[i].id))[: self.p.rescore]
+            live = [live[i] for i in sorted(top)]
+        scored = []
+        for rep in live:
+            s, parts = self.score(f, vec, rep, idf)
+            scored.append((s, rep.id, parts))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        cands = [{"storyline_id": lid, "score": round(s, 4), "parts": {k: round(v, 4) for k, v in parts.items()}}
+                 for s, lid, parts in scored[:3]]
+        thr = self.p.threshold
+        if scored and scored[0][0] >= thr:
+            s, lid, _ = scored[0]
+            dec = LineDecision(lid, "joined", round(s, 4), thr,
+                               f"closest storyline, similarity {s:.3f} >= {thr:.3f}", cands)
+        else:
+            lid = storyline_id_for(story_id)
+            while lid in self.reps or lid in self.alias:
+                lid = storyline_id_for(lid)
+            self.reps[lid] = LineRep(id=lid)
+            best = scored[0][0] if scored else None
+            dec = LineDecision(lid, "opened", None if best is None else round(best, 4), thr,
+                               (f"no storyline close enough (best {best:.3f} < {thr:.3f})" if best is not None
+                                else "no active storyline"), cands)
+        self.reps[lid].stories.append(story_id)
+        self.of_story[story_id] = lid
+        return dec
+
+    def grow(self, story_id: str, f: ArticleFeatures, vec: np.ndarray | None, seq: int) -> str | None:
+        """An article joined (or opened) a story: it joins the story's storyline's representation."""
+        lid = self.of_story.get(story_id)
+        if lid is None or lid not in self.reps:
+            return None
+        rep = self.reps[lid]
+        rep.lead = _add(rep.lead, _unit(f.lead_tf), self.p.lead_terms)
+        rep.names = _add(rep.names, _unit(f.name_tf), self.p.name_terms)
+        if vec is not None:
+            rep.emb = (rep.emb if rep.emb is not None else np.zeros_like(vec, dtype=np.float32)) + vec
+        rep.n += 1
+        if f.time is not None:
+            rep.first = f.time if rep.first is None else min(rep.first, f.time)
+            rep.last = f.time if rep.last is None else max(rep.last, f.time)
+        rep.last_seq = seq
+        return lid
+
+    def merge_stories(self, keep: str, drop: str) -> tuple[str | None, str | None]:
+        """Story ``drop`` merged into ``keep``: one storyline for both. Returns (surviving line, merged-away line
+        or None)."""
+        lk, ld = self.of_story.get(keep), self.of_story.pop(drop, None)
+        if lk is None:
+            if ld is not None:
+                self.of_story[keep] = ld
+                rep = self.reps.get(ld)
+                if rep is not None:
+                    rep.stories = [keep if s == drop else s for s in rep.stories]
+                    rep.stories = list(dict.fromkeys(rep.stories))
+            return ld, None
+        rk = self.reps.get(lk)
+        if rk is not None and drop in rk.stories:
+            rk.stories.remove(drop)
+        if ld is None or ld == lk or ld not in self.reps or rk is None:
+            return lk, None
+        rd = self.reps[ld]
+        # the older storyline (earlier first article, then id) keeps its id
+        k_first = (rk.first if rk.first is not None else math.inf, rk.id)
+        d_first = (rd.first if rd.first is not None else math.inf, rd.id)
+        if d_first < k_first:
+            rk, rd = rd, rk
+            if drop in rk.stories:
+                rk.stories.remove(drop)
+        rk.lead = _add(rk.lead, rd.lead, self.p.lead_terms)
+        rk.names = _add(rk.names, rd.names, self.p.name_terms)
+        if rd.emb is not None:
+            rk.emb = rd.emb if rk.emb is None else rk.emb + rd.emb
+        rk.n += rd.n
+        for attr, fn in (("first", min), ("last", max)):
+            va, vb = getattr(rk, attr), getattr(rd, attr)
+            setattr(rk, attr, vb if va is None else va if vb is None else fn(va, vb))
+        rk.last_seq = max(rk.last_seq, rd.last_seq)
+        rk.stories = list(dict.fromkeys(rk.stories + [s for s in rd.stories if s != drop]))
+        for s in rk.stories:
+            self.of_story[s] = rk.id
+        self.of_story[keep] = rk.id
+        if keep not in rk.stories:
+            rk.stories.append(keep)
+        del self.reps[rd.id]
+        self.alias[rd.id] = rk.id
+        return rk.id, rd.id
+
+    def expire(self, clock: float | None, seq: int, horizon: float) -> None:
+        """Forget storylines quiet for ``horizon`` x the window: they can take no story any more."""
+        gone = []
+        for lid, rep in self.reps.items():
+            if rep.last is not None and clock is not None:
+                if clock - rep.last > horizon * self.p.window_days:
+                    gone.append(lid)
+            elif seq - rep.last_seq > horizon * self.p.window_articles:
+                gone.append(lid)
+        for lid in gone:
+            for s in self.reps[lid].stories:
+                self.of_story.pop(s, None)
+            del self.reps[lid]
+
+    # ------------------------------------------------------------------ persistence
+    def state(self) -> dict[str, Any]:
+        return {"reps": [r.to_json() for r in self.reps.values()],
+                "of_story": dict(sorted(self.of_story.items())),
+                "alias": dict(sorted(self.alias.items()))}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any] | None, params: LineParams | None = None) -> Storylines:
+        s = cls(params)
+        if not state:
+            return s
+        s.reps = {r["id"]: LineRep.from_json(r) for r in state.get("reps", [])}
+        s.of_story = {str(k): str(v) for k, v in state.get("of_story", {}).items()}
+        s.alias = {str(k): str(v) for k, v in state.get("alias", {}).items()}
+        return s
