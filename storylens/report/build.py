@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from storylens.model import Article, Report, Story, SummarySentence
+from storylens.model import Article, Report, Story, Storyline, SummarySentence
 from storylens.report.summary import summarize_story, summary_key
 from storylens.store import Store
 
@@ -78,7 +78,8 @@ def build_report(store: Store, story_ids: list[str] | None = None, summaries: bo
         articles = store.get_articles(ids)
     idset = {a.id for a in articles}
     derivations = [d for d in store.get_derivations(idset) if d.source_id in idset and d.derived_id in idset]
-    report = Report(articles=articles, stories=stories, derivations=derivations, stages=stage_status())
+    report = Report(articles=articles, stories=stories, storylines=_storylines(store, stories, story_ids),
+                    derivations=derivations, stages=stage_status())
     for field, getter_name, _stages in LATER_SECTIONS:
         getter = getattr(store, getter_name, None)
         if callable(getter):
@@ -88,6 +89,23 @@ def build_report(store: Store, story_ids: list[str] | None = None, summaries: bo
     if summaries:
         report.summaries = build_summaries(store, report)
     return report
+
+
+def _storylines(store: Store, stories: list[Story], story_ids: list[str] | None) -> list[Storyline]:
+    """The storylines of the report's stories, oldest first; with ``story_ids``, each lists only the report's
+    stories."""
+    getter = getattr(store, "get_storylines", None)
+    if not callable(getter):
+        return []
+    wanted = sorted({s.storyline_id for s in stories if s.storyline_id})
+    lines = getter(None if story_ids is None else wanted)
+    if story_ids is not None:
+        present = {s.id for s in stories}
+        lines = [sl.model_copy(update={"story_ids": [i for i in sl.story_ids if i in present]}) for sl in lines]
+    first = {s.id: s.first_published for s in stories}
+    key = {sl.id: min((str(first[i]) for i in sl.story_ids if first.get(i) is not None), default="~")
+           for sl in lines}
+    return sorted((sl for sl in lines if sl.story_ids), key=lambda sl: (key[sl.id], sl.id))
 
 
 def build_summaries(store: Store | None, report: Report) -> list[SummarySentence]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
 from storylens.model import Article, Report
-from storylens.report.views import date_label, loose_story, safe_url, short, story_view, when
+from storylens.report.views import date_label, loose_story, safe_url, short, story_view, storyline_view, when
 
 TEMPLATES = Path(__file__).parent / "templates"
 CSS_FILE = Path(__file__).resolve().parents[1] / "web" / "static" / "storylens.css"
@@ -43,14 +43,20 @@ def render_json(report: Report) -> str:
 class StaticUrls:
     """Links inside the one-file report: anchors."""
 
-    def __init__(self, articles: list[Article]) -> None:
+    def __init__(self, articles: list[Article], story_anchors: dict[str, str] | None = None,
+                 line_anchors: dict[str, str] | None = None) -> None:
         self._n = {a.id: i + 1 for i, a in enumerate(articles)}
+        self._story = story_anchors or {}
+        self._line = line_anchors or {}
 
     def article(self, article_id: str) -> str:
         return f"#art-{self._n.get(article_id, 0)}"
 
     def story(self, story_id: str) -> str:
-        return "#stories"
+        return self._story.get(story_id, "#stories")
+
+    def storyline(self, storyline_id: str) -> str:
+        return self._line.get(storyline_id, "")
 
 
 def _views(report: Report) -> list:
@@ -68,8 +74,17 @@ def render_html(report: Report) -> str:
     css = CSS_FILE.read_text("utf-8") if CSS_FILE.exists() else ""
     tmpl = env.get_template("report.html.j2")
     macros = env.get_template("_story.html.j2").module
-    return tmpl.render(report=report, stories=_views(report), articles=articles, urls=StaticUrls(articles),
-                       css=css, m=macros)
+    views = _views(report)
+    story_anchors = {v.story.id: f"#s{i + 1}-story" for i, v in enumerate(views)}
+    lines = _line_views(report)
+    line_anchors = {lv.storyline.id: f"#line-{i + 1}" for i, lv in enumerate(lines)}
+    return tmpl.render(report=report, stories=views, lines=lines, articles=articles,
+                       urls=StaticUrls(articles, story_anchors, line_anchors), css=css, m=macros)
+
+
+def _line_views(report: Report) -> list:
+    """Storylines with more than one story (a one-story storyline says nothing its story does not)."""
+    return [storyline_view(sl, report.stories) for sl in report.storylines if len(sl.story_ids) > 1]
 
 
 # ---------------------------------------------------------------- markdown
@@ -99,6 +114,17 @@ def render_markdown(report: Report) -> str:
     out.append("")
     if not report.stories:
         out += ["*Articles are listed ungrouped: no stories in this report.*", ""]
+    lines = _line_views(report)
+    if lines:
+        out += ["## Storylines", ""]
+        for lv in lines:
+            out.append(f"- **{md(lv.title, 300)}** ({len(lv.rows) + len(lv.undated)} stories, "
+                       f"{lv.storyline.articles} articles, {md(str(lv.first or 'undated'))} to "
+                       f"{md(str(lv.last or 'undated'))})")
+            for r in lv.rows + lv.undated:
+                out.append(f"  - {md(str(r.first or 'undated'))}: {md(r.title, 200)} ({r.articles} articles; "
+                           f"{md(', '.join(r.outlets) or 'outlet unknown', 300)})")
+        out.append("")
     for v in _views(report):
         num = v.cite_numbers
         out += [f"## {md(v.title)}", ""]

@@ -20,6 +20,7 @@ from storylens.model import (
     Derivation,
     Report,
     Story,
+    Storyline,
     SummarySentence,
     TimelineEvent,
 )
@@ -288,6 +289,7 @@ class StoryView:
     loose: bool = False
     first: dt.datetime | dt.date | None = None
     last: dt.datetime | dt.date | None = None
+    storyline_title: str | None = None
 
     @property
     def outlet_phrase(self) -> str:
@@ -333,7 +335,9 @@ def story_view(report: Report, story: Story, anchor_prefix: str = "") -> StoryVi
     timeline = sorted([t for t in report.timeline if t.story_id == story.id or (t.story_id is None and set(t.sources) & ids)],
                       key=lambda t: (t.date, t.text))
     comments = [c for c in report.comment_analysis if c.article_id in ids]
+    line = next((sl for sl in report.storylines if sl.id == story.storyline_id), None)
     return StoryView(
+        storyline_title=line.title if line is not None else None,
         story=story,
         title=story_title(story, arts),
         articles=arts,
@@ -368,3 +372,67 @@ def loose_story(report: Report) -> Story | None:
     if not loose:
         return None
     return Story(id=LOOSE_ID, title="Articles not grouped into stories", article_ids=loose)
+
+
+# ---------------------------------------------------------------- storylines
+
+
+def _day_of(value: dt.datetime | dt.date | None) -> dt.date | None:
+    if value is None:
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+@dataclass
+class AxisRow:
+    """One story on a storyline's time axis: where its bar starts and how wide it is (percent of the axis)."""
+
+    story: Story
+    title: str
+    first: dt.date | None
+    last: dt.date | None
+    left: float
+    width: float
+    outlets: list[str]
+    articles: int
+
+
+@dataclass
+class StorylineView:
+    storyline: Storyline
+    title: str
+    first: dt.date | None
+    last: dt.date | None
+    rows: list[AxisRow]
+    undated: list[AxisRow]
+    ticks: list[tuple[float, str]]  # (percent, label) for the axis
+
+
+def storyline_view(storyline: Storyline, stories: list[Story]) -> StorylineView:
+    """A storyline's stories on one time axis (days), outlets per story; undated stories listed apart."""
+    by_id = {s.id: s for s in stories}
+    members = [by_id[i] for i in storyline.story_ids if i in by_id]
+    days = [d for s in members for d in (_day_of(s.first_published), _day_of(s.last_published)) if d]
+    lo, hi = (min(days), max(days)) if days else (None, None)
+    span = max(1, (hi - lo).days + 1) if lo and hi else 1
+    rows: list[AxisRow] = []
+    undated: list[AxisRow] = []
+    for s in members:
+        f, la = _day_of(s.first_published), _day_of(s.last_published) or _day_of(s.first_published)
+        title = (s.title or "(untitled)").strip()
+        if lo is None or f is None or la is None:
+            undated.append(AxisRow(s, title, None, None, 0.0, 0.0, list(s.outlets), len(s.article_ids)))
+            continue
+        left = 100.0 * (f - lo).days / span
+        width = max(100.0 * ((la - f).days + 1) / span, 0.8)
+        rows.append(AxisRow(s, title, f, la, round(left, 2), round(min(width, 100.0 - left), 2),
+                            list(s.outlets), len(s.article_ids)))
+    ticks: list[tuple[float, str]] = []
+    if lo and hi:
+        step = max(1, span // 6)
+        d = lo
+        while d <= hi:
+            ticks.append((round(100.0 * (d - lo).days / span, 2), d.isoformat()))
+            d += dt.timedelta(days=step)
+    title = (storyline.title or (rows[0].title if rows else "(untitled storyline)")).strip()
+    return StorylineView(storyline, title, lo, hi, rows, undated, ticks)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from storylens.model import Story
+from storylens.model import Story, Storyline
 
 
 def _fail(message: str) -> None:
@@ -40,7 +40,14 @@ def _summary(s: Story) -> dict[str, object]:
     return {"id": s.id, "title": s.title, "articles": len(s.article_ids), "outlets": s.outlets,
             "first_published": s.first_published.isoformat() if s.first_published else None,
             "last_published": s.last_published.isoformat() if s.last_published else None,
-            "entities": s.entities[:6], "merged_from": s.merged_from}
+            "entities": s.entities[:6], "merged_from": s.merged_from, "storyline_id": s.storyline_id}
+
+
+def _line_summary(sl: Storyline) -> dict[str, object]:
+    return {"id": sl.id, "title": sl.title, "stories": len(sl.story_ids), "articles": sl.articles,
+            "outlets": sl.outlets, "story_ids": sl.story_ids,
+            "first_published": sl.first_published.isoformat() if sl.first_published else None,
+            "last_published": sl.last_published.isoformat() if sl.last_published else None}
 
 
 def register(app: typer.Typer) -> None:
@@ -60,6 +67,7 @@ def register(app: typer.Typer) -> None:
         store = _open(db)
         try:
             items = store.get_stories()
+            lines = {sl.id: sl for sl in store.get_storylines()}
         finally:
             store.close()
         if since_d is not None:
@@ -71,11 +79,53 @@ def register(app: typer.Typer) -> None:
         if not items:
             typer.echo("no stories")
             return
+        # grouped by storyline (largest first), each storyline's stories in time order
+        groups: dict[str | None, list[Story]] = {}
         for s in items:
-            span = f"{_day(s.first_published) or '?'}..{_day(s.last_published) or '?'}"
-            outlets = f"{len(s.outlets)} outlet(s)" if s.outlets else "outlet unknown"
-            typer.echo(f"{s.id}\t{len(s.article_ids)} article(s)\t{outlets}\t{span}\t"
-                       f"{(s.title or '(untitled)')[:100]}")
+            groups.setdefault(s.storyline_id if s.storyline_id in lines else None, []).append(s)
+        order = sorted(groups, key=lambda k: (k is None, -sum(len(s.article_ids) for s in groups[k]), k or ""))
+        for k in order:
+            members = groups[k]
+            if k is not None and len(members) > 1:
+                sl = lines[k]
+                typer.echo(f"storyline {k}\t{len(members)} stories\t{sl.articles} article(s)\t"
+                           f"{_day(sl.first_published) or '?'}..{_day(sl.last_published) or '?'}\t"
+                           f"{(sl.title or '(untitled)')[:100]}")
+                members = sorted(members, key=lambda s: (_rank_time(s), s.id))
+            for s in members:
+                span = f"{_day(s.first_published) or '?'}..{_day(s.last_published) or '?'}"
+                outlets = f"{len(s.outlets)} outlet(s)" if s.outlets else "outlet unknown"
+                indent = "  " if k is not None and len(groups[k]) > 1 else ""
+                typer.echo(f"{indent}{s.id}\t{len(s.article_ids)} article(s)\t{outlets}\t{span}\t"
+                           f"{(s.title or '(untitled)')[:100]}")
+
+    @app.command("storylines")
+    def storylines_cmd(
+        db: Annotated[str, typer.Option("--db", help="SQLite database file.")] = "storylens.db",
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """List storylines (long-running coverage) with their stories, most articles first."""
+        store = _open(db)
+        try:
+            lines = sorted(store.get_storylines(), key=lambda sl: (-sl.articles, sl.id))
+            stories = {s.id: s for s in store.get_stories()}
+        finally:
+            store.close()
+        if as_json:
+            sys.stdout.write(json.dumps([_line_summary(sl) for sl in lines], indent=2, ensure_ascii=False) + "\n")
+            return
+        if not lines:
+            typer.echo("no storylines")
+            return
+        for sl in lines:
+            typer.echo(f"{sl.id}\t{len(sl.story_ids)} story(ies)\t{sl.articles} article(s)\t"
+                       f"{len(sl.outlets)} outlet(s)\t{_day(sl.first_published) or '?'}..{_day(sl.last_published) or '?'}"
+                       f"\t{(sl.title or '(untitled)')[:100]}")
+            for sid in sl.story_ids:
+                st = stories.get(sid)
+                if st is not None:
+                    typer.echo(f"  {_day(st.first_published) or '?':10s}  {sid}\t{len(st.article_ids)} article(s)\t"
+                               f"{', '.join(st.outlets) or 'outlet unknown'}\t{(st.title or '(untitled)')[:80]}")
 
     @app.command("story")
     def story_cmd(
@@ -157,6 +207,10 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"its arrival merged: {', '.join(d['merged'])}")
         if d.get("story_id") and d.get("candidates") and d["candidates"][0]["story_id"] != d["story_id"]:
             typer.echo("(its story has since merged into the one named above)")
+        line = d.get("storyline") or {}
+        if d.get("storyline_id"):
+            typer.echo(f"its story is in storyline {d['storyline_id']}"
+                       + (f" (when the story opened: {line['reason']})" if line.get("reason") else ""))
         typer.echo("nearest stories then:")
         for c in d.get("candidates", []):
             parts = " ".join(f"{k}={v:.3f}" for k, v in c["parts"].items())

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import storylens
-from storylens.model import Report
+from storylens.model import Report, Storyline
 from storylens.report.build import build_report
 from storylens.report.render import make_env
 from storylens.report.views import loose_story, story_view
@@ -82,6 +82,9 @@ class WebUrls:
 
     def story(self, story_id: str) -> str:
         return "/story/" + quote(story_id, safe="")
+
+    def storyline(self, storyline_id: str) -> str:
+        return "/storyline/" + quote(storyline_id, safe="")
 
 
 def create_app(db_path: str) -> FastAPI:
@@ -158,6 +161,19 @@ def create_app(db_path: str) -> FastAPI:
         if not store.get_stories([story_id]):
             raise HTTPException(status_code=404, detail="no such story")
         return build_report(store, [story_id])
+
+    @app.get("/api/v1/storylines", response_model=list[Storyline], tags=["stories"])
+    def api_storylines(store: StoreDep) -> list[Storyline]:
+        """Storylines (long-running coverage above stories), most articles first; each lists its story ids."""
+        return sorted(store.get_storylines(), key=lambda sl: (-sl.articles, sl.id))
+
+    @app.get("/api/v1/storylines/{storyline_id:path}", response_model=Report, tags=["stories"], responses=ERRORS)
+    def api_storyline(storyline_id: str, store: StoreDep) -> Report:
+        """One storyline as a report of its stories (the same schema as `storylens analyze --json`)."""
+        found = store.get_storylines([storyline_id])
+        if not found:
+            raise HTTPException(status_code=404, detail="no such storyline")
+        return build_report(store, found[0].story_ids, summaries=False)
 
     @app.get("/api/v1/articles", response_model=ArticlePage, tags=["articles"], responses={422: {"model": ErrorResponse}})
     def api_articles(
@@ -290,6 +306,21 @@ def create_app(db_path: str) -> FastAPI:
             story = report.stories[0]
         v = story_view(report, story)
         return page(request, "story.html.j2", v=v, title=v.title)
+
+    @app.get("/storylines", response_class=HTMLResponse, include_in_schema=False)
+    def storylines_page(request: Request, store: StoreDep) -> HTMLResponse:
+        lines = sorted(store.get_storylines(), key=lambda sl: (-sl.articles, sl.id))
+        return page(request, "storylines.html.j2", lines=lines, title="Storylines")
+
+    @app.get("/storyline/{storyline_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def storyline_page(request: Request, storyline_id: str, store: StoreDep) -> HTMLResponse:
+        from storylens.report.views import storyline_view
+
+        found = store.get_storylines([storyline_id])
+        if not found:
+            raise HTTPException(status_code=404, detail="no such storyline")
+        lv = storyline_view(found[0], store.get_stories(found[0].story_ids))
+        return page(request, "storyline.html.j2", lv=lv, title=lv.title)
 
     @app.get("/article/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str, store: StoreDep) -> HTMLResponse:
