@@ -304,6 +304,94 @@ def h1n1_sanity(outlet: str, peer_thr: float, peer_win: float) -> dict[str, obje
     return out
 
 
+def load_h1n1_stream() -> list[Article]:
+    """All three T17 H1N1 outlets as one stream (detokenised as in the end-to-end benchmark), by day."""
+    from realnews_data import h1n1_records
+
+    arts = []
+    for r in h1n1_records():
+        body = [p for p in r["text"].split("\n\n") if p.strip()]
+        arts.append(Article(id=r["id"], content_hash=hashlib.sha256(r["id"].encode()).hexdigest(), format="jsonl",
+                            outlet=r["outlet"], published=dt.date.fromisoformat(r["published"][:10]),
+                            published_from="jsonl", body=body))
+    arts.sort(key=lambda a: (to_days(a.published), a.id))
+    return arts
+
+
+def cross_outlet_shape(arts: list[Article], pred: dict[str, str]) -> dict[str, object]:
+    """Share of articles that share a story with another outlet's article published within a day, with the
+    story time spans beside it (so one story cannot swallow the topic)."""
+    by: dict[str, list[Article]] = defaultdict(list)
+    for a in arts:
+        by[pred[a.id]].append(a)
+    cross = sum(1 for a in arts if any(b.outlet != a.outlet and abs(to_days(b.published) - to_days(a.published)) <= 1.0
+                                       for b in by[pred[a.id]]))
+    spans = sorted(max(to_days(b.published) for b in v) - min(to_days(b.published) for b in v)
+                   for v in by.values() if len(v) > 1)
+    sizes = sorted((len(v) for v in by.values()), reverse=True)
+    return {"cross_outlet_share": round(cross / len(arts), 4), "stories": len(by),
+            "multi_article": len(spans), "multi_outlet": sum(1 for v in by.values() if len({b.outlet for b in v}) > 1),
+            "p90_span_days": round(float(np.percentile(spans, 90)), 2) if spans else 0.0,
+            "max_span_days": round(spans[-1], 2) if spans else 0.0, "largest": sizes[:5]}
+
+
+def same_day_tfidf_peer(arts: list[Article], threshold: float = 0.30) -> float:
+    """The peer: an article counts as linked when another outlet's article of the same or next day has a TF-IDF
+    cosine >= threshold (full text, English stop words, scikit-learn defaults)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    x = TfidfVectorizer(stop_words="english").fit_transform([" ".join(a.body) for a in arts])
+    sim = (x @ x.T).toarray()
+    t = np.array([to_days(a.published) for a in arts])
+    o = np.array([a.outlet for a in arts])
+    ok = (np.abs(t[:, None] - t[None, :]) <= 1.0) & (o[:, None] != o[None, :]) & (sim >= threshold)
+    return round(float(ok.any(axis=1).mean()), 4)
+
+
+def h1n1_stream(params: Params) -> dict[str, object]:
+    """Timeline17 H1N1, three outlets as one dense stream: cross-outlet stories, spans, storylines."""
+    if not (CORPORA / "t17-h1n1").exists():
+        return {}
+    arts = load_h1n1_stream()
+    vecs = embeddings_for(arts)
+    c = StoryClusterer(params, embedder=None)
+    asg = c.add(arts, embeddings=vecs)
+    pred = {a.article_id: c._resolve(a.story_id) for a in asg}
+    out: dict[str, object] = {"articles": len(arts), "peer_cross_outlet_share": same_day_tfidf_peer(arts)}
+    out["storylens"] = cross_outlet_shape(arts, pred)
+    lines = sorted(c.storylines(), key=lambda sl: -sl.articles)
+    flu = [a.id for a in arts if any(w in " ".join(a.body[:3]).lower() for w in ("flu", "h1n1", "pandemic"))]
+    line_of = {aid: sl.id for sl in lines for sid in sl.story_ids for aid in c._story(sid).article_ids}
+    main_line = lines[0].id if lines else None
+    out["storylines"] = {"storylines": len(lines), "largest": [sl.articles for sl in lines[:5]],
+                         "single_article": sum(1 for sl in lines if sl.articles == 1),
+                         "flu_lead_articles": len(flu),
+                         "flu_lead_in_largest": sum(1 for a in flu if line_of.get(a) == main_line)}
+    print(f"h1n1 stream: {out}", flush=True)
+    return out
+
+
+def allsides_storylines(arts: list[Article], gold: dict[str, str], vecs: np.ndarray | None,
+                        path: Path) -> dict[str, float]:
+    """Storyline purity by AllSides topic label (article-weighted share of the storyline's majority topic)."""
+    topic = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            topic[str(rec["id"])] = rec.get("topic") or ""
+    c = StoryClusterer(Params(), embedder=None)
+    c.add(arts, embeddings=vecs)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for sl in c.storylines():
+        for sid in sl.story_ids:
+            groups[sl.id].extend(topic[gold[aid]] for aid in c._story(sid).article_ids)
+    tot = sum(len(v) for v in groups.values())
+    pure = sum(Counter(v).most_common(1)[0][1] for v in groups.values())
+    multi = [v for v in groups.values() if len(v) > 3]
+    return {"storylines": len(groups), "purity": round(pure / tot, 4) if tot else 1.0,
+            "multi_story_storylines": len(multi), "largest": sorted((len(v) for v in groups.values()), reverse=True)[:5]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-scale", action="store_true")
@@ -359,6 +447,9 @@ def main() -> None:
     result.update({"peer": peer, "storylens": ours, "storylens_no_embed": ours_ne,
                    "default_margin_sd": default_margin, "storylens_default": ours_def,
                    "seconds": el, "seconds_no_embed": el_ne})
+    result["storylines_allsides_test"] = allsides_storylines(test, gtest, vtest, path)
+    print(f"allsides held-out storylines: {result['storylines_allsides_test']}", flush=True)
+    result["h1n1_stream"] = h1n1_stream(Params())
     if args.h1n1:
         result["h1n1"] = [h1n1_sanity(o, peer_thr, peer_win) for o in args.h1n1.split(",") if o]
     if not args.no_scale:

@@ -431,7 +431,7 @@ class StoryClusterer:
         for sid in gone:
             del self.reps[sid]
             self.order.pop(sid, None)
-        self.lines.expire(self.clock, self.seq, horizon=2.0)
+        self.lines.expire(self.clock, self.seq, horizon=2.0, keep=self.dirty_lines)
         if gone:
             live = set(self.reps)
             for t in list(self.postings):
@@ -661,7 +661,8 @@ class StoryClusterer:
 
     def storylines(self) -> list[Storyline]:
         """Storylines of the stories held in memory, oldest first."""
-        out = [sl for lid in sorted(self.lines.reps) if (sl := self._rebuild_storyline(lid)) is not None]
+        ids = sorted(set(self.lines.reps) | set(self.storylines_))
+        out = [sl for lid in ids if (sl := self._rebuild_storyline(lid)) is not None]
         return sorted(out, key=lambda x: (_sort_time(x.first_published), x.id))
 
     def take_storyline_changes(self) -> tuple[list[Storyline], list[str]]:

@@ -243,10 +243,14 @@ class Storylines:
         self.alias[rd.id] = rk.id
         return rk.id, rd.id
 
-    def expire(self, clock: float | None, seq: int, horizon: float) -> None:
-        """Forget storylines quiet for ``horizon`` x the window: they can take no story any more."""
+    def expire(self, clock: float | None, seq: int, horizon: float, keep: set[str] | frozenset[str] = frozenset()
+               ) -> None:
+        """Forget storylines quiet for ``horizon`` x the window: they can take no story any more (those in
+        ``keep``, changed but not yet written, stay)."""
         gone = []
         for lid, rep in self.reps.items():
+            if lid in keep:
+                continue
             if rep.last is not None and clock is not None:
                 if clock - rep.last > horizon * self.p.window_days:
                     gone.append(lid)
