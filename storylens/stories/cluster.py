@@ -565,7 +565,7 @@ class StoryClusterer:
         st = self._story(sid)
         self._add_member(st, f, at)
         self._refresh(st, f, art.published)
-        line_info = self._place_in_storyline(st, f, vec, action, at)
+        line_info = self._place_in_storyline(st, f, vec, action, at, [c.story_id for c in cands])
         st.history.append(StoryHistoryEntry(at=at, action=action, article_id=f.id, reason=reason,
                                             score=None if action == "opened" or not cands
                                             else round(cands[0].score, 4)))
@@ -594,14 +594,14 @@ class StoryClusterer:
         return sl
 
     def _place_in_storyline(self, st: Story, f: ArticleFeatures, vec: np.ndarray | None, action: str,
-                            at: str) -> dict[str, Any] | None:
+                            at: str, near: list[str]) -> dict[str, Any] | None:
         """A new story is placed in a storyline (joined or opened); an article that joins a story feeds its
         storyline's representation."""
         info = None
         if action == "opened" or st.id not in self.lines.of_story:
             if st.storyline_id and st.id not in self.lines.of_story:
                 return None  # a stored story whose storyline has left the working set
-            d = self.lines.place(st.id, f, vec, self.idf, self.clock, self.seq)
+            d = self.lines.place(st.id, f, vec, self.idf, self.clock, self.seq, near)
             st.storyline_id = d.storyline_id
             info = {"storyline_id": d.storyline_id, "action": d.action, "score": d.score,
                     "threshold": d.threshold, "reason": d.reason, "candidates": d.candidates}

@@ -50,6 +50,7 @@ class LineRep:
     last: float | None = None
     last_seq: int = 0
     stories: list[str] = field(default_factory=list)  # in the order they joined
+    norms: dict[str, tuple[float, float]] | None = None  # cached, cleared when the storyline changes
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "lead": {k: round(v, 5) for k, v in self.lead.items()},
@@ -61,6 +62,7 @@ class LineRep:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> LineRep:
         d = dict(d)
+        d.pop("norms", None)
         if d.get("emb") is not None:
             d["emb"] = np.asarray(d["emb"], dtype=np.float32)
         return cls(**d)
@@ -93,20 +95,29 @@ def _add(acc: dict[str, float], v: dict[str, float], cap: int) -> dict[str, floa
     return acc
 
 
-def _mean_sim(a: dict[str, float], acc: dict[str, float], n: int, idf: Callable[[str], float]) -> float:
+def _mean_sim(a: dict[str, float], acc: dict[str, float], n: int, idf: Callable[[str], float],
+              norms: tuple[float, float] | None = None) -> float:
     """Mean IDF-weighted cosine of ``a`` to the members summed in ``acc`` (approximated on the summed vector:
-    cosine to the centroid times the members' coherence)."""
+    cosine to the centroid times the members' coherence). ``norms``: acc's IDF-weighted and plain norms."""
     if not a or not acc or n <= 0:
         return 0.0
-    dot = sum(v * acc.get(t, 0.0) * idf(t) ** 2 for t, v in a.items())
+    dot = 0.0
+    for t, v in a.items():
+        w = acc.get(t)
+        if w is not None:
+            dot += v * w * idf(t) ** 2
     if dot <= 0.0:
         return 0.0
     na = math.sqrt(sum((v * idf(t)) ** 2 for t, v in a.items()))
-    nb = math.sqrt(sum((v * idf(t)) ** 2 for t, v in acc.items()))
+    nb, raw = norms if norms is not None else _norms(acc, idf)
     if not na or not nb:
         return 0.0
-    coherence = min(1.0, math.sqrt(sum(x * x for x in acc.values())) / n) if n > 1 else 1.0
+    coherence = min(1.0, raw / n) if n > 1 else 1.0
     return dot / (na * nb) * coherence
+
+
+def _norms(acc: dict[str, float], idf: Callable[[str], float]) -> tuple[float, float]:
+    return (math.sqrt(sum((v * idf(t)) ** 2 for t, v in acc.items())), math.sqrt(sum(x * x for x in acc.values())))
 
 
 class Storylines:
@@ -127,8 +138,11 @@ class Storylines:
     def score(self, f: ArticleFeatures, vec: np.ndarray | None, rep: LineRep,
               idf: Callable[[str], float]) -> tuple[float, dict[str, float]]:
         p = self.p
-        parts = {"lead": _mean_sim(f.lead_tf, rep.lead, rep.n, idf),
-                 "names": _mean_sim(f.name_tf, rep.names, rep.n, idf)}
+        # the storyline's norms as of its last change (document frequencies drift slowly)
+        if rep.norms is None:
+            rep.norms = {"lead": _norms(rep.lead, idf), "names": _norms(rep.names, idf)}
+        parts = {"lead": _mean_sim(f.lead_tf, rep.lead, rep.n, idf, rep.norms["lead"]) if p.w_lead else 0.0,
+                 "names": _mean_sim(f.name_tf, rep.names, rep.n, idf, rep.norms["names"]) if p.w_names else 0.0}
         s = p.w_lead * parts["lead"] + p.w_names * parts["names"]
         wsum = p.w_lead + p.w_names
         if vec is not None and rep.emb is not None:
@@ -138,9 +152,12 @@ class Storylines:
             wsum += p.w_embed
         return s / wsum, parts
 
-    def _live(self, clock: float | None, seq: int) -> list[LineRep]:
+    def _live_of(self, ids: set[str], clock: float | None, seq: int) -> list[LineRep]:
+        return [r for r in self._live(clock, seq, [self.reps[i] for i in sorted(ids) if i in self.reps])]
+
+    def _live(self, clock: float | None, seq: int, reps: list[LineRep] | None = None) -> list[LineRep]:
         out = []
-        for rep in self.reps.values():
+        for rep in (self.reps.values() if reps is None else reps):
             if rep.last is not None and clock is not None:
                 if clock - rep.last <= self.p.window_days:
                     out.append(rep)
@@ -149,9 +166,14 @@ class Storylines:
         return out
 
     def place(self, story_id: str, f: ArticleFeatures, vec: np.ndarray | None, idf: Callable[[str], float],
-              clock: float | None, seq: int) -> LineDecision:
-        """Put a story that just opened (its first article ``f``) into a storyline."""
-        live = self._live(clock, seq)
+              clock: float | None, seq: int, near: list[str] | None = None) -> LineDecision:
+        """Put a story that just opened (its first article ``f``) into a storyline. ``near``: the stories the
+        article was compared with; their storylines are the candidates (all live storylines when None)."""
+        if near is None:
+            live = self._live(clock, seq)
+        else:
+            ids = {self.of_story[s] for s in near if s in self.of_story}
+            live = [r for r in self._live_of(ids, clock, seq)]
         if vec is not None and len(live) > self.p.rescore and all(r.emb is not None for r in live):
             m = np.stack([r.emb for r in live])  # type: ignore[misc]
             sims = (m @ vec) / np.maximum(np.linalg.norm(m, axis=1), 1e-9)
@@ -188,6 +210,7 @@ class Storylines:
         if lid is None or lid not in self.reps:
             return None
         rep = self.reps[lid]
+        rep.norms = None
         rep.lead = _add(rep.lead, _unit(f.lead_tf), self.p.lead_terms)
         rep.names = _add(rep.names, _unit(f.name_tf), self.p.name_terms)
         if vec is not None:
@@ -224,6 +247,7 @@ class Storylines:
             rk, rd = rd, rk
             if drop in rk.stories:
                 rk.stories.remove(drop)
+        rk.norms = None
         rk.lead = _add(rk.lead, rd.lead, self.p.lead_terms)
         rk.names = _add(rk.names, rd.names, self.p.name_terms)
         if rd.emb is not None:
