@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -53,18 +53,14 @@ def h1n1_run() -> tuple[list[Article], StoryClusterer, dict[str, str]]:
 
 def test_dense_stream_groups_same_day_reports_across_outlets_without_swallowing_the_topic(h1n1_run) -> None:
     arts, _, pred = h1n1_run
-    by: dict[str, list[Article]] = defaultdict(list)
-    for a in arts:
-        by[pred[a.id]].append(a)
-    cross = sum(1 for a in arts if any(b.outlet != a.outlet and abs(to_days(b.published) - to_days(a.published)) <= 1
-                                       for b in by[pred[a.id]]))
-    spans = sorted(max(to_days(b.published) for b in v) - min(to_days(b.published) for b in v)
-                   for v in by.values() if len(v) > 1)
+    from stories import cross_outlet_shape
+
+    shape = cross_outlet_shape(arts, pred)
     # before this work: 0.08-0.12 of the articles shared a story with another outlet's report of the same day
-    assert cross / len(arts) >= 0.30
-    assert float(np.percentile(spans, 90)) <= 7.0
-    assert spans[-1] <= 8.0  # a story is an event: a week at most (day-only dates count half a day each side)
-    assert max(len(v) for v in by.values()) <= 0.15 * len(arts)
+    assert shape["cross_outlet_share"] >= 0.30
+    assert shape["p90_span_days"] <= 7.0
+    assert shape["max_span_days"] <= 8.0  # a story is an event: a week at most (day-only dates: half a day slack)
+    assert shape["largest"][0] <= 0.15 * len(arts)
 
 
 def test_the_pandemic_declaration_is_one_story_across_the_three_outlets(h1n1_run) -> None:
