@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from storylens.model import Article, Story, StoryHistoryEntry, Storyline, StorylineHistoryEntry
-from storylens.stories.features import ArticleFeatures, _stem, featurize
+from storylens.stories.features import ArticleFeatures, _add_into, _stem, _unit, featurize
 from storylens.stories.storylines import LineParams, Storylines
 
 Embedder = Callable[[list[str]], np.ndarray]
@@ -147,20 +147,6 @@ def _cos(a: dict[str, float], b: dict[str, float], idf: Callable[[str], float], 
     na = math.sqrt(sum((v * idf(t)) ** 2 for t, v in a.items()))
     nb = math.sqrt(sum((v * idf(t)) ** 2 for t, v in b.items()))
     return dot / (na * nb) if na and nb else 0.0
-
-
-def _unit(v: dict[str, float]) -> dict[str, float]:
-    n = math.sqrt(sum(x * x for x in v.values()))
-    return {t: x / n for t, x in v.items()} if n else {}
-
-
-def _add_into(acc: dict[str, float], v: dict[str, float], cap: int) -> dict[str, float]:
-    for t, x in v.items():
-        acc[t] = acc.get(t, 0.0) + x
-    if len(acc) > cap:
-        keep = sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))[:cap]
-        acc = dict(keep)
-    return acc
 
 
 @dataclass

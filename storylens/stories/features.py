@@ -36,6 +36,21 @@ def _stem(word: str) -> str:
     return w
 
 
+def _unit(v: dict[str, float]) -> dict[str, float]:
+    """A sparse vector scaled to length 1 (empty when it is all zeros)."""
+    n = math.sqrt(sum(x * x for x in v.values()))
+    return {t: x / n for t, x in v.items()} if n else {}
+
+
+def _add_into(acc: dict[str, float], v: dict[str, float], cap: int) -> dict[str, float]:
+    """Add ``v`` into the sparse sum ``acc``, keeping its ``cap`` strongest terms (ties by term)."""
+    for t, x in v.items():
+        acc[t] = acc.get(t, 0.0) + x
+    if len(acc) > cap:
+        acc = dict(sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))[:cap])
+    return acc
+
+
 def terms(text: str) -> list[str]:
     """Content words, lightly normalised, digits-only tokens dropped."""
     return [_stem(w) for w in content_words(text) if not w.isdigit()]

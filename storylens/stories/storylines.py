@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from storylens.stories.features import ArticleFeatures
+from storylens.stories.features import ArticleFeatures, _unit
+from storylens.stories.features import _add_into as _add
 
 
 @dataclass
@@ -80,19 +81,6 @@ class LineDecision:
 
 def storyline_id_for(story_id: str) -> str:
     return "l-" + hashlib.sha256(("storyline\n" + story_id).encode("utf-8")).hexdigest()[:12]
-
-
-def _unit(v: dict[str, float]) -> dict[str, float]:
-    n = math.sqrt(sum(x * x for x in v.values()))
-    return {t: x / n for t, x in v.items()} if n else {}
-
-
-def _add(acc: dict[str, float], v: dict[str, float], cap: int) -> dict[str, float]:
-    for t, x in v.items():
-        acc[t] = acc.get(t, 0.0) + x
-    if len(acc) > cap:
-        acc = dict(sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))[:cap])
-    return acc
 
 
 def _mean_sim(a: dict[str, float], acc: dict[str, float], n: int, idf: Callable[[str], float],
