@@ -1,0 +1,572 @@
+"""Quotes and attributions: who said (or claimed, warned, wrote...) what, as character spans.
+
+``find_quotes(text)`` returns one :class:`QuoteSpan` per attribution: the source (the speaker mention, or
+None for "it was reported that..."), the cue (the verb or phrase that attributes: "said", "told",
+"according to") and the content (what is attributed: a quotation, a that-clause, an object), each as
+(start, end) character offsets into ``text``.
+
+How: sentences that can hold an attribution (a cue word form, a quotation mark, "according to") are
+selected by cheap string tests and parsed with spaCy (``storylens.nlp.parse``); every other sentence is never
+parsed. In a parsed sentence a cue is a verb whose lemma is in the cue lexicon (``cues.json``, learned from
+the PolNeAR training split by ``bench/quotes.py learn``: lemmas that head an annotated cue often enough), and
+the dependency tree gives the rest: the subject (or the passive agent, or the subject inherited through a
+conjoined or controlled verb, or the noun a relative clause hangs on) is the source; the clausal
+complement, the object, or, for a parenthetical cue ("..., he said, ..."), the clause the cue interrupts is
+the content. Quotations that run over several sentences are kept whole.
+
+``resolve_speaker`` maps a mention to the fullest name the article gives for it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from storylens.nlp.parse import sentence_spans
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+Kind = Literal["direct", "indirect", "mixed"]
+Span = tuple[int, int]
+Parser = Callable[[Sequence[str]], "list[Doc]"]
+
+LEXICON_PATH = Path(__file__).with_name("cues.json")
+
+OPEN_QUOTES = "“\"‘"
+QUOTE_CHARS = "“”\"‘’"
+_SUBJ = ("nsubj", "nsubjpass", "csubj", "expl")
+_CONTENT_DEPS = ("ccomp", "xcomp", "csubjpass")
+_OBJ_DEPS = ("dobj", "attr", "oprd")
+_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
+_TITLE_WORDS = """mr mrs ms dr prof sen senator rep representative gov governor president vice prime minister secretary
+    chief chairman chairwoman chair mayor judge justice gen general adm admiral col lt sgt capt officer
+    spokesman spokeswoman spokesperson ambassador deputy foreign defense finance cabinet former acting
+    minority majority leader speaker house state candidate nominee democratic republican the new u.s. us
+    japanese american chinese british french german russian then sir lord king queen prince pope"""
+_TITLES = frozenset(_TITLE_WORDS.split())
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    """One attribution. Offsets index the text given to :func:`find_quotes`."""
+
+    source: Span | None
+    cue: Span
+    content: Span
+    kind: Kind
+    speaker: str | None  # the source text as written ("Ishiba", "he", "sources")
+    resolved: str | None = None  # the fullest name the article gives for the speaker, when safe
+
+    def as_json(self) -> dict[str, list[int] | None]:
+        return {"source": list(self.source) if self.source else None, "cue": list(self.cue),
+                "content": list(self.content)}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """What was learned from annotated data (``cues.json``, written by ``bench/quotes.py learn``).
+
+    ``lemmas``: verb lemmas worth looking at (they head an annotated cue at least ``min_count`` times and in at
+    least ``min_rate`` of their occurrences); ``strong``: those that attribute most of the time; ``forms``:
+    their word forms, the sentence pre-filter; ``weights``/``bias``: a logistic model over the cue's lemma and
+    structure (how the content was found, the subject, the verb's role and tense) that decides whether a
+    candidate verb attributes; ``threshold``: the probability above which it does.
+    """
+
+    lemmas: frozenset[str]
+    strong: frozenset[str]
+    forms: frozenset[str]
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    @classmethod
+    def from_file(cls, path: Path, threshold: float | None = None) -> Lexicon:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls.from_data(data, threshold)
+
+    @classmethod
+    def from_data(cls, data: dict, threshold: float | None = None) -> Lexicon:
+        counts: dict[str, dict] = data["lemmas"]
+        keep = {lem: c for lem, c in counts.items()
+                if c["cue"] >= data["min_count"] and c["cue"] / max(1, c["seen"]) >= data["min_rate"]}
+        strong = {lem for lem, c in keep.items() if c["cue"] / max(1, c["seen"]) >= data["strong_rate"]}
+        forms: set[str] = set()
+        for lem, c in keep.items():
+            forms.update(_inflections(lem))
+            forms.update(c.get("forms", []))
+        th = data.get("threshold", 0.5) if threshold is None else threshold
+        return cls(frozenset(keep), frozenset(strong), frozenset(forms), dict(data.get("weights", {})),
+                   float(data.get("bias", 0.0)), th)
+
+    def probability(self, features: Sequence[str]) -> float:
+        if not self.weights:  # counts only (while learning): every candidate passes
+            return 1.0
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in features)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _inflections(lemma: str) -> set[str]:
+    """Regular English forms of a verb lemma (irregular ones come from the forms seen in training)."""
+    out = {lemma, lemma + "s", lemma + "ed", lemma + "ing", lemma + "d"}
+    if lemma.endswith("e"):
+        out |= {lemma[:-1] + "ing"}
+    if lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in "aeiou":
+        out |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if re.search(r"(s|sh|ch|x|z)$", lemma):
+        out |= {lemma + "es"}
+    return out
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return Lexicon.from_file(LEXICON_PATH)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Quotation regions
+
+
+def quote_regions(text: str) -> list[Span]:
+    """(start, end) of quoted passages, the quotation marks included. A quotation may run over sentences
+    but never over a paragraph break: an unclosed one ends with its paragraph (news style reopens it in the
+    next paragraph)."""
+    out: list[Span] = []
+    for para in re.finditer(r"[^\n]+", text):
+        ps, pe = para.span()
+        i = ps
+        while i < pe:
+            ch = text[i]
+            opens = ch == "“" or (ch == '"' and (i == ps or not text[i - 1].isalnum()))
+            if not opens:
+                i += 1
+                continue
+            j = text.find("”" if ch == "“" else '"', i + 1, pe)
+            if j < 0 and ch == "“":
+                j = text.find('"', i + 1, pe)
+            end = j + 1 if j >= 0 else pe
+            if end - i > 3:
+                out.append((i, end))
+            i = end
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Extraction
+
+
+def _candidate(sentence: str, lex: Lexicon) -> bool:
+    if any(q in sentence for q in QUOTE_CHARS) or "ccording to" in sentence:
+        return True
+    return any(w in lex.forms for w in re.findall(r"[a-z]+", sentence.lower()))
+
+
+def _units(text: str, regions: list[Span]) -> list[Span]:
+    """Sentences, merged where a quotation runs across a sentence end, so a quotation is parsed whole."""
+    sents = sentence_spans(text)
+    out: list[Span] = []
+    for s, e in sents:
+        if out and any(rs < out[-1][1] and re_ > s for rs, re_ in regions):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def find_quotes(text: str, lexicon: Lexicon | None = None, parser: Parser | None = None) -> list[QuoteSpan]:
+    """Every attribution in ``text`` with its source, cue and content spans (see the module docstring)."""
+    return find_quotes_many([text], lexicon, parser)[0]
+
+
+def find_quotes_many(texts: Sequence[str], lexicon: Lexicon | None = None,
+                     parser: Parser | None = None) -> list[list[QuoteSpan]]:
+    """:func:`find_quotes` over many texts, with the candidate sentences of all of them parsed in one batch."""
+    lex = lexicon or default_lexicon()
+    if parser is None:
+        from storylens.nlp.parse import parse as parser
+    jobs: list[tuple[int, int, str]] = []
+    regions_of: list[list[Span]] = []
+    for ti, text in enumerate(texts):
+        regions = quote_regions(text)
+        regions_of.append(regions)
+        for s, e in _units(text, regions):
+            if _candidate(text[s:e], lex):
+                jobs.append((ti, s, text[s:e]))
+    docs = parser([j[2] for j in jobs])
+    found: list[list[QuoteSpan]] = [[] for _ in texts]
+    for (ti, start, _), doc in zip(jobs, docs, strict=True):
+        found[ti].extend(_from_doc(doc, start, texts[ti], regions_of[ti], lex))
+    return [_finish(texts[i], _dedupe(found[i])) for i in range(len(texts))]
+
+
+def _span_of(tokens: Sequence[Token], base: int) -> Span:
+    s = min(t.idx for t in tokens)
+    e = max(t.idx + len(t.text) for t in tokens)
+    return base + s, base + e
+
+
+_EDGE_PUNCT = ",;:.—–-()[]"
+
+
+def _tokens_trimmed(tokens: list[Token]) -> list[Token]:
+    """Drop punctuation and conjunctions at the edges of a token run (keeping quotation marks)."""
+    toks = sorted(tokens, key=lambda t: t.i)
+    while toks and (toks[0].text in _EDGE_PUNCT or toks[0].dep_ in ("cc", "prep") and toks[0].i != toks[-1].i
+                    and toks[0].lower_ in ("and", "but", "or")):
+        toks.pop(0)
+    while toks and toks[-1].text in _EDGE_PUNCT and not (
+            toks[-1].text == "." and len(toks) > 1 and toks[-1].nbor(-1).text in QUOTE_CHARS):
+        toks.pop()
+    return toks
+
+
+def _subtree(tok: Token, exclude: set[int] | None = None) -> list[Token]:
+    ex = exclude or set()
+    return [t for t in tok.subtree if t.i not in ex]
+
+
+def _cue_tokens(v: Token) -> list[Token]:
+    """The cue verb with its auxiliaries and negation just before it ("has said", "did not deny")."""
+    toks = [v]
+    for c in v.lefts:
+        if c.dep_ in ("aux", "auxpass", "neg") and c.i >= v.i - 3:
+            toks.append(c)
+    toks.sort(key=lambda t: t.i)
+    # keep the run contiguous up to the verb
+    while len(toks) > 1 and toks[1].i - toks[0].i > 2:
+        toks.pop(0)
+    return toks
+
+
+def _source_of(v: Token) -> list[Token] | None:
+    """The speaker of cue verb ``v``: its subject, passive agent, inherited or relative-clause antecedent."""
+    seen = 0
+    cur = v
+    while cur is not None and seen < 4:
+        seen += 1
+        subj = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
+        if subj:
+            return _subtree(subj[0])
+        passive = [c for c in cur.children if c.dep_ == "nsubjpass"]
+        agent = [c for c in cur.children if c.dep_ == "agent"]
+        if agent:
+            objs = [g for g in agent[0].children if g.dep_ == "pobj"]
+            if objs:
+                return _subtree(objs[0])
+        if passive:
+            return None  # "it was reported that", "he was told": no speaker named
+        if cur.dep_ == "relcl" and cur.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            head = cur.head
+            return [t for t in head.subtree if t.i <= head.i and t.i not in {x.i for x in cur.subtree}]
+        if cur.dep_ in ("conj", "xcomp", "advcl") and cur.head.pos_ in ("VERB", "AUX"):
+            cur = cur.head
+            continue
+        return None
+    return None
+
+
+def _content_of(v: Token, source: list[Token] | None, cue: list[Token], lex: Lexicon) -> tuple[list[Token], str]:
+    """What cue verb ``v`` attributes, and how it was found."""
+    taken = {t.i for t in cue} | ({t.i for t in source} if source else set())
+    comps = [c for c in v.children if c.dep_ in _CONTENT_DEPS]
+    if comps:
+        toks = [t for c in comps for t in _subtree(c, taken)]
+        return toks, "comp"
+    # "said: ..." / "said that" with a broken parse: everything after the cue to the sentence end
+    right = [c for c in v.rights if c.dep_ in ("punct",) and c.text == ":"]
+    if right:
+        after = [t for t in v.sent if t.i > right[0].i]
+        return after, "colon"
+    small = [c for c in v.children if c.dep_ in ("intj",) or (c.dep_ == "advmod" and c.lower_ == "so")]
+    if small and v.lemma_ in ("say", "answer", "reply"):
+        return small, "small"
+    # parenthetical cue: "The plan, he said, is ready." / "It is ready, he said." (not when the verb it
+    # interrupts attributes itself: "Asked about it, she said ..." and "..., he said, citing ..." are the
+    # head's own attribution)
+    if (v.dep_ in ("parataxis", "ccomp", "advcl") and v.head.pos_ in ("VERB", "AUX") and v.head.i != v.i
+            and v.head.lemma_.lower() not in lex.strong):
+        ex = {t.i for t in v.subtree}
+        toks = [t for t in v.head.subtree if t.i not in ex]
+        if toks:
+            return toks, "head"
+    objs = [c for c in v.children if c.dep_ in _OBJ_DEPS]
+    preps = [c for c in v.children if c.dep_ == "prep" and c.lower_ in ("for", "about", "to", "on", "against")]
+    if objs:
+        toks = [t for c in objs for t in _subtree(c, taken)]
+        return toks, "obj"
+    if preps and any(g.dep_ in ("pobj", "pcomp") for g in preps[0].children):
+        toks = [t for g in preps[0].children if g.dep_ in ("pobj", "pcomp") for t in _subtree(g, taken)]
+        return toks, "prep"
+    return [], ""
+
+
+def _according(tok: Token) -> tuple[list[Token], list[Token], list[Token]] | None:
+    """"according to X, Y": (cue, source, content) tokens."""
+    to = [c for c in tok.children if c.lower_ == "to"]
+    if not to:
+        nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+        if nxt is None or nxt.lower_ != "to":
+            return None
+        to = [nxt]
+    objs = [c for c in to[0].children if c.dep_ == "pobj"]
+    source = _subtree(objs[0]) if objs else []
+    cue = [tok, to[0]]
+    own = {t.i for t in tok.subtree} | {t.i for t in to[0].subtree}
+    head = tok.head if tok.head.i != tok.i else None
+    sent = tok.sent
+    if head is not None:
+        top = head
+        while top.dep_ not in ("ROOT",) and top.head.i != top.i and top.dep_ in ("conj", "xcomp", "aux"):
+            top = top.head
+        content = [t for t in top.subtree if t.i not in own]
+    else:
+        content = [t for t in sent if t.i not in own]
+    return cue, source, content
+
+
+@dataclass
+class Candidate:
+    """A verb (or "according to") that may attribute, with the spans the rules found and its features."""
+
+    token_i: int
+    cue: list[Token]
+    source: list[Token] | None
+    content: list[Token]
+    how: str
+    features: list[str]
+
+
+def candidates(doc: Doc, base: int, regions: list[Span], lex: Lexicon) -> list[Candidate]:
+    """Every possible attribution in a parsed unit (before the learned model decides)."""
+    out: list[Candidate] = []
+    for tok in doc:
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            got = _according(tok)
+            if got is None:
+                continue
+            cue, source, content = got
+            content = _tokens_trimmed(content)
+            src = (_tokens_trimmed(source) or None) if source else None
+            if content:
+                out.append(Candidate(tok.i, cue, src, content, "acc", ["how=acc"]))
+            continue
+        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass", "amod"):
+            continue
+        lem = tok.lemma_.lower()
+        if lem not in lex.lemmas:
+            continue
+        cue = _cue_tokens(tok)
+        source = _source_of(tok)
+        if source is not None:
+            source = _tokens_trimmed(source) or None
+        content, how = _content_of(tok, source, cue, lex)
+        content = _tokens_trimmed(content)
+        if not content:
+            continue
+        out.append(Candidate(tok.i, cue, source, content, how, _features(tok, lem, how, source, content,
+                                                                          regions, base)))
+    return out
+
+
+def _features(v: Token, lem: str, how: str, source: list[Token] | None, content: list[Token],
+              regions: list[Span], base: int) -> list[str]:
+    at = base + v.idx
+    src_head = min(source, key=lambda t: (t.head in source, t.i)) if source else None
+    n = len(content)
+    feats = [f"lem={lem}", f"how={how}", f"how={how}|lem={lem}", f"dep={v.dep_}", f"tag={v.tag_}",
+             f"subj={src_head.pos_ if src_head is not None else 'none'}",
+             f"subj={src_head.pos_ if src_head is not None else 'none'}|lem={lem}",
+             "clen=" + ("1" if n == 1 else "2-3" if n <= 3 else "4-8" if n <= 8 else "9+")]
+    if any(rs < at < re_ for rs, re_ in regions):
+        feats.append("cue_in_quote")
+    cs, ce = base + min(t.idx for t in content), base + max(t.idx + len(t) for t in content)
+    if any(rs <= cs + 1 and ce <= re_ + 1 for rs, re_ in regions):
+        feats.append("content_quoted")
+    if any(c.dep_ == "mark" and c.lower_ == "that" for t in content for c in [t]):
+        feats.append("that")
+    if any(c.dep_ == "neg" for c in v.children):
+        feats.append("neg")
+    if src_head is not None and src_head.lower_ in _PRONOUNS:
+        feats.append("subj_pronoun")
+    return feats
+
+
+def _from_doc(doc: Doc, base: int, text: str, regions: list[Span], lex: Lexicon) -> list[QuoteSpan]:
+    out: list[QuoteSpan] = []
+    for c in candidates(doc, base, regions, lex):
+        if c.how == "acc" or lex.probability(c.features) >= lex.threshold:
+            out.append(_make(text, regions, base, c.source, c.cue, c.content, c.how))
+    return out
+
+
+def _make(text: str, regions: list[Span], base: int, source: list[Token] | None, cue: list[Token],
+          content: list[Token], how: str) -> QuoteSpan:
+    c = _span_of(content, base)
+    c = _adjacent_quote(text, regions, base, source, cue, c)
+    # a content that starts or ends inside a quotation takes the whole quotation
+    for rs, re_ in regions:
+        if rs <= c[0] < re_ or rs < c[1] <= re_:
+            c = (min(c[0], rs), max(c[1], re_)) if _outside_cue(cue, base, rs, re_) else c
+    src = _span_of(source, base) if source else None
+    cue_span = _span_of(cue, base)
+    if src and c[0] < src[1] and src[0] < c[1]:  # quotation swallowed the source: keep the content as parsed
+        c = _span_of(content, base)
+    return QuoteSpan(source=src, cue=cue_span, content=c, kind=_kind(c, regions),
+                     speaker=text[src[0]:src[1]] if src else None)
+
+
+def _adjacent_quote(text: str, regions: list[Span], base: int, source: list[Token] | None, cue: list[Token],
+                   c: Span) -> Span:
+    """A quotation right before the speaker and cue ("'...,' she said") or right after them ("she said:
+    '...'") is the content; both when the cue sits between two halves of one quotation."""
+    spans = [_span_of(cue, base)] + ([_span_of(source, base)] if source else [])
+    left, right = min(s for s, _ in spans), max(e for _, e in spans)
+    before = [r for r in regions if r[1] <= left and not text[r[1]:left].strip(" ,—–-")]
+    after = [r for r in regions if r[0] >= right and not text[right:r[0]].strip(" ,:—–-")]
+    if before and after and before[-1][1] > c[0] - 1:
+        return before[-1][0], after[0][1]
+    if before:
+        return before[-1]
+    if after and (c[1] <= c[0] or after[0][0] <= c[0] + 1 or c[0] >= after[0][0]):
+        return after[0][0], max(after[0][1], c[1])
+    return c
+
+
+def _outside_cue(cue: list[Token], base: int, rs: int, re_: int) -> bool:
+    s, e = _span_of(cue, base)
+    return not (rs <= s < re_)
+
+
+def _kind(c: Span, regions: list[Span]) -> Kind:
+    inside = [r for r in regions if r[0] < c[1] and c[0] < r[1]]
+    if not inside:
+        return "indirect"
+    if any(r[0] <= c[0] + 1 and c[1] - 1 <= r[1] for r in inside):
+        return "direct"
+    return "mixed"
+
+
+def _dedupe(quotes: list[QuoteSpan]) -> list[QuoteSpan]:
+    """One quote per cue, and no report inside a report: a cue that lies inside another quote's content
+    ("Ishiba said Trump told him that...") is part of what the outer speaker said, so it is dropped (each
+    word has one role, as in PolNeAR's annotation). Where contents of two cues cross, the earlier cue wins."""
+    by_cue: dict[Span, QuoteSpan] = {}
+    for q in quotes:
+        by_cue.setdefault(q.cue, q)
+    qs = sorted(by_cue.values(), key=lambda q: (q.cue[0], q.cue[1]))
+    out: list[QuoteSpan] = []
+    for q in qs:
+        inside = any(o is not q and o.content[0] <= q.cue[0] and q.cue[1] <= o.content[1]
+                     and not (q.content[0] <= o.cue[0] and o.cue[1] <= q.content[1]) for o in qs)
+        if not inside:
+            out.append(q)
+    return out
+
+
+def _finish(text: str, quotes: list[QuoteSpan]) -> list[QuoteSpan]:
+    out = []
+    for q in quotes:
+        c = _trim_span(text, q.content)
+        if c[1] <= c[0]:
+            continue
+        out.append(replace(q, content=c))
+    out.sort(key=lambda q: (q.cue[0], q.cue[1]))
+    names = article_names(text)
+    resolved: list[QuoteSpan] = []
+    for q in out:
+        r = resolve_speaker(q.speaker, text, q.source[0] if q.source else q.cue[0], names, resolved) \
+            if q.speaker else None
+        resolved.append(replace(q, resolved=r))
+    return resolved
+
+
+def _trim_span(text: str, sp: Span) -> Span:
+    a, b = sp
+    while a < b and (text[a].isspace() or text[a] in ",;:"):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;:"):
+        b -= 1
+    return a, b
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Speakers
+
+_CAP = r"(?:[A-Z][\w’'\-]*\.?|[A-Z]\.)"
+_NAME_RUN = re.compile(rf"\b{_CAP}(?:\s+(?:de|van|von|bin|al|da|di|del|la|le)?\s*{_CAP})*")
+
+
+def _strip_titles(words: list[str]) -> list[str]:
+    while words and (words[0].lower().rstrip(".") in _TITLES or words[0].lower() in _TITLES):
+        words = words[1:]
+    while words and words[-1].lower().strip("’'s") in ("", "jr", "sr") and len(words) > 2:
+        words = words[:-1]
+    return words
+
+
+def article_names(text: str) -> list[tuple[int, str]]:
+    """Capitalised name runs in the text with their offsets, titles stripped ("Prime Minister Shigeru
+    Ishiba" gives "Shigeru Ishiba")."""
+    out = []
+    for m in _NAME_RUN.finditer(text):
+        words = _strip_titles(re.sub(r"[’']s$", "", m.group(0)).split())
+        if words:
+            out.append((m.start(), " ".join(w.rstrip(".,") if not re.fullmatch(r"[A-Z]\.", w) else w
+                                            for w in words)))
+    return out
+
+
+def resolve_speaker(mention: str | None, text: str, at: int, names: list[tuple[int, str]] | None = None,
+                    earlier: Sequence[QuoteSpan] = ()) -> str | None:
+    """The fullest name ``text`` gives for ``mention`` (found at offset ``at``).
+
+    A name ("Ishiba", "Mr. Ishiba", "Prime Minister Ishiba") resolves to the longest name run in the article
+    that ends with the same surname and agrees with every word given ("Shigeru Ishiba"); if two different
+    full names fit ("Bill Clinton", "Hillary Clinton" for "Clinton"), the mention stays as written. A
+    personal pronoun ("he", "she") resolves to the speaker of the nearest earlier quote when that speaker is
+    a named person and no other person's name stands between the two; otherwise None. Anything else
+    ("sources", "the ministry") is returned as written.
+    """
+    if not mention:
+        return None
+    m = mention.strip()
+    names = article_names(text) if names is None else names
+    low = m.lower()
+    if low in _PRONOUNS:
+        prev = [q for q in earlier if q.resolved and q.source and q.source[0] < at
+                and q.speaker and q.speaker.lower() not in _PRONOUNS and _is_person_name(q.resolved)]
+        if not prev:
+            return None
+        last = prev[-1]
+        assert last.source is not None
+        between = {n for pos, n in names if last.source[1] <= pos < at}
+        last_surname = last.resolved.split()[-1] if last.resolved else ""
+        others = {n for n in between if _is_person_name(n) and n.split()[-1] != last_surname}
+        return None if others else last.resolved
+    if low in ("i", "we", "you", "they", "it", "we've"):
+        return None
+    words = _strip_titles(re.sub(r"[’']s$", "", m).split())
+    caps = [w.rstrip(".,") for w in words if w[:1].isupper()]
+    if not caps or len(caps) != len(words):
+        return m  # a description ("a spokesman for the ministry"), kept as written
+    surname = caps[-1]
+    fits = {n for _, n in names if n.split()[-1] == surname and all(c in n.split() for c in caps)}
+    if not fits:
+        return " ".join(caps)
+    longest = max(len(n.split()) for n in fits)
+    full = sorted(n for n in fits if len(n.split()) == longest)
+    if len(full) > 1:
+        return " ".join(caps)
+    return full[0]
+
+
+def _is_person_name(name: str) -> bool:
+    parts = name.split()
+    return 2 <= len(parts) <= 4 and all(p[:1].isupper() for p in parts)
