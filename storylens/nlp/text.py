@@ -33,6 +33,12 @@ def normalize_space(text: str) -> str:
 
 def split_sentences(text: str) -> list[str]:
     """Split text into sentences; paragraphs (blank-line or newline separated) never merge."""
+    return list(_split_cached(text))
+
+
+@lru_cache(maxsize=4096)
+def _split_cached(text: str) -> tuple[str, ...]:
+    # Several stages split the same bodies and leads in one run; the split is pure, so it is memoised.
     out: list[str] = []
     for para in re.split(r"\n+", text):
         para = normalize_space(para)
@@ -52,7 +58,7 @@ def split_sentences(text: str) -> list[str]:
         tail = para[start:].strip()
         if tail:
             out.append(tail)
-    return out
+    return tuple(out)
 
 
 def _is_abbrev(token: str) -> bool:

@@ -157,14 +157,16 @@ def evaluate_gate(a: Feat, b: Feat, jac: float | None = None, use_dates: bool = 
     return doc_gate(a, b, use_dates) or lexical_gate(a, b)
 
 
-def lexical_coverage(d: Feat, s: Feat) -> float:
+def lexical_coverage(d: Feat, s: Feat, o: np.ndarray | None = None) -> float:
     """Share of d's (non-quote) sentences that keep a third of a source sentence's content words, in order.
 
-    Needs no embedding: it decides which pairs are worth embedding every sentence for.
+    Needs no embedding: it decides which pairs are worth embedding every sentence for. ``o`` is the
+    shared-stem count of every (d, s) sentence pair where the caller has it.
     """
     from storylens.reuse.matrix import _overlap
 
-    o = _overlap(d.rows.stems, s.rows.stems)
+    if o is None:
+        o = _overlap(d.rows.stems, s.rows.stems)
     mn = np.minimum(d.rows.n_stems[:, None], s.rows.n_stems[None, :])
     C = np.divide(o, mn, out=np.zeros_like(o), where=mn > 0)
     chain = in_order_chain(C, LEX_SHARE, d.usable)
@@ -172,7 +174,10 @@ def lexical_coverage(d: Feat, s: Feat) -> float:
 
 
 def lexical_gate(a: Feat, b: Feat) -> str:
-    if max(lexical_coverage(a, b), lexical_coverage(b, a)) >= LEX_MIN:
+    from storylens.reuse.matrix import _overlap
+
+    o = _overlap(a.rows.stems, b.rows.stems)  # one product serves both directions
+    if lexical_coverage(a, b, o) >= LEX_MIN or lexical_coverage(b, a, o.T) >= LEX_MIN:
         return ""
     return (f"fewer than {LEX_MIN:.0%} of either text's sentences keep a third of the other's words in order "
             "(reports of one event in their own words)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,6 +34,7 @@ ALIASES: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=1 << 17)
 def stem(word: str) -> str:
     """A crude, fast stem: enough to match 'increase'/'increases', 'postponed'/'postponement'."""
     w = word.lower().strip(".'’")
@@ -43,6 +45,7 @@ def stem(word: str) -> str:
     return w[:7]
 
 
+@lru_cache(maxsize=1 << 15)
 def content_stems(sentence: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words(sentence) if w not in STOPWORDS and len(w) > 1)
 

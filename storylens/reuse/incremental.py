@@ -47,7 +47,7 @@ def update(store: Store, new_articles: list[Article], progress: Callable[[int, i
     if not new:
         return
     index = Index(get=lambda k: store.get_state(PREFIX + "b:" + k),
-                  put=lambda k, v: store.put_state(PREFIX + "b:" + k, v))
+                  put=lambda items: store.put_states((PREFIX + "b:" + k, v) for k, v in items))
 
     def doc_lookup(ids: list[str]) -> dict[str, np.ndarray]:
         return annotate.stored_document_vectors(store, ids)

@@ -79,10 +79,13 @@ def copy_keys(f: Feat) -> list[str]:
 
 
 class Index:
-    """Buckets from key to article ids; ``get``/``put`` let a store hold them (see :func:`update`)."""
+    """Buckets from key to article ids; ``get``/``put`` let a store hold them (see :func:`update`).
+
+    ``put`` receives every changed bucket at once, as ``(key, ids)`` pairs in key order, so a store writes
+    them in one transaction."""
 
     def __init__(self, get: Callable[[str], list[str] | None] | None = None,
-                 put: Callable[[str, list[str]], None] | None = None) -> None:
+                 put: Callable[[list[tuple[str, list[str]]]], None] | None = None) -> None:
         self.buckets: dict[str, list[str]] = {}
         self._row: dict[str, int] = {}
         self._mat = np.zeros((0, 0), dtype=np.float32)
@@ -158,7 +161,6 @@ class Index:
                 self.dirty.add(k)
 
     def flush(self) -> None:
-        if self._put:
-            for k in sorted(self.dirty):
-                self._put(k, self.buckets[k])
+        if self._put and self.dirty:
+            self._put([(k, self.buckets[k]) for k in sorted(self.dirty)])
         self.dirty.clear()

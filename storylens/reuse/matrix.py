@@ -71,6 +71,10 @@ def sentence_rows(sentences: list[str], stems: list[frozenset[str]], names: list
     return SentenceRows(st, b, f, n, n_st, n_b, n_f, n_n, np.asarray(nw, dtype=np.float32))
 
 
+def _compact(m: sparse.csr_matrix, local: np.ndarray) -> sparse.csr_matrix:
+    return sparse.csr_matrix((m.data, np.searchsorted(local, m.indices), m.indptr), shape=(m.shape[0], len(local)))
+
+
 def _dense(m: sparse.csr_matrix, local: np.ndarray, u: int) -> np.ndarray:
     out = np.zeros((m.shape[0], u), dtype=np.float32)
     rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
@@ -83,6 +87,10 @@ def _overlap(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
     if not a.nnz or not b.nnz:
         return np.zeros((a.shape[0], b.shape[0]), dtype=np.float32)
     local = np.union1d(a.indices, b.indices)
+    if a.shape[0] * b.shape[0] > 10000:
+        # long texts (live blogs, transcripts): a sparse product over the pair's own vocabulary (never over
+        # the hashed id space, whose transpose alone would cost more than the product)
+        return np.asarray((_compact(a, local) @ _compact(b, local).T).toarray(), dtype=np.float32)
     return _dense(a, local, len(local)) @ _dense(b, local, len(local)).T
 
 

