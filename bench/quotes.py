@@ -245,7 +245,7 @@ def learn(min_count: int = 3, min_rate: float = 0.03, strong_rate: float = 0.35,
                 cue[lem] += 1
                 forms[lem][tok.lower_] += 1
     data: dict = {"source": "PolNeAR train/ only (bench/quotes.py learn)", "min_count": min_count,
-                  "min_rate": min_rate, "strong_rate": strong_rate,
+                  "min_rate": min_rate, "strong_rate": strong_rate, "filter_rate": 0.1,
                   "lemmas": {lem: {"cue": cue[lem], "seen": seen[lem], "forms": sorted(forms[lem])}
                              for lem in sorted(cue) if cue[lem] >= min_count}}
     lex = Q.Lexicon.from_data(data)

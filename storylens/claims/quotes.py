@@ -99,7 +99,10 @@ class Lexicon:
                 if c["cue"] >= data["min_count"] and c["cue"] / max(1, c["seen"]) >= data["min_rate"]}
         strong = {lem for lem, c in keep.items() if c["cue"] / max(1, c["seen"]) >= data["strong_rate"]}
         forms: set[str] = set()
+        filter_rate = data.get("filter_rate", data["min_rate"])
         for lem, c in keep.items():
+            if c["cue"] / max(1, c["seen"]) < filter_rate:
+                continue
             forms.update(_inflections(lem))
             forms.update(c.get("forms", []))
         th = data.get("threshold", 0.5) if threshold is None else threshold
@@ -253,6 +256,10 @@ def _source_of(v: Token) -> list[Token] | None:
         seen += 1
         subj = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
         if subj:
+            if (subj[0].lower_ in ("who", "which", "that") and cur.dep_ == "relcl"
+                    and cur.head.pos_ in ("NOUN", "PROPN")):
+                head = cur.head
+                return [t for t in head.subtree if t.i <= head.i and t.i not in {x.i for x in cur.subtree}]
             return _subtree(subj[0])
         passive = [c for c in cur.children if c.dep_ == "nsubjpass"]
         agent = [c for c in cur.children if c.dep_ == "agent"]
@@ -462,11 +469,15 @@ def _dedupe(quotes: list[QuoteSpan]) -> list[QuoteSpan]:
         by_cue.setdefault(q.cue, q)
     qs = sorted(by_cue.values(), key=lambda q: (q.cue[0], q.cue[1]))
     out: list[QuoteSpan] = []
+    contents: set[Span] = set()
     for q in qs:
+        if q.content in contents:  # "..., she said, adding/responding ...": one quote, the first cue
+            continue
         inside = any(o is not q and o.content[0] <= q.cue[0] and q.cue[1] <= o.content[1]
                      and not (q.content[0] <= o.cue[0] and o.cue[1] <= q.content[1]) for o in qs)
         if not inside:
             out.append(q)
+            contents.add(q.content)
     return out
 
 
@@ -499,8 +510,8 @@ def _trim_span(text: str, sp: Span) -> Span:
 # ---------------------------------------------------------------------------------------------------------
 # Speakers
 
-_CAP = r"(?:[A-Z][\w’'\-]*\.?|[A-Z]\.)"
-_NAME_RUN = re.compile(rf"\b{_CAP}(?:\s+(?:de|van|von|bin|al|da|di|del|la|le)?\s*{_CAP})*")
+_CAP = r"(?:(?:[A-Z]\.){1,3}|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|St|Jr|Sr)\.|[A-Z][\w’'\-]*)"
+_NAME_RUN = re.compile(rf"(?<![/\w-]){_CAP}(?:[ \t]+(?:(?:de|van|von|bin|al|da|di|del|la|le)[ \t]+)?{_CAP})*")
 
 
 def _strip_titles(words: list[str]) -> list[str]:
@@ -515,7 +526,17 @@ def article_names(text: str) -> list[tuple[int, str]]:
     """Capitalised name runs in the text with their offsets, titles stripped ("Prime Minister Shigeru
     Ishiba" gives "Shigeru Ishiba")."""
     out = []
-    for m in _NAME_RUN.finditer(text):
+    for line in re.finditer(r"[^\n]+", text):
+        ws = line.group(0).split()
+        if len(ws) >= 4 and sum(w[:1].isupper() for w in ws) >= 0.7 * len(ws):
+            continue  # a headline in title case: every word looks like a name
+        out.extend(_names_in(text, line.start(), line.end()))
+    return out
+
+
+def _names_in(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    out = []
+    for m in _NAME_RUN.finditer(text, start, end):
         words = _strip_titles(re.sub(r"[’']s$", "", m.group(0)).split())
         if words:
             out.append((m.start(), " ".join(w.rstrip(".,") if not re.fullmatch(r"[A-Z]\.", w) else w

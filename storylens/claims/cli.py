@@ -1,0 +1,83 @@
+"""`storylens quotes --batch IN.jsonl --json`: quotes and attributions for scripts.
+
+Each input line is ``{"id": ..., "text": ...}``; each output line ``{"id": ..., "quotes": [{"source": [start,
+end] | null, "cue": [start, end], "content": [start, end]}]}`` with character offsets into ``text``. A bad line
+is named on stderr in one line (file, line number, reason) and skipped; the exit code is then 1.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+BATCH = 32
+
+
+def _read(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    items: list[tuple[str, str]] = []
+    errors: list[str] = []
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                errors.append(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})")
+                continue
+            if not isinstance(rec, dict):
+                errors.append(f"{path}:{n}: expected an object with 'id' and 'text'")
+                continue
+            if not isinstance(rec.get("text"), str):
+                errors.append(f"{path}:{n}: 'text' is missing or not a string")
+                continue
+            if "id" not in rec or not isinstance(rec["id"], (str, int)):
+                errors.append(f"{path}:{n}: 'id' is missing or not a string or number")
+                continue
+            items.append((str(rec["id"]) if isinstance(rec["id"], str) else rec["id"], rec["text"]))
+    return items, errors
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def quotes(
+        batch: Annotated[Path, typer.Option("--batch", help="JSONL input, one {id, text} object a line.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Write one JSON line per input line.")] = False,
+    ) -> None:
+        """Quotes and attributions (source, cue, content offsets) for each text of a JSONL batch."""
+        from storylens.cli import fail
+
+        if not batch.is_file():
+            fail(f"{batch}: no such file")
+        try:
+            items, errors = _read(batch)
+        except OSError as exc:
+            fail(f"{batch}: cannot read ({exc.strerror or exc})")
+        for e in errors:
+            typer.echo(f"storylens: {e}", err=True)
+        try:
+            from storylens.claims.quotes import find_quotes_many
+        except ImportError as exc:
+            fail(str(exc))
+        for i in range(0, len(items), BATCH):
+            chunk = items[i:i + BATCH]
+            try:
+                found = find_quotes_many([t for _, t in chunk])
+            except ImportError as exc:
+                fail(str(exc))
+            for (ident, text), qs in zip(chunk, found, strict=True):
+                if as_json:
+                    sys.stdout.write(json.dumps({"id": ident, "quotes": [q.as_json() for q in qs]},
+                                                ensure_ascii=False) + "\n")
+                    continue
+                typer.echo(f"# {ident}: {len(qs)} quote(s)")
+                for q in qs:
+                    who = q.resolved or q.speaker or "(no source)"
+                    body = " ".join(text[q.content[0]:q.content[1]].split())
+                    typer.echo(f"  {who} [{text[q.cue[0]:q.cue[1]]}, {q.kind}]: {body[:200]}")
+        if errors:
+            raise typer.Exit(1)

