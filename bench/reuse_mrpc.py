@@ -3,8 +3,8 @@
 Run: .venv/bin/python bench/reuse_mrpc.py [--write-coef]
 
 The first half of the file fits (threshold, and with --write-coef the logistic
-regression coefficients shipped in storylens/reuse/sim_coef.py); the second half
-is reported. The features are those of ``storylens.reuse.matrix.SIM_FEATURES``. Baselines in the same run: embedding cosine alone and word-overlap
+regression coefficients shipped in storylens/nlp/sim_coef.py); the second half
+is reported. The features are those of ``storylens.nlp.pairs.SIM_FEATURES``. Baselines in the same run: embedding cosine alone and word-overlap
 (Dice) alone, each with its best threshold on the first half.
 """
 
@@ -24,9 +24,10 @@ from storylens.nlp import (  # noqa: E402
     embed,
     embed_cache,
     numbers,  # noqa: E402
+    sim_coef,  # noqa: E402
 )
-from storylens.reuse import matrix, sim_coef  # noqa: E402
-from storylens.reuse.features import content_stems, norm_name, norm_number, sentence_names  # noqa: E402
+from storylens.nlp import pairs as matrix
+from storylens.nlp.items import content_stems, norm_name, norm_number, sentence_names  # noqa: E402
 
 
 def rows(x: str) -> matrix.SentenceRows:
@@ -80,7 +81,7 @@ def main() -> int:
         clf = LogisticRegression(C=1.0, max_iter=5000).fit((X[fit] - mu) / sd, y[fit])
         coef = [round(float(c), 4) for c in clf.coef_[0] / sd]
         intercept = float(clf.intercept_[0] - (clf.coef_[0] * mu / sd).sum())
-        path = ROOT / "storylens" / "reuse" / "sim_coef.py"
+        path = ROOT / "storylens" / "nlp" / "sim_coef.py"
         text = path.read_text(encoding="utf-8")
         head = text[: text.index("COEF")]
         path.write_text(head + f"COEF = {coef!r}\nINTERCEPT = {round(intercept, 4)}\n", encoding="utf-8")

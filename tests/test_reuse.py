@@ -212,7 +212,7 @@ def test_diff_cli(tmp_path: Path) -> None:
 
 
 def test_changes_in_aligned_sentences() -> None:
-    from storylens.reuse.changes import find_changes
+    from storylens.nlp.changes import find_changes
 
     def kinds(s: str, d: str) -> set[tuple[str, str, str]]:
         return {(c.kind, c.source.text, c.derived.text) for c in find_changes(s, d, 0, 0)}

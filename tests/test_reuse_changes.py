@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from storylens.model import Article, Derivation
-from storylens.reuse.changes import find_changes, find_changes_union
+from storylens.nlp.changes import find_changes, find_changes_union
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"

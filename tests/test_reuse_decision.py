@@ -7,8 +7,9 @@ import datetime as dt
 import numpy as np
 
 from storylens.model import Article
-from storylens.nlp import numbers
-from storylens.reuse import core, matrix, sim_coef
+from storylens.nlp import numbers, sim_coef
+from storylens.nlp import pairs as matrix
+from storylens.reuse import core
 from storylens.reuse.features import build_features, content_stems, norm_name, norm_number, sentence_names
 
 

@@ -129,8 +129,8 @@ def align(A: np.ndarray, derived: Feat, source: Feat, tau: float = TAU) -> Align
 def sentence_similarity(a: str, b: str) -> float:
     """Paraphrase probability of two sentences (embedding cosine plus lexical evidence)."""
     from storylens.nlp import embed, numbers
-    from storylens.reuse.features import content_stems, norm_name, norm_number, sentence_names
-    from storylens.reuse.matrix import probability_matrix, sentence_rows
+    from storylens.nlp.items import content_stems, norm_name, norm_number, sentence_names
+    from storylens.nlp.pairs import probability_matrix, sentence_rows
 
     va, vb = embed([a, b])
     ra, rb = (sentence_rows([x], [content_stems(x)], [{norm_name(n) for n in sentence_names(x)}],

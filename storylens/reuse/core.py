@@ -10,13 +10,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from storylens.model import AlignedPair, Article, Derivation
+from storylens.nlp.changes import find_changes_union
+from storylens.nlp.pairs import in_order_chain, probability_matrix
 from storylens.reuse import decision_coef
 from storylens.reuse import direction as dirmod
 from storylens.reuse.align import Alignment, align, align_matrix
-from storylens.reuse.changes import find_changes_union
 from storylens.reuse.features import Feat, build_features, ensure_embeddings, shingles
 from storylens.reuse.index import Index
-from storylens.reuse.matrix import in_order_chain, probability_matrix
 
 COPY_JACCARD = 0.9
 MIN_WORDS = 15
@@ -163,7 +163,7 @@ def lexical_coverage(d: Feat, s: Feat, o: np.ndarray | None = None) -> float:
     Needs no embedding: it decides which pairs are worth embedding every sentence for. ``o`` is the
     shared-stem count of every (d, s) sentence pair where the caller has it.
     """
-    from storylens.reuse.matrix import _overlap
+    from storylens.nlp.pairs import _overlap
 
     if o is None:
         o = _overlap(d.rows.stems, s.rows.stems)
@@ -174,7 +174,7 @@ def lexical_coverage(d: Feat, s: Feat, o: np.ndarray | None = None) -> float:
 
 
 def lexical_gate(a: Feat, b: Feat) -> str:
-    from storylens.reuse.matrix import _overlap
+    from storylens.nlp.pairs import _overlap
 
     o = _overlap(a.rows.stems, b.rows.stems)  # one product serves both directions
     if lexical_coverage(a, b, o) >= LEX_MIN or lexical_coverage(b, a, o.T) >= LEX_MIN:

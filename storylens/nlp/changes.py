@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 
 from storylens.model import Change, Span
+from storylens.nlp.items import ALIASES, dates_in, norm_number, stem
 from storylens.nlp.text import STOPWORDS
-from storylens.reuse.features import ALIASES, dates_in, norm_number, stem
 
 MIN_SCORE = 0.5
 MAX_SEGMENT = 6  # longest differing stretch (in words) still read as "the same slot"

@@ -116,7 +116,7 @@ def feature_matrices(d: SentenceRows, s: SentenceRows, cos: np.ndarray) -> list[
 
 def probability_matrix(d: SentenceRows, s: SentenceRows, cos: np.ndarray) -> np.ndarray:
     """Paraphrase probability of every sentence pair (rows: derived, columns: source)."""
-    from storylens.reuse import sim_coef
+    from storylens.nlp import sim_coef
 
     z = np.full(cos.shape, sim_coef.INTERCEPT, dtype=np.float32)
     for w, x in zip(sim_coef.COEF, feature_matrices(d, s, cos), strict=True):
