@@ -200,28 +200,89 @@ class Storyline(_Model):
 # ---------------------------------------------------------------- claims, conflicts, timeline, comments
 
 
-class Quote(_Model):
+Modality = Literal["reported", "expected", "planned", "denied"]
+
+
+class TextSpan(_Model):
+    """Where a piece of an article sits: the body paragraph and character offsets into it."""
+
+    article_id: str
+    paragraph: int = Field(description="Index into the article's body paragraphs.")
+    start: int
+    end: int
     text: str
-    speaker: str | None = None
-    cue: str | None = None
 
 
 class Claim(_Model):
-    id: str
+    """One sentence of an article that asserts something, with its specific items."""
+
+    id: str = Field(description="'<article id>:c<n>'")
     article_id: str
-    sentence_index: int
+    sentence_index: int = Field(description="Index of the sentence in the article's body.")
     text: str
-    who: list[str] = Field(default_factory=list)
-    what: str | None = None
-    numbers: list[str] = Field(default_factory=list)
-    dates: list[str] = Field(default_factory=list)
-    quote: Quote | None = None
-    group: str | None = Field(None, description="Id of the aligned claim group across outlets.")
-    corroborated_by: list[str] = Field(default_factory=list, description="Article ids reporting the same claim.")
+    span: TextSpan
+    actors: list[str] = Field(default_factory=list, description="Names of people, places and organisations it mentions.")
+    numbers: list[str] = Field(default_factory=list, description="Figures, in one spelling ('2%', '776m').")
+    dates: list[str] = Field(default_factory=list, description="Dates it names ('-02-07' when the year is not given, "
+                             "or a weekday).")
+    modality: Modality = Field("reported", description="reported (happened / is the case), expected, planned or denied.")
+    negated: bool = False
+    attribution: str | None = Field(None, description="Who it is credited to ('sources', 'Shigeru Ishiba').")
+    quote_id: str | None = Field(None, description="The quote this sentence carries, if any.")
+    fact_id: str | None = Field(None, description="The fact (claims aligned across the story's articles) it belongs to.")
+
+
+class QuoteSpans(_Model):
+    """One article's rendering of a quote."""
+
+    article_id: str
+    claim_id: str | None = None
+    source: TextSpan | None = None
+    cue: TextSpan
+    content: TextSpan
+
+
+class Quote(_Model):
+    """A direct or indirect quote, with every article that carries it (aligned across outlets within a story)."""
+
+    id: str
+    story_id: str | None = None
+    speaker: str | None = Field(None, description="The fullest name the article gives for the speaker, when safe.")
+    speaker_as_written: str | None = None
+    cue: str
+    text: str = Field(description="The content, as the first article to carry it wrote it.")
+    kind: Literal["direct", "indirect", "mixed"] = "indirect"
+    article_ids: list[str] = Field(default_factory=list)
+    spans: list[QuoteSpans] = Field(default_factory=list)
+
+
+class Fact(_Model):
+    """Claims of a story's articles that say the same thing, and who carries it."""
+
+    id: str
+    story_id: str
+    text: str = Field(description="The claim of the first article to report it.")
+    claim_ids: list[str]
+    article_ids: list[str]
+    outlets: list[str] = Field(default_factory=list)
+    sources: list[list[str]] = Field(
+        default_factory=list,
+        description="The carriers grouped into independent sources: an article that copied or rewrote another, "
+                    "and articles of one outlet, are one source.")
+    independent_sources: int = 1
+    single_source: bool = Field(True, description="Reported by one independent source only.")
+    first_article_id: str = Field(description="The earliest carrier (by publication time; undated articles last).")
+    omitted_by: list[str] = Field(
+        default_factory=list,
+        description="Articles of the story that report its other shared facts but not this one.")
+    score: float = Field(1.0, description="Mean alignment score of its claims (1.0 for a single claim).")
 
 
 class Conflict(_Model):
+    """Two claims about the same thing that disagree."""
+
     id: str
+    fact_id: str | None = None
     kind: ChangeKind
     claim_ids: list[str]
     a: Span
@@ -231,6 +292,27 @@ class Conflict(_Model):
     explanation: str
     from_rewrite: bool = Field(False, description="Drift introduced by a derived article.")
     score: float = 1.0
+
+
+class OutletGroup(_Model):
+    """Articles that name no outlet, found to be of one outlet, with what shows it."""
+
+    story_id: str
+    label: str = Field(description="A credit the pages give ('Coastline Wire'), or 'outlet A', 'outlet B'...")
+    article_ids: list[str]
+    evidence: str
+
+
+class StoryFacts(_Model):
+    """What the facts stage stored for one story."""
+
+    story_id: str
+    fingerprint: str = Field(description="Stage version and the story's articles, derivations and bodies it was built from.")
+    claims: list[Claim] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    outlet_groups: list[OutletGroup] = Field(default_factory=list)
 
 
 class TimelineEvent(_Model):
@@ -297,7 +379,11 @@ class Report(_Model):
     storylines: list[Storyline] = Field(default_factory=list)
     derivations: list[Derivation] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list, description="Claims aligned across a story's articles.")
+    quotes: list[Quote] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
+    outlet_groups: list[OutletGroup] = Field(
+        default_factory=list, description="Per story: articles without a named outlet found to be of one outlet.")
     timeline: list[TimelineEvent] = Field(default_factory=list)
     comment_analysis: list[CommentAnalysis] = Field(default_factory=list)
     summaries: list[SummarySentence] = Field(default_factory=list, description="Cited summary sentences per story.")

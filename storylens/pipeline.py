@@ -31,6 +31,7 @@ STAGES: list[tuple[str, str]] = [
     ("annotate", "storylens.nlp.annotate"),
     ("reuse", "storylens.reuse"),
     ("stories", "storylens.stories"),
+    ("claims", "storylens.claims.stage"),
 ]
 
 Progress = Callable[[str, int, int | None], None]

@@ -189,8 +189,13 @@ def find_quotes(text: str, lexicon: Lexicon | None = None, parser: Parser | None
 
 
 def find_quotes_many(texts: Sequence[str], lexicon: Lexicon | None = None,
-                     parser: Parser | None = None) -> list[list[QuoteSpan]]:
-    """:func:`find_quotes` over many texts, with the candidate sentences of all of them parsed in one batch."""
+                     parser: Parser | None = None,
+                     select: Sequence[Sequence[Span]] | None = None) -> list[list[QuoteSpan]]:
+    """:func:`find_quotes` over many texts, with the candidate sentences of all of them parsed in one batch.
+
+    ``select`` (one list of character ranges per text) limits the work to the sentences that overlap those
+    ranges: the parse is the costly part, and a caller may need the attributions of a few sentences only.
+    """
     lex = lexicon or default_lexicon()
     if parser is None:
         from storylens.nlp.parse import parse as parser
@@ -199,7 +204,10 @@ def find_quotes_many(texts: Sequence[str], lexicon: Lexicon | None = None,
     for ti, text in enumerate(texts):
         regions = quote_regions(text)
         regions_of.append(regions)
+        wanted = None if select is None else select[ti]
         for s, e in _units(text, regions):
+            if wanted is not None and not any(ws < e and we > s for ws, we in wanted):
+                continue
             if _candidate(text[s:e], lex):
                 jobs.append((ti, s, text[s:e]))
     docs = parser([j[2] for j in jobs])

@@ -28,6 +28,69 @@ SENT_KEY = "ann:sent:"
 LEAD_SENTENCES = 3
 
 
+MAX_SENTENCES = 400  # sentences of a body that are annotated (live blogs and transcripts are cut here)
+
+
+def body_sentences(article: Article, max_sentences: int = MAX_SENTENCES) -> list[str]:
+    """The body's sentences, in order: the units every stage's sentence annotations are indexed by."""
+    out: list[str] = []
+    for para in article.body:
+        out.extend(split_sentences(para))
+        if len(out) >= max_sentences:
+            break
+    return out[:max_sentences]
+
+
+def sentence_paragraphs(article: Article, max_sentences: int = MAX_SENTENCES) -> list[tuple[int, int, int]]:
+    """For each of :func:`body_sentences`, (paragraph index, start, end) of its text in that paragraph.
+
+    The splitter collapses runs of spaces, so a sentence is looked up from the end of the previous one;
+    where it cannot be found verbatim, the span runs from there for the sentence's length.
+    """
+    out: list[tuple[int, int, int]] = []
+    for pi, para in enumerate(article.body):
+        cur = 0
+        for sent in split_sentences(para):
+            k = para.find(sent, cur)
+            if k < 0:
+                k = min(cur, len(para))
+            end = min(len(para), k + len(sent))
+            out.append((pi, k, end))
+            cur = end
+            if len(out) >= max_sentences:
+                return out
+    return out
+
+
+def sentence_vectors(store: Store | None, articles: Sequence[Article]) -> dict[str, np.ndarray]:
+    """Each article's sentence vectors (rows: :func:`body_sentences`): read from the store, or embedded now
+    in one batch and stored, so the reuse stage and the facts stage never embed a sentence twice."""
+    from storylens.nlp import embed
+
+    load = sentence_vector_loader(store) if store is not None else (lambda ids: {})
+    have = load([a.id for a in articles])
+    out: dict[str, np.ndarray] = {}
+    need: list[tuple[Article, list[str]]] = []
+    for a in articles:
+        sents = body_sentences(a)
+        got = have.get(a.id)
+        if got is not None and len(got) == len(sents):
+            out[a.id] = got
+        elif sents:
+            need.append((a, sents))
+        else:
+            out[a.id] = np.zeros((0, 512), dtype=np.float32)
+    if need:
+        flat = embed([t for _, ss in need for t in ss])
+        save = sentence_vector_saver(store) if store is not None else None
+        pos = 0
+        for a, ss in need:
+            e = flat[pos:pos + len(ss)]
+            pos += len(ss)
+            out[a.id] = save(a.id, e) if save else decode(encode(e), len(e))
+    return out
+
+
 def lead_text(article: Article, max_sentences: int = LEAD_SENTENCES) -> str:
     """The text of the document vector: the title and the first sentences of the body."""
     first: list[str] = []

@@ -71,6 +71,16 @@ def sentence_rows(sentences: list[str], stems: list[frozenset[str]], names: list
     return SentenceRows(st, b, f, n, n_st, n_b, n_f, n_n, np.asarray(nw, dtype=np.float32))
 
 
+def item_rows(items: list[set[str]]) -> sparse.csr_matrix:
+    """Incidence rows of arbitrary items (one set per sentence), for :func:`shared_items`."""
+    return _incidence([{_hid(x) for x in it} for it in items])[0]
+
+
+def shared_items(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
+    """How many items every row of ``a`` shares with every row of ``b``."""
+    return _overlap(a, b)
+
+
 def _compact(m: sparse.csr_matrix, local: np.ndarray) -> sparse.csr_matrix:
     return sparse.csr_matrix((m.data, np.searchsorted(local, m.indices), m.indptr), shape=(m.shape[0], len(local)))
 

@@ -16,6 +16,8 @@ log = logging.getLogger("storylens.report")
 # Report sections filled by later stages: (report field, store getter, stage names that produce it).
 LATER_SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("claims", "get_claims", ("claims",)),
+    ("facts", "get_facts", ("claims",)),
+    ("quotes", "get_quotes", ("claims",)),
     ("conflicts", "get_conflicts", ("claims", "conflicts")),
     ("timeline", "get_timeline", ("timeline",)),
     ("comment_analysis", "get_comment_analysis", ("comments",)),
@@ -84,11 +86,25 @@ def build_report(store: Store, story_ids: list[str] | None = None, summaries: bo
         getter = getattr(store, getter_name, None)
         if callable(getter):
             setattr(report, field, _call(getter, idset))
+    _facts_into(store, report)
     if story_ids is not None:
         report.timeline = [t for t in report.timeline if t.story_id is None or t.story_id in set(story_ids)]
     if summaries:
         report.summaries = build_summaries(store, report)
     return report
+
+
+def _facts_into(store: Store, report: Report) -> None:
+    """Claims, facts, quotes and conflicts of the report's stories (the facts stage stores them per story)."""
+    getter = getattr(store, "get_story_facts", None)
+    if not callable(getter):
+        return
+    for sf in getter([s.id for s in report.stories]):
+        report.claims.extend(sf.claims)
+        report.facts.extend(sf.facts)
+        report.quotes.extend(sf.quotes)
+        report.conflicts.extend(sf.conflicts)
+        report.outlet_groups.extend(sf.outlet_groups)
 
 
 def _storylines(store: Store, stories: list[Story], story_ids: list[str] | None) -> list[Storyline]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storylens.model import Article
-from storylens.nlp import numbers, split_sentences, words
+from storylens.nlp import numbers, words
 from storylens.nlp.items import (  # noqa: F401 - re-exported: the reuse features are spelled with these
     _DATELINE,
     _QUOTED,
@@ -148,10 +148,9 @@ class Feat:
 
 
 def article_sentences(article: Article, max_sentences: int = 400) -> list[str]:
-    out: list[str] = []
-    for para in article.body:
-        out.extend(split_sentences(para))
-    return out[:max_sentences]
+    from storylens.nlp.annotate import body_sentences
+
+    return body_sentences(article, max_sentences)
 
 
 def ordered_items(sentences: list[str]) -> list[str]:

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from storylens.model import Article, Derivation, Story, Storyline
+from storylens.model import Article, Derivation, Story, StoryFacts, Storyline
 
 
 class StoreError(Exception):
@@ -96,6 +96,20 @@ class Store(ABC):
         """Several ``put_state`` calls in one transaction where the backend can."""
         for k, v in items:
             self.put_state(k, v)
+
+    # the facts stage's output, one document per story (kept in the stage state, so every backend has it)
+    FACTS_KEY = "facts:story:"
+
+    def put_story_facts(self, items: Iterable[StoryFacts]) -> None:
+        self.put_states((self.FACTS_KEY + f.story_id, f.model_dump(mode="json")) for f in items)
+
+    def get_story_facts(self, story_ids: Iterable[str]) -> list[StoryFacts]:
+        out = []
+        for sid in story_ids:
+            got = self.get_state(self.FACTS_KEY + sid)
+            if got:
+                out.append(StoryFacts.model_validate(got))
+        return out
 
     @abstractmethod
     def close(self) -> None: ...
