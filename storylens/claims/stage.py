@@ -8,7 +8,7 @@ store and, when it differs, revisits every story once.
 
 Cost. Claims are cheap (rules) and cached per article. Attributions need a dependency parse (about 2.5 ms
 a sentence here), so only the sentences that matter across outlets are parsed: the claims of facts several
-articles carry, and sentences with quotation marks. Parses are cached per article, so a story that grows
+articles carry (``STORYLENS_QUOTES=all`` adds every sentence with quotation marks). Parses are cached per article, so a story that grows
 parses only what it did not need before. A story of one article gets its claims and facts when a second
 article joins it.
 """
@@ -16,6 +16,7 @@ article joins it.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 
 from storylens.claims import claims as claimmod
@@ -30,6 +31,11 @@ VERSION = f"{claimmod.VERSION}.{FACTS_VERSION}"
 CLAIMS_KEY = "claims:article:"
 QUOTES_KEY = "quotes:article:"
 VERSION_KEY = "facts:version"
+
+
+def quote_scope() -> str:
+    """Which sentences get their attribution parsed: ``shared`` (default) or ``all`` (``STORYLENS_QUOTES``)."""
+    return "all" if os.environ.get("STORYLENS_QUOTES", "").strip().lower() == "all" else "shared"
 
 
 def _body_hash(a: Article) -> str:
@@ -110,7 +116,7 @@ def story_facts(store: Store | None, story: Story, articles: Sequence[Article], 
     claims = article_claims(store, articles)
     vectors = annotate.sentence_vectors(store, articles)
     al = align_story(story, articles, claims, vectors, derivations)
-    need = attribution_needed(al)
+    need = attribution_needed(al, quote_scope())
     by_id = {a.id: a for a in articles}
     quotes = article_quotes(store, {aid: (by_id[aid], claims[aid], idx) for aid, idx in need.items()})
     # a cached parse may hold quotes of sentences this story does not need: keep the ones it asked for
