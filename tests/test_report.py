@@ -213,20 +213,26 @@ def test_story_view_orders_articles_in_time_and_lays_out_the_graph() -> None:
     assert [a.id for a in v.articles] == ["a", "b", "c"]
     assert v.graph is not None and len(v.graph.nodes) == 3 and len(v.graph.edges) == 2
     assert [d.derivation.derived_id for d in v.diffs] == ["b"] and [d.derived_id for d in v.copies] == ["c"]
-    assert not v.timeline_analysed and not v.conflicts_analysed and v.matrix is None
+    # the facts stage is part of this version but has not run on these hand-made articles: no facts yet
+    assert not v.timeline_analysed and v.conflicts_analysed and v.matrix is None
 
 
-def test_coverage_matrix_appears_when_claims_exist() -> None:
+def test_coverage_matrix_shows_the_facts_the_stage_aligned() -> None:
+    from storylens.claims import stage
+
     store = sample_store()
+    stage.update(store, [])  # a store the facts stage never saw: every story is brought up to date
     report = build_report(store, ["s1"])
-    report.claims = [Claim(id="c1", article_id="a", sentence_index=0, text=S_CLOSED, group="g1", corroborated_by=["b"]),
-                     Claim(id="c2", article_id="b", sentence_index=0, text=S_CLOSED, group="g1"),
-                     Claim(id="c3", article_id="a", sentence_index=2, text=S_COST, group="g2")]
+    assert report.facts and all(f.story_id == "s1" for f in report.facts)
     v = story_view(report, report.stories[0])
-    assert v.matrix is not None and v.matrix.outlets == ["Bay Daily", "Harbour Times"]
-    assert v.matrix.rows[0] == (S_CLOSED, [True, True]) and v.matrix.rows[1][1] == [False, True]
+    assert v.matrix is not None and v.matrix.outlets == ["Bay Daily", "Coast Wire", "Harbour Times"]
+    closed = next(r for r in v.matrix.rows if r.text == S_CLOSED)
+    assert closed.cells == ["reported", "reported", "reported"]
+    # b rewrote a and c copied it: three outlets, one independent source
+    assert closed.sources == 1
     html = render_html(report)
     assert "not analysed yet in this version (the claims stage" not in html.split("Coverage")[1][:600]
+    assert "reported by one article only" in html
 
 
 # ---------------------------------------------------------------- renderers

@@ -69,6 +69,7 @@ class Params:
     conflict_min_score: float = 0.7
     conflict_kinds: tuple[str, ...] = ("number", "date", "negation")
     quote_overlap: float = 0.6  # word containment for two quotes of one speaker to be one quote
+    quote_min_words: int = 4  # content words a quote must have to be listed
     quote_min_shared: int = 4  # ... and content words they share at least ("a meeting with Trump" is no quote)
 
 
@@ -393,6 +394,8 @@ def _quotes(story: Story, arts: list[Article], claims: dict[str, Claim], quote_s
             speaker = q.resolved or q.speaker
             key = _speaker_key(speaker)
             words = _content_words(content.text)
+            if len(words) < p.quote_min_words:
+                continue  # "advocates an 'America First' policy", "to defend Japan": no statement to carry
             same = None
             for quote, ws, k in found:
                 if k is None or k != key or a.id in quote.article_ids or not ws or not words:

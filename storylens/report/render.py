@@ -168,7 +168,7 @@ def render_markdown(report: Report) -> str:
         else:
             out.append("Not analysed yet in this version.")
         sections = [
-            ("Coverage: facts by outlet", v.matrix is not None, v.claims_analysed),
+            ("Coverage: facts by outlet", bool(v.matrix and v.matrix.rows), v.claims_analysed),
             ("Timeline", bool(v.timeline), v.timeline_analysed),
             ("Conflicts", bool(v.conflicts), v.conflicts_analysed),
             ("Comments", bool(v.comments), v.comments_analysed),
@@ -179,10 +179,19 @@ def render_markdown(report: Report) -> str:
                 out.append("Nothing found." if analysed else "Not analysed yet in this version.")
                 continue
             if title.startswith("Coverage") and v.matrix:
-                out.append("| Fact | " + " | ".join(md(o, 40) for o in v.matrix.outlets) + " |")
-                out.append("|---" * (len(v.matrix.outlets) + 1) + "|")
-                for text, cells in v.matrix.rows:
-                    out.append(f"| {md(text, 200)} | " + " | ".join("✓" if c else " " for c in cells) + " |")
+                mark = {"reported": "✓", "conflict": "✗", "omitted": "–", "": " "}
+                out.append("| Fact | Sources | " + " | ".join(md(o, 40) for o in v.matrix.outlets) + " |")
+                out.append("|---" * (len(v.matrix.outlets) + 2) + "|")
+                for r in v.matrix.rows:
+                    out.append(f"| {md(r.text, 200)} | {r.sources} | " + " | ".join(mark[c] for c in r.cells) + " |")
+                out += ["", "✓ reported, ✗ reported differently, – left out; sources: independent sources. "
+                        f"{v.matrix.single} fact(s) reported by one article only."]
+                if v.quotes:
+                    out += ["", "Quotes by speaker:", ""]
+                    for g in v.quotes:
+                        for q in g.quotes[:10]:
+                            said = f"“{md(q.text, 300)}”" if q.kind == "direct" else f"{md(q.cue, 40)} {md(q.text, 300)}"
+                            out.append(f"- {md(g.speaker, 80)}: {said} {cites(q.article_ids)}")
             elif title == "Timeline":
                 for t in v.timeline:
                     out.append(f"- {md(t.date)}: {md(t.text, 400)} {cites(t.sources)}")

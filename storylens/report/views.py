@@ -18,6 +18,9 @@ from storylens.model import (
     CommentAnalysis,
     Conflict,
     Derivation,
+    Fact,
+    OutletGroup,
+    Quote,
     Report,
     Story,
     Storyline,
@@ -232,32 +235,71 @@ def diff_view(d: Derivation, by_id: dict[str, Article], anchor: str) -> DiffView
 
 
 @dataclass
+class MatrixRow:
+    text: str
+    sources: int  # independent sources carrying the fact
+    cells: list[str]  # per outlet: "reported", "omitted", "conflict" or ""
+    spans: list[str]  # per outlet: the text the outlet wrote (for the cell's title), or ""
+    fact_id: str = ""
+
+
+@dataclass
 class Matrix:
     outlets: list[str]
-    rows: list[tuple[str, list[bool]]]
+    rows: list[MatrixRow]
     hidden: int = 0
+    single: int = 0  # facts carried by one article only (not shown as rows)
 
 
-def coverage_matrix(claims: list[Claim], by_id: dict[str, Article]) -> Matrix | None:
-    """Facts (claim groups) by outlets: which outlet reports which fact."""
-    if not claims:
+def outlet_labels(arts: list[Article], groups: list[OutletGroup]) -> dict[str, str]:
+    """Each article's outlet as shown: its own, or the one inferred for it ("outlet A"), else unknown."""
+    inferred = {aid: g.label for g in groups for aid in g.article_ids}
+    return {a.id: a.outlet or inferred.get(a.id) or UNKNOWN_OUTLET for a in arts}
+
+
+def coverage_matrix(facts: list[Fact], claims: list[Claim], conflicts: list[Conflict], by_id: dict[str, Article],
+                    labels: dict[str, str]) -> Matrix | None:
+    """Facts by outlets: which outlet reports, omits or contradicts which fact (facts several articles carry)."""
+    if not facts:
         return None
-    groups: dict[str, list[Claim]] = defaultdict(list)
-    for c in claims:
-        if c.article_id in by_id:
-            groups[c.group or c.id].append(c)
-    outlets = sorted({(by_id[c.article_id].outlet or "unknown outlet") for cs in groups.values() for c in cs})
+    by_claim = {c.id: c for c in claims}
+    conflicting = {cid for x in conflicts for cid in x.claim_ids}
+    shared = [f for f in facts if len(f.article_ids) > 1]
+    outlets = sorted({labels[a] for f in shared for a in f.article_ids + f.omitted_by if a in labels})
     rows = []
-    for _gid, cs in groups.items():
-        have = {(by_id[c.article_id].outlet or "unknown outlet") for c in cs}
-        for c in cs:
-            for aid in c.corroborated_by:
-                if aid in by_id:
-                    have.add(by_id[aid].outlet or "unknown outlet")
-        rep = min(cs, key=lambda c: (when(by_id[c.article_id]), c.sentence_index))
-        rows.append((len(have), short(rep.text, 200), [o in have for o in outlets]))
-    rows.sort(key=lambda r: (-r[0], r[1]))
-    return Matrix(outlets, [(t, cells) for _n, t, cells in rows[:MAX_MATRIX_ROWS]], max(0, len(rows) - MAX_MATRIX_ROWS))
+    for f in shared:
+        cells = [""] * len(outlets)
+        spans = [""] * len(outlets)
+        for aid in f.omitted_by:
+            if aid in labels:
+                cells[outlets.index(labels[aid])] = "omitted"
+        for cid in f.claim_ids:
+            c = by_claim.get(cid)
+            if c is None or c.article_id not in labels:
+                continue
+            k = outlets.index(labels[c.article_id])
+            cells[k] = "conflict" if cid in conflicting else ("reported" if cells[k] != "conflict" else "conflict")
+            spans[k] = spans[k] or short(c.text, 300)
+        rows.append(MatrixRow(short(f.text, 200), f.independent_sources, cells, spans, f.id))
+    return Matrix(outlets, rows[:MAX_MATRIX_ROWS], max(0, len(rows) - MAX_MATRIX_ROWS),
+                  sum(1 for f in facts if len(f.article_ids) == 1))
+
+
+@dataclass
+class SpeakerQuotes:
+    speaker: str
+    quotes: list[Quote]
+
+
+def quotes_by_speaker(quotes: list[Quote], limit: int = 30) -> list[SpeakerQuotes]:
+    """Quotes grouped by speaker; speakers carried by more articles first."""
+    groups: dict[str, list[Quote]] = defaultdict(list)
+    for q in quotes:
+        if q.speaker:  # "it is expected to..." has no one to list it under
+            groups[q.speaker].append(q)
+    out = [SpeakerQuotes(k, sorted(v, key=lambda q: (-len(q.article_ids), q.id))) for k, v in groups.items()]
+    out.sort(key=lambda g: (-max(len(q.article_ids) for q in g.quotes), -len(g.quotes), g.speaker))
+    return out[:limit]
 
 
 # ---------------------------------------------------------------- story view
@@ -277,6 +319,8 @@ class StoryView:
     copies: list[Derivation]
     matrix: Matrix | None
     claims_analysed: bool
+    quotes: list[SpeakerQuotes]
+    labels: dict[str, str]
     conflicts: list[Conflict]
     conflicts_analysed: bool
     timeline: list[TimelineEvent]
@@ -331,6 +375,11 @@ def story_view(report: Report, story: Story, anchor_prefix: str = "") -> StoryVi
     cite_numbers = {a.id: i + 1 for i, a in enumerate(arts)}
     ids = set(by_id)
     claims = [c for c in report.claims if c.article_id in ids]
+    facts = [f for f in report.facts if f.story_id == story.id]
+    labels = outlet_labels(arts, [g for g in report.outlet_groups if g.story_id == story.id])
+    # an article of no known outlet is its own column, named by its citation number
+    labels = {aid: (f"{UNKNOWN_OUTLET} [{cite_numbers[aid]}]" if lab == UNKNOWN_OUTLET else lab)
+              for aid, lab in labels.items()}
     conflicts = [c for c in report.conflicts if c.a_article_id in ids or c.b_article_id in ids]
     timeline = sorted([t for t in report.timeline if t.story_id == story.id or (t.story_id is None and set(t.sources) & ids)],
                       key=lambda t: (t.date, t.text))
@@ -348,7 +397,9 @@ def story_view(report: Report, story: Story, anchor_prefix: str = "") -> StoryVi
         graph=derivation_graph(arts, ders, anchors),
         diffs=diffs,
         copies=copies,
-        matrix=coverage_matrix(claims, by_id),
+        matrix=coverage_matrix(facts, claims, conflicts, by_id, labels),
+        quotes=quotes_by_speaker([q for q in report.quotes if q.story_id == story.id]),
+        labels=labels,
         claims_analysed=section_analysed(report, "claims"),
         conflicts=conflicts,
         conflicts_analysed=section_analysed(report, "conflicts"),
