@@ -1,0 +1,146 @@
+"""Facts across outlets: claims aligned within a story, independent sources, omissions, quotes, conflicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from storylens.claims.facts import build_story_facts, infer_outlets, source_groups
+from storylens.claims.stage import article_claims
+from storylens.model import Article, Derivation, RemovedLine, Report, Story
+from storylens.nlp import annotate
+from storylens.pipeline import analyze
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "seeds"
+
+
+def _seeds(order: int = 1) -> Report:
+    if not SEEDS.exists():
+        pytest.skip("seeds missing")
+    files = sorted(SEEDS.glob("*.txt"))[::order]
+    return analyze([str(f) for f in files])
+
+
+def _by_file(report: Report) -> dict[str, str]:
+    return {Path(a.source or "").name[:3]: a.id for a in report.articles}
+
+
+@pytest.fixture(scope="module")
+def seeds() -> Report:
+    return _seeds()
+
+
+def test_seeds_summit_fact_is_carried_by_every_article_from_three_independent_sources(seeds: Report) -> None:
+    ids = _by_file(seeds)
+    claims = {c.id: c for c in seeds.claims}
+    summit = [f for f in seeds.facts if any("Feb. 7 in Washington" in claims[c].text for c in f.claim_ids)]
+    assert len(summit) == 1
+    f = summit[0]
+    assert set(f.article_ids) == set(ids.values())
+    # 000 and its rewrite 001 are one source, 002 and 004 one outlet, 003 the third
+    assert f.independent_sources == 3 and not f.single_source
+    groups = [set(g) for g in f.sources]
+    assert {ids["000"], ids["001"]} in groups and {ids["002"], ids["004"]} in groups and {ids["003"]} in groups
+
+
+def test_seeds_defense_spending_plan_is_one_fact_in_000_001_and_004(seeds: Report) -> None:
+    ids = _by_file(seeds)
+    claims = {c.id: c for c in seeds.claims}
+    gdp = [f for f in seeds.facts if any("2%" in claims[c].numbers for c in f.claim_ids) and len(f.article_ids) > 1]
+    assert len(gdp) == 1 and set(gdp[0].article_ids) == {ids["000"], ids["001"], ids["004"]}
+    assert gdp[0].independent_sources == 2
+
+
+def test_seeds_002_and_004_are_inferred_to_be_one_outlet_with_evidence(seeds: Report) -> None:
+    ids = _by_file(seeds)
+    assert len(seeds.outlet_groups) == 1
+    g = seeds.outlet_groups[0]
+    assert set(g.article_ids) == {ids["002"], ids["004"]} and "furniture" in g.evidence
+
+
+def test_seeds_rewrite_drift_is_two_conflicts_from_the_rewrite_and_nothing_else(seeds: Report) -> None:
+    ids = _by_file(seeds)
+    assert len(seeds.conflicts) == 2
+    assert all(c.from_rewrite and c.a_article_id == ids["000"] and c.b_article_id == ids["001"] for c in seeds.conflicts)
+    assert {c.b.text for c in seeds.conflicts} == {"both sides", "U.S. defense expenditure"}
+
+
+def test_seeds_quotes_name_the_speaker_in_full(seeds: Report) -> None:
+    speakers = {q.speaker for q in seeds.quotes}
+    assert "Shigeru Ishiba" in speakers
+    assert "Ishiba" not in speakers  # always resolved to the fullest name the article gives
+    for q in seeds.quotes:
+        for s in q.spans:
+            art = next(a for a in seeds.articles if a.id == s.article_id)
+            assert art.body[s.content.paragraph][s.content.start:s.content.end] == s.content.text
+
+
+def test_seeds_facts_do_not_depend_on_arrival_order(seeds: Report) -> None:
+    again = _seeds(order=-1)
+    def key(r: Report) -> list:
+        return sorted((f.id, tuple(f.claim_ids), f.independent_sources, tuple(f.omitted_by)) for f in r.facts)
+    assert key(seeds) == key(again)
+    assert sorted(c.id for c in seeds.conflicts) == sorted(c.id for c in again.conflicts)
+
+
+# ---------------------------------------------------------------- small stories written for these tests
+
+ROAD_A = ["The coastal road between Penmor and Lisk reopened on Tuesday after a landslide closed it for nine days.",
+          "Engineers from the county council said 4,200 tonnes of rock had been removed from the carriageway.",
+          "A temporary speed limit of 30 mph will stay in place until the new retaining wall is finished."]
+ROAD_B = ["Crews removed 4,800 tonnes of rock from the carriageway, engineers from the county council said.",
+          "The coastal road between Penmor and Lisk reopened on Tuesday, nine days after a landslide shut it.",
+          "Local shops said trade had fallen by half while the road was closed."]
+
+
+def _art(aid: str, outlet: str, day: int, body: list[str], removed: list[RemovedLine] | None = None) -> Article:
+    return Article(id=aid, content_hash="h-" + aid, outlet=outlet, body=body, removed=removed or [],
+                   published=dt.datetime(2026, 5, day, 9, tzinfo=dt.timezone.utc))
+
+
+def _facts(arts: list[Article], ders: list[Derivation] | None = None):  # noqa: ANN202
+    story = Story(id="s", article_ids=[a.id for a in arts])
+    claims, _ = article_claims(None, arts), None
+    vectors = annotate.sentence_vectors(None, arts)
+    return build_story_facts(story, arts, claims, vectors, ders or [], {})
+
+
+def test_the_same_event_in_other_words_is_one_fact_and_a_different_figure_the_same_day_a_conflict() -> None:
+    out = _facts([_art("a", "Penmor Post", 12, ROAD_A), _art("b", "Lisk Herald", 12, ROAD_B)])
+    shared = [f for f in out.facts if len(f.article_ids) == 2]
+    texts = {f.text for f in shared}
+    assert ROAD_A[0] in texts and ROAD_A[1] in texts
+    assert all(f.independent_sources == 2 for f in shared)
+    unique = [f for f in out.facts if len(f.article_ids) == 1]
+    assert {f.text for f in unique} == {ROAD_A[2], ROAD_B[2]} and all(f.single_source for f in unique)
+    nums = [c for c in out.conflicts if c.kind == "number"]
+    assert len(nums) == 1 and {nums[0].a.text, nums[0].b.text} == {"4,200", "4,800"} and not nums[0].from_rewrite
+
+
+def test_a_new_figure_on_a_later_day_is_an_update_not_a_conflict() -> None:
+    out = _facts([_art("a", "Penmor Post", 12, ROAD_A), _art("b", "Lisk Herald", 14, ROAD_B)])
+    assert not [c for c in out.conflicts if c.kind == "number"]
+
+
+def test_one_outlet_and_a_rewrite_are_one_source() -> None:
+    arts = [_art("a", "Penmor Post", 12, ROAD_A), _art("b", "Penmor Post", 13, ROAD_B), _art("c", "Other", 13, ROAD_B)]
+    d = Derivation(source_id="b", derived_id="c", kind="copy", score=1.0, coverage=1.0, source_kept=1.0)
+    src = source_groups(arts, [d])
+    assert src["a"] == src["b"] == src["c"]
+    assert len(set(source_groups(arts, []).values())) == 2
+
+
+def test_outlets_are_inferred_from_a_dateline_credit_or_shared_furniture_only() -> None:
+    credit = Article(id="x", content_hash="hx", body=["PORTHAVEN (Coastline Wire) - The ferry ran aground."])
+    f1 = RemovedLine(text="Most read in Regional News", kind="furniture", rule="t")
+    f2 = RemovedLine(text="Advertisement", kind="furniture", rule="t")
+    p = Article(id="p", content_hash="hp", body=["One."], removed=[f1, f2])
+    q = Article(id="q", content_hash="hq", body=["Two."], removed=[f1])
+    r = Article(id="r", content_hash="hr", body=["Three."], removed=[f2])  # one word in common is not enough
+    named = Article(id="n", content_hash="hn", outlet="Known", body=["Four."], removed=[f1])
+    got = infer_outlets([credit, p, q, r, named])
+    assert got["x"].label == "Coastline Wire"
+    assert got["p"].label == got["q"].label == "outlet A" and "Most read in Regional News" in got["p"].evidence
+    assert "r" not in got and "n" not in got
