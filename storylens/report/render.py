@@ -21,6 +21,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 CSS_FILE = Path(__file__).resolve().parents[1] / "web" / "static" / "storylens.css"
 
 
+QUOTE_MARKS = ' "“”‘’'
+
+
 def make_env(*extra_dirs: Path) -> Environment:
     """A Jinja environment over the report templates (plus ``extra_dirs`` first), autoescaping on."""
     loader = ChoiceLoader([FileSystemLoader(str(d)) for d in (*extra_dirs, TEMPLATES)])
@@ -190,7 +193,7 @@ def render_markdown(report: Report) -> str:
                     out += ["", "Quotes by speaker:", ""]
                     for g in v.quotes:
                         for q in g.quotes[:10]:
-                            said = f"“{md(q.text, 300)}”" if q.kind == "direct" else f"{md(q.cue, 40)} {md(q.text, 300)}"
+                            said = f"“{md(q.text.strip(QUOTE_MARKS), 300)}”" if q.kind == "direct" else f"{md(q.cue, 40)} {md(q.text, 300)}"
                             out.append(f"- {md(g.speaker, 80)}: {said} {cites(q.article_ids)}")
             elif title == "Timeline":
                 for t in v.timeline:
