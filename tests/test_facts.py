@@ -144,3 +144,21 @@ def test_outlets_are_inferred_from_a_dateline_credit_or_shared_furniture_only() 
     assert got["x"].label == "Coastline Wire"
     assert got["p"].label == got["q"].label == "outlet A" and "Most read in Regional News" in got["p"].evidence
     assert "r" not in got and "n" not in got
+
+
+def test_api_and_story_page_carry_the_facts(tmp_path: Path) -> None:
+    if not SEEDS.exists():
+        pytest.skip("seeds missing")
+    from fastapi.testclient import TestClient
+
+    from storylens.web import create_app
+
+    db = str(tmp_path / "s.db")
+    analyze([str(f) for f in sorted(SEEDS.glob("*.txt"))], db=db)
+    client = TestClient(create_app(db))
+    sid = client.get("/api/v1/stories").json()["items"][0]["id"]
+    got = client.get(f"/api/v1/stories/{sid}").json()
+    assert any(f["independent_sources"] == 3 for f in got["facts"])
+    assert got["outlet_groups"] and got["conflicts"]
+    page = client.get(f"/story/{sid}").text
+    assert "Coverage: facts by outlet" in page and "outlet A" in page and "Quotes by speaker" in page
