@@ -113,7 +113,8 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
             new = store.get_articles([a.id for a in new])
         if "progress" in inspect.signature(update).parameters:
             # a stage that can say how far it is within its own work (reuse: candidate pairs compared)
-            update(store, new, progress=lambda done, total, _n=name: progress(f"{_n} pairs", done, total))
+            unit = getattr(mod, "PROGRESS_UNIT", "pairs")
+            update(store, new, progress=lambda done, total, _n=name, _u=unit: progress(f"{_n} {_u}", done, total))
         else:
             update(store, new)
         progress(name, len(new), len(new))

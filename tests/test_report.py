@@ -18,7 +18,6 @@ from storylens.model import (
     AlignedPair,
     Article,
     Change,
-    Claim,
     Conflict,
     Derivation,
     Report,

@@ -31,6 +31,7 @@ VERSION = f"{claimmod.VERSION}.{FACTS_VERSION}"
 CLAIMS_KEY = "claims:article:"
 QUOTES_KEY = "quotes:article:"
 VERSION_KEY = "facts:version"
+PROGRESS_UNIT = "stories"  # what the stage's own progress counts
 
 
 def quote_scope() -> str:
