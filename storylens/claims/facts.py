@@ -322,13 +322,13 @@ def align_story(story: Story, articles: Sequence[Article], claims: dict[str, lis
 def attribution_needed(al: Aligned, scope: str = "shared") -> dict[str, list[int]]:
     """The sentences whose attribution is worth a parse (about 2.5 ms a sentence on this machine).
 
-    ``shared`` (the default): the claims of facts that several articles carry, where who said it is compared
-    across outlets. ``all`` adds every sentence with quotation marks, so quotes only one article carries are
+    ``shared`` (the default): the claims of facts that several independent sources carry, where who said it is
+    compared across outlets. ``all`` adds every sentence with quotation marks, so quotes only one article carries are
     found too (about twice the parse time on real news: ``STORYLENS_QUOTES=all``).
     """
     out: dict[str, set[int]] = {a.id: set() for a in al.articles}
     for f in al.facts:
-        if len(f.article_ids) > 1:
+        if f.independent_sources > 1:
             for cid in f.claim_ids:
                 c = al.claims[cid]
                 out[c.article_id].add(c.sentence_index)

@@ -8,7 +8,7 @@ store and, when it differs, revisits every story once.
 
 Cost. Claims are cheap (rules) and cached per article. Attributions need a dependency parse (about 2.5 ms
 a sentence here), so only the sentences that matter across outlets are parsed: the claims of facts several
-articles carry (``STORYLENS_QUOTES=all`` adds every sentence with quotation marks). Parses are cached per article, so a story that grows
+independent sources carry (``STORYLENS_QUOTES=all`` adds every sentence with quotation marks). Parses are cached per article, so a story that grows
 parses only what it did not need before. A story of one article gets its claims and facts when a second
 article joins it.
 """
