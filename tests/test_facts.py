@@ -162,3 +162,36 @@ def test_api_and_story_page_carry_the_facts(tmp_path: Path) -> None:
     assert got["outlet_groups"] and got["conflicts"]
     page = client.get(f"/story/{sid}").text
     assert "Coverage: facts by outlet" in page and "outlet A" in page and "Quotes by speaker" in page
+
+
+# ---------------------------------------------------------------- compare
+
+
+def test_compare_names_the_relation_of_two_claims() -> None:
+    from storylens.claims.compare import compare_many
+
+    a = ROAD_A[1]
+    got = compare_many([
+        (a, a.replace("4,200", "4,800")),
+        (a, ROAD_B[0]),
+        (ROAD_A[0], "The coastal road between Penmor and Lisk may reopen on Tuesday after a landslide closed it."),
+        (ROAD_A[0], ROAD_B[2]),
+    ])
+    assert [g.relation for g in got] == ["contradicts", "contradicts", "weakens", "unrelated"]
+    assert "4,200" in got[0].evidence[0] and "4,800" in got[0].evidence[0]
+
+
+def test_compare_batch_command_reports_bad_lines_and_goes_on(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join([json.dumps({"id": "x", "a": ROAD_A[0], "b": ROAD_B[1]}), "{broken",
+                              json.dumps({"id": "y", "a": ROAD_A[0]})]) + "\n")
+    run = subprocess.run([sys.executable, "-m", "storylens.cli", "compare", "--batch", str(src), "--json"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    lines = [json.loads(x) for x in run.stdout.splitlines()]
+    assert [x["id"] for x in lines] == ["x"] and lines[0]["relation"] in ("same", "adds")
+    assert f"{src}:2: not valid JSON" in run.stderr and f"{src}:3: 'b' missing" in run.stderr

@@ -1,4 +1,6 @@
-"""`storylens quotes --batch IN.jsonl --json`: quotes and attributions for scripts.
+"""`storylens quotes --batch IN.jsonl --json`: quotes and attributions for scripts; `storylens compare --batch
+IN.jsonl --json`: how one claim relates to another (``{id, a, b}`` lines in, ``{id, relation, score, evidence}``
+lines out; relation one of same, adds, weakens, contradicts, unrelated).
 
 Each input line is ``{"id": ..., "text": ...}``; each output line ``{"id": ..., "quotes": [{"source": [start,
 end] | null, "cue": [start, end], "content": [start, end]}]}`` with character offsets into ``text``. A bad line
@@ -42,7 +44,62 @@ def _read(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
     return items, errors
 
 
+def _read_pairs(path: Path) -> tuple[list[tuple[object, str, str]], list[str]]:
+    items: list[tuple[object, str, str]] = []
+    errors: list[str] = []
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                errors.append(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})")
+                continue
+            if not isinstance(rec, dict):
+                errors.append(f"{path}:{n}: expected an object with 'id', 'a' and 'b'")
+                continue
+            bad = [k for k in ("a", "b") if not isinstance(rec.get(k), str)]
+            if bad:
+                errors.append(f"{path}:{n}: {' and '.join(repr(k) for k in bad)} missing or not a string")
+                continue
+            if "id" not in rec or not isinstance(rec["id"], (str, int)):
+                errors.append(f"{path}:{n}: 'id' is missing or not a string or number")
+                continue
+            items.append((rec["id"], rec["a"][:5000], rec["b"][:5000]))
+    return items, errors
+
+
 def register(app: typer.Typer) -> None:
+    @app.command()
+    def compare(
+        batch: Annotated[Path, typer.Option("--batch", help="JSONL input, one {id, a, b} object a line.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Write one JSON line per input line.")] = False,
+    ) -> None:
+        """How claim b relates to claim a (same, adds, weakens, contradicts, unrelated) for each line of a batch."""
+        from storylens.cli import fail
+
+        if not batch.is_file():
+            fail(f"{batch}: no such file")
+        try:
+            items, errors = _read_pairs(batch)
+        except OSError as exc:
+            fail(f"{batch}: cannot read ({exc.strerror or exc})")
+        for e in errors:
+            typer.echo(f"storylens: {e}", err=True)
+        from storylens.claims.compare import compare_many
+
+        for i in range(0, len(items), 256):
+            chunk = items[i:i + 256]
+            for (ident, _a, _b), r in zip(chunk, compare_many([(a, b) for _, a, b in chunk]), strict=True):
+                if as_json:
+                    sys.stdout.write(json.dumps({"id": ident, "relation": r.relation, "score": r.score,
+                                                 "evidence": r.evidence}, ensure_ascii=False) + "\n")
+                else:
+                    typer.echo(f"{ident}: {r.relation} ({r.score:.2f}) {'; '.join(r.evidence)}")
+        if errors:
+            raise typer.Exit(1)
+
     @app.command()
     def quotes(
         batch: Annotated[Path, typer.Option("--batch", help="JSONL input, one {id, text} object a line.")],
