@@ -112,6 +112,8 @@ def analyze(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
     timings: Annotated[bool, typer.Option("--timings", help="Add seconds per stage to the report ('stats') and "
                                                             "print them (the report is then not reproducible).")] = False,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="Outlet of every input that names none (e.g. a "
+                                                               "folder of one site's pages).")] = None,
 ) -> None:
     """Ingest articles, find copies, rewrites and stories, and write the report."""
     import sqlite3
@@ -123,7 +125,7 @@ def analyze(
     store = _open_store_or_fail(db)
     cb, stop = _progress_printer(not quiet)
     try:
-        res = ingest([str(p) for p in paths], store, cb)
+        res = ingest([str(p) for p in paths], store, cb, outlet=(outlet or "").strip()[:200] or None)
         import time
 
         t0 = time.perf_counter()

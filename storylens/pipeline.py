@@ -50,8 +50,11 @@ def _noop(stage: str, done: int, total: int | None) -> None:
     return None
 
 
-def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Progress = _noop) -> IngestResult:
-    """Extract and store documents; one transaction per batch. Known content is skipped."""
+def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Progress = _noop,
+                outlet: str | None = None) -> IngestResult:
+    """Extract and store documents; one transaction per batch. Known content is skipped.
+
+    ``outlet`` is given to every document whose metadata names none."""
     res = IngestResult()
     # Articles an interrupted earlier run stored before the stages saw them: analyse them now.
     res.added.extend(store.unprocessed_articles())
@@ -68,6 +71,8 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
             continue
         seen += 1
         progress("extract", seen, None)
+        if outlet and not item.meta.get("outlet"):
+            item.meta["outlet"] = outlet
         from storylens.extract import content_hash
 
         chash = content_hash(item.raw if item.raw is not None else item.content)
@@ -125,9 +130,10 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
     return status
 
 
-def ingest(paths: Iterable[str | Path], store: Store, progress: Progress = _noop) -> IngestResult:
+def ingest(paths: Iterable[str | Path], store: Store, progress: Progress = _noop,
+           outlet: str | None = None) -> IngestResult:
     t0 = time.perf_counter()
-    res = ingest_docs(store, iter_sources(list(paths)), progress)
+    res = ingest_docs(store, iter_sources(list(paths)), progress, outlet=outlet)
     res.timings["extract"] = round(time.perf_counter() - t0, 3)
     res.stages = run_stages(store, res.added, progress, res.timings)
     return res

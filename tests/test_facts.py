@@ -195,3 +195,21 @@ def test_compare_batch_command_reports_bad_lines_and_goes_on(tmp_path: Path) -> 
     lines = [json.loads(x) for x in run.stdout.splitlines()]
     assert [x["id"] for x in lines] == ["x"] and lines[0]["relation"] in ("same", "adds")
     assert f"{src}:2: not valid JSON" in run.stderr and f"{src}:3: 'b' missing" in run.stderr
+
+
+def test_outlet_option_names_the_outlet_of_inputs_that_name_none(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("\n\n".join(ROAD_A) + "\n", encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text("\n\n".join(ROAD_B) + "\n", encoding="utf-8")
+    (tmp_path / "in" / "b.meta.json").write_text(json.dumps({"outlet": "Lisk Herald"}), encoding="utf-8")
+    out = tmp_path / "r.json"
+    run = subprocess.run([sys.executable, "-m", "storylens.cli", "analyze", str(tmp_path / "in"), "--outlet",
+                          "Penmor Post", "--db", str(tmp_path / "s.db"), "--json", str(out), "-q"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    got = sorted(a["outlet"] for a in json.loads(out.read_text())["articles"])
+    assert got == ["Lisk Herald", "Penmor Post"]  # a sidecar's outlet wins over --outlet
