@@ -62,6 +62,7 @@ class Params:
     item_cos: float = 0.55  # ... and their embeddings are this close
     min_words: int = 6  # shorter sentences ("Read more.", datelines) are no claims to align
     max_claims: int = 120  # claims of one article that are aligned (live blogs are cut here)
+    window: int = 40  # each article is aligned with this many articles published after it
     omit_min_shared: int = 2
     # Between independent outlets wording differs anyway, so only what can be checked in one look counts:
     # a figure or a date in claims that align very closely, or one side negating the other.
@@ -210,7 +211,9 @@ def align(sides: list[_Side], p: Params) -> tuple[list[list[Claim]], dict[tuple[
     score: dict[tuple[str, str], float] = {}
     links: list[tuple[float, str, str]] = []
     for x in range(len(sides)):
-        for y in range(x + 1, len(sides)):
+        # sides are in publication order; each article is compared with the next ``window`` ones, so a story
+        # of hundreds of articles costs linear, not quadratic, time (facts still chain through neighbours)
+        for y in range(x + 1, min(len(sides), x + 1 + p.window)):
             a, b = sides[x], sides[y]
             if not a.claims or not b.claims:
                 continue
