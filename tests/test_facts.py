@@ -213,3 +213,19 @@ def test_outlet_option_names_the_outlet_of_inputs_that_name_none(tmp_path: Path)
     assert run.returncode == 0, run.stderr
     got = sorted(a["outlet"] for a in json.loads(out.read_text())["articles"])
     assert got == ["Lisk Herald", "Penmor Post"]  # a sidecar's outlet wins over --outlet
+
+
+def test_seeds_facts_and_quotes_are_the_same_when_the_articles_come_in_two_runs(seeds: Report, tmp_path: Path) -> None:
+    files = sorted(SEEDS.glob("*.txt"))
+    db = str(tmp_path / "two.db")
+    analyze([str(files[0]), str(files[3])], db=db)
+    again = analyze([str(f) for f in files], db=db)
+
+    def facts(r: Report) -> list:
+        return sorted((tuple(f.claim_ids), f.independent_sources, tuple(f.omitted_by)) for f in r.facts)
+
+    def quotes(r: Report) -> list:
+        return sorted((q.speaker or "", q.text, tuple(q.article_ids)) for q in r.quotes)
+
+    assert facts(again) == facts(seeds) and quotes(again) == quotes(seeds)
+    assert sorted(c.attribution or "" for c in again.claims) == sorted(c.attribution or "" for c in seeds.claims)

@@ -8,8 +8,9 @@ store and, when it differs, revisits every story once.
 
 Cost. Claims are cheap (rules) and cached per article. Attributions need a dependency parse (about 2.5 ms
 a sentence here), so only the sentences that matter across outlets are parsed: the claims of facts several
-independent sources carry (``STORYLENS_QUOTES=all`` adds every sentence with quotation marks). Parses are cached per article, so a story that grows
-parses only what it did not need before. A story of one article gets its claims and facts when a second
+independent sources carry (``STORYLENS_QUOTES=all`` adds every sentence with quotation marks). Parses are cached per
+article and selection of sentences (a speaker "he" is resolved against the other quotes parsed with it, so
+the result must not depend on what an earlier run happened to parse). A story of one article gets its claims and facts when a second
 article joins it.
 """
 
@@ -73,33 +74,34 @@ def article_claims(store: Store | None, articles: Sequence[Article]) -> dict[str
 
 def article_quotes(store: Store | None, wanted: dict[str, tuple[Article, list[Claim], list[int]]]
                    ) -> dict[str, list[QuoteSpan]]:
-    """Quote spans of the wanted sentences of each article: parsed once (in one batch), cached per article."""
+    """Quote spans of the wanted sentences of each article, parsed in one batch and cached per article.
+
+    The result is a function of the article and the sentences asked for (speakers of "he said" are resolved
+    against the other quotes found, so parsing more sentences may change them): a cached parse is used only
+    for the same selection, and a story that needs other sentences of an article parses that selection anew.
+    """
     out: dict[str, list[QuoteSpan]] = {}
-    jobs: list[tuple[Article, list[tuple[int, int]], set[int], list[QuoteSpan]]] = []
+    jobs: list[tuple[Article, list[tuple[int, int]], list[int]]] = []
     for aid in sorted(wanted):
         a, claims, idx = wanted[aid]
+        idx = sorted(i for i in set(idx) if i < len(claims))
+        if not idx:
+            out[aid] = []
+            continue
         got = store.get_state(QUOTES_KEY + aid) if store is not None else None
-        h = _body_hash(a)
-        done: set[int] = set()
-        have: list[QuoteSpan] = []
-        if got and got.get("v") == VERSION and got.get("h") == h:
-            done = set(got["parsed"])
-            have = [_quote_from(q) for q in got["quotes"]]
-        missing = [i for i in idx if i not in done and i < len(claims)]
-        if missing:
-            jobs.append((a, [claimmod.claim_range(a, claims[i]) for i in missing], done | set(missing), have))
-        out[aid] = have
+        if got and got.get("v") == VERSION and got.get("h") == _body_hash(a) and got.get("parsed") == idx:
+            out[aid] = [_quote_from(q) for q in got["quotes"]]
+            continue
+        jobs.append((a, [claimmod.claim_range(a, claims[i]) for i in idx], idx))
     if jobs:
-        found = find_quotes_many([claimmod.article_text(a)[0] for a, _, _, _ in jobs],
-                                 select=[ranges for _, ranges, _, _ in jobs])
+        found = find_quotes_many([claimmod.article_text(a)[0] for a, _, _ in jobs],
+                                 select=[ranges for _, ranges, _ in jobs])
         items = []
-        for (a, _ranges, parsed, have), new in zip(jobs, found, strict=True):
-            seen = {(q.content, q.cue) for q in have}
-            merged = have + [q for q in new if (q.content, q.cue) not in seen]
-            merged.sort(key=lambda q: (q.content, q.cue))
-            out[a.id] = merged
-            items.append((QUOTES_KEY + a.id, {"v": VERSION, "h": _body_hash(a), "parsed": sorted(parsed),
-                                              "quotes": [_quote_dict(q) for q in merged]}))
+        for (a, _ranges, idx), qs in zip(jobs, found, strict=True):
+            qs = sorted(qs, key=lambda q: (q.content, q.cue))
+            out[a.id] = qs
+            items.append((QUOTES_KEY + a.id, {"v": VERSION, "h": _body_hash(a), "parsed": idx,
+                                              "quotes": [_quote_dict(q) for q in qs]}))
         if store is not None:
             store.put_states(items)
     return out
@@ -120,10 +122,6 @@ def story_facts(store: Store | None, story: Story, articles: Sequence[Article], 
     need = attribution_needed(al, quote_scope())
     by_id = {a.id: a for a in articles}
     quotes = article_quotes(store, {aid: (by_id[aid], claims[aid], idx) for aid, idx in need.items()})
-    # a cached parse may hold quotes of sentences this story does not need: keep the ones it asked for
-    for aid, qs in quotes.items():
-        ranges = [claimmod.claim_range(by_id[aid], claims[aid][i]) for i in need.get(aid, []) if i < len(claims[aid])]
-        quotes[aid] = [q for q in qs if any(s < q.content[1] and e > q.content[0] for s, e in ranges)]
     return finish_story(story, al, quotes, fingerprint=fp)
 
 
