@@ -368,6 +368,9 @@ class SummarySentence(_Model):
     derived: list[str] = Field(
         default_factory=list,
         description="Cited articles that carry the sentence because they copied or rewrote another cited article.")
+    independent_sources: int | None = Field(
+        None, description="Independent sources of the fact the sentence states (facts stage), when it is one.")
+    single_source: bool = Field(False, description="The fact rests on one independent source.")
     score: float = 0.0
 
 

@@ -229,3 +229,13 @@ def test_seeds_facts_and_quotes_are_the_same_when_the_articles_come_in_two_runs(
 
     assert facts(again) == facts(seeds) and quotes(again) == quotes(seeds)
     assert sorted(c.attribution or "" for c in again.claims) == sorted(c.attribution or "" for c in seeds.claims)
+
+
+def test_seeds_summary_quotes_one_fact_once_and_says_how_many_sources(seeds: Report) -> None:
+    sents = [s for s in seeds.summaries if s.kind == "sentence"]
+    assert sents and all(s.independent_sources for s in sents)
+    assert max(s.independent_sources or 0 for s in sents) == 3
+    assert any(s.single_source for s in sents)
+    claims = {(c.article_id, c.text): c.fact_id for c in seeds.claims}
+    facts = [claims.get((s.article_id, s.text)) for s in sents]
+    assert len(facts) == len(set(facts))  # the summit is not quoted twice in two wordings

@@ -140,7 +140,11 @@ def summary_for(store: Store | None, story: Story, by_id: dict[str, Article], re
     ids = {a.id for a in arts}
     confs = [c for c in report.conflicts if c.a_article_id in ids and c.b_article_id in ids]
     ders = [d for d in report.derivations if d.source_id in ids and d.derived_id in ids]
-    key = summary_key(story, arts, confs, ders, size) + ("|c" if conflicts_done else "")
+    claims = {c.id: c for c in report.claims if c.article_id in ids}
+    fact_sources = {(claims[cid].article_id, claims[cid].text): (f.id, f.independent_sources)
+                    for f in report.facts if f.story_id == story.id
+                    for cid in f.claim_ids if cid in claims}
+    key = summary_key(story, arts, confs, ders, size, fact_sources) + ("|c" if conflicts_done else "")
     state_key = f"report.summary:{story.id}"
     if store is not None:
         cached = store.get_state(state_key)
@@ -149,7 +153,8 @@ def summary_for(store: Store | None, story: Story, by_id: dict[str, Article], re
                 return [SummarySentence.model_validate(s) for s in cached.get("sentences", [])]
             except ValueError:
                 log.debug("stale summary cache for %s", story.id)
-    sents = summarize_story(story, arts, confs, ders, size=size, conflicts_analysed=conflicts_done)
+    sents = summarize_story(story, arts, confs, ders, size=size, conflicts_analysed=conflicts_done,
+                            fact_sources=fact_sources)
     if store is not None:
         try:
             store.put_state(state_key, {"key": key, "sentences": [s.model_dump(mode="json") for s in sents]})

@@ -149,6 +149,8 @@ def render_markdown(report: Report) -> str:
                     extra += f", {len(s.derived)} more by reuse)" if s.derived else ")"
                 elif s.kind == "sentence" and s.derived:
                     extra += f" ({len(s.derived)} more by reuse)"
+                if s.kind == "sentence" and s.independent_sources:
+                    extra += " [one source]" if s.single_source else f" [{s.independent_sources} sources]"
                 out.append(f"- {lead}{md(s.text)} {cites(s.cites)}{extra}")
         else:
             out.append("No summary: no sentences long enough to quote.")

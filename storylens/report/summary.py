@@ -69,10 +69,13 @@ def _short(text: str, limit: int = 160) -> str:
 
 
 def summary_key(story: Story, articles: Iterable[Article], conflicts: Iterable[Conflict],
-                derivations: Iterable[Derivation], size: int) -> str:
+                derivations: Iterable[Derivation], size: int,
+                fact_sources: dict[tuple[str, str], tuple[str, int]] | None = None) -> str:
     """A digest of everything the summary depends on (for caching)."""
     h = hashlib.sha256()
-    h.update(f"v3|{story.id}|{size}".encode())  # v3: derived articles do not corroborate
+    h.update(f"v4|{story.id}|{size}".encode())  # v4: independent sources of the facts stage
+    for (aid, text), (fid, n) in sorted((fact_sources or {}).items()):
+        h.update(f"|f:{aid}:{fid}:{n}:{text}".encode())
     for a in sorted(articles, key=lambda x: x.id):
         h.update(f"|{a.id}:{a.content_hash}:{len(a.body)}".encode())
     for c in sorted(conflicts, key=lambda x: x.id):
@@ -89,8 +92,14 @@ def summarize_story(
     derivations: list[Derivation] | None = None,
     size: int = 5,
     conflicts_analysed: bool = False,
+    fact_sources: dict[tuple[str, str], tuple[str, int]] | None = None,
 ) -> list[SummarySentence]:
-    """Return at most ``size`` cited sentences (plus conflict notes) summarising ``story``."""
+    """Return at most ``size`` cited sentences (plus conflict notes) summarising ``story``.
+
+    ``fact_sources`` maps (article id, sentence) to (fact id, independent sources) of the fact the facts stage
+    aligned it into: a sentence of a fact more independent sources carry is preferred, one fact is quoted once,
+    and each sentence says how many sources its fact has (one source is marked as such).
+    """
     by_id = {a.id: a for a in articles if a.id in set(story.article_ids) or not story.article_ids}
     ordered = sorted(by_id.values(), key=_when)[:MAX_ARTICLES]
     rank = {a.id: i for i, a in enumerate(ordered)}
@@ -107,7 +116,7 @@ def summarize_story(
     out: list[SummarySentence] = []
     if cand:
         out.extend(_pick(story, cand, by_id, rank, size, _ancestors(derivations or []),
-                         _reused_sentences(derivations or [])))
+                         _reused_sentences(derivations or []), fact_sources))
     out.extend(_conflict_notes(story, by_id, conflicts or [], derivations or [], conflicts_analysed))
     return out
 
@@ -162,8 +171,10 @@ def _vectors(texts: list[str], one_article: bool) -> np.ndarray:
 
 def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Article],
           rank: dict[str, int], size: int, ancestors: dict[str, set[str]] | None = None,
-          reused: dict[str, set[str]] | None = None) -> list[SummarySentence]:
+          reused: dict[str, set[str]] | None = None,
+          fact_sources: dict[tuple[str, str], tuple[str, int]] | None = None) -> list[SummarySentence]:
     ancestors = ancestors or {}
+    fsrc = {(aid, _squash(t)): n for (aid, t), n in (fact_sources or {}).items()}
     reused = reused or {}
     taken = [any(t == r or t in r for r in reused.get(c[0], ())) for c in cand for t in [_squash(c[2])]]
     vecs = _vectors([c[2] for c in cand], one_article=len({c[0] for c in cand}) == 1)
@@ -208,15 +219,18 @@ def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Artic
         outlets = {_outlet(by_id[cand[i][0]]) for i in own}
         first = min(cand[i][1] for i in idx)
         central = float(np.mean([vecs[i] @ centroid for i in idx]))
-        score = len(outlets) + 0.25 * (len(own) - len(outlets)) + 1.0 / (1 + first) + central
+        known = [fsrc[(cand[i][0], _squash(cand[i][2]))] for i in idx if (cand[i][0], _squash(cand[i][2])) in fsrc]
+        n_src = max(n for _, n in known) if known else None
+        fact = min(f for f, _ in known) if known else None
+        score = max(len(outlets), n_src or 0) + 0.25 * (len(own) - len(outlets)) + 1.0 / (1 + first) + central
         rep = own[0]  # the earliest wording among the articles that did not take it from another
-        scored.append((score, rep, idx, sorted(outlets), sorted(derived, key=lambda a: rank[a])))
+        scored.append((score, rep, idx, sorted(outlets), sorted(derived, key=lambda a: rank[a]), n_src, fact))
     scored.sort(key=lambda t: (-t[0], rank[cand[t[1]][0]], cand[t[1]][1]))
-    chosen: list[tuple[float, int, list[int], list[str], list[str]]] = []
+    chosen: list[tuple[float, int, list[int], list[str], list[str], int | None, str | None]] = []
     for item in scored:
         if len(chosen) >= size:
             break
-        if any(sim[item[1], c[1]] >= REDUNDANT for c in chosen):
+        if any(sim[item[1], c[1]] >= REDUNDANT or (item[6] is not None and item[6] == c[6]) for c in chosen):
             continue
         chosen.append(item)
     chosen.sort(key=lambda t: (min(cand[i][1] for i in t[2]), rank[cand[t[1]][0]], cand[t[1]][1]))
@@ -228,9 +242,11 @@ def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Artic
             cites=[cand[i][0] for i in sorted(idx, key=lambda k: rank[cand[k][0]])],
             outlets=outlets,
             derived=derived,
+            independent_sources=n_src,
+            single_source=n_src == 1,
             score=round(score, 4),
         )
-        for score, rep, idx, outlets, derived in chosen
+        for score, rep, idx, outlets, derived, n_src, _fact in chosen
     ]
 
 
