@@ -26,7 +26,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-STAGE_CLIS = ["storylens.reuse.cli", "storylens.stories.cli", "storylens.web.cli", "storylens.claims.cli"]
+STAGE_CLIS = ["storylens.reuse.cli", "storylens.stories.cli", "storylens.web.cli", "storylens.claims.cli",
+              "storylens.timeline.cli"]
 
 DbOpt = Annotated[str, typer.Option("--db", help="SQLite database file (created if missing).")]
 

@@ -1,0 +1,314 @@
+"""Temporal expressions in news text, resolved against the article's publication date.
+
+``find_dates(text, ref)`` returns every expression it recognises with its character span, its TimeML type
+(DATE, TIME, DURATION), an ISO 8601 value and its granularity:
+
+* absolute dates: "Jan. 8, 1998", "8 January 1998", "1998-01-08", "10/30/89" -> ``1998-01-08``;
+  "January 1998" -> ``1998-01``; "1998" -> ``1998``; "the 1990s" -> ``199``;
+* dates relative to ``ref`` (the publication date): "today", "yesterday", "tomorrow", a weekday ("Friday":
+  the last one, or the next one when the sentence looks ahead: "will", "is expected to", "next"),
+  "last week" / "this month" / "next year", "two years ago", "the third quarter" -> ``1989-Q3``,
+  "the first half of 2025" -> ``2025-H1``, a month named alone ("in January") in the year that fits the tense;
+* times: "8:30 a.m." on ``ref``'s day, "this morning" -> ``1998-01-08TMO``;
+* fuzzy references: "now", "currently" -> ``PRESENT_REF``, "recently" -> ``PAST_REF``, "soon" -> ``FUTURE_REF``;
+* durations: "five years", "a week", "the last 24 hours" -> ``P5Y``, ``P1W``, ``P1D``.
+
+Without ``ref``, relative expressions keep only what the text gives (a weekday stays unresolved). Rules
+only (no model), English only; deterministic.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+MONTHS["sept"] = 9
+WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+                "thirty": 30, "forty": 40, "fifty": 50, "several": None, "few": None, "a few": None}
+ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+UNIT = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "DE", "century": "CE", "hour": "H",
+        "minute": "M", "quarter": "Q"}
+
+_MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|several|a few|few)"
+_UNITS = r"(?:day|week|month|year|decade|century|hour|minute|quarter)s?"
+_AHEAD = re.compile(r"\b(?:will|shall|is to|are to|to be|expected|scheduled|planned|plans?|next|upcoming|"
+                    r"would|going to|set to|due)\b", re.IGNORECASE)
+
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("mdy", re.compile(rf"\b(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b")),
+    ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MON})(?:,?\s+(?P<y>\d{{4}}))?\b")),
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    ("slash", re.compile(r"\b(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{2}|\d{4})\b")),
+    ("monyear", re.compile(rf"\b(?:(?P<pos>early|mid|late)[- ])?(?P<mon>{_MON}),?\s+(?P<y>(?:19|20)\d\d)\b")),
+    ("half", re.compile(r"\b(?:the\s+)?(?P<which>first|second|latter|last)\s+half\s+of\s+(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this|next|last)\s+year)\b", re.I)),
+    ("quarter", re.compile(r"\b(?:the\s+)?(?:(?P<rel>latest|current|past|last|next|year-earlier|year-ago)\s+|(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ])quarter\b|\bthe\s+quarter\b", re.I)),
+    ("decade", re.compile(r"\b(?:the\s+)?(?:(?P<c>19|20)(?P<d>\d)0s|'(?P<s>\d)0s)\b")),
+    ("ago", re.compile(rf"\b(?P<n>{_NUM})\s+(?P<u>{_UNITS})\s+(?P<dir>ago|earlier|before|later|from now|hence)\b", re.I)),
+    ("recentunits", re.compile(r"\b(?:recent|past|last|coming|next)\s+(?:several\s+|few\s+)?(?P<u>years|months|weeks|days|decades)\b", re.I)),
+    ("relunit", re.compile(r"\b(?P<rel>last|this|next|past|coming|previous|current)\s+(?P<u>week|month|year|weekend|spring|summer|fall|autumn|winter)\b", re.I)),
+    ("yearago", re.compile(r"\b(?:a|one)\s+year\s+(?:ago|earlier)\b|\byear-(?:earlier|ago)\b", re.I)),
+    ("weekday", re.compile(rf"\b(?:(?P<rel>last|next|this|on|early|late)\s+)?(?P<wd>{_DAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
+    ("day", re.compile(r"\b(?P<w>today|yesterday|tomorrow|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)),
+    ("time", re.compile(r"\b(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)", re.I)),
+    ("monalone", re.compile(r"\b(?i:in|since|until|by|from|of|early|late|mid|last|next|this)[- ](?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b")),
+    ("year", re.compile(r"(?<![\d,.$£€-])\b(?:(?:in|since|by|of|from|until|during|for|before|after|the)\s+)?(?P<y>(?:19[0-9]|20[0-4])\d)\b(?!\d|,\d|%|\s*(?:percent|people|tons?|troops|jobs)\b)", re.I)),
+    ("fuzzy", re.compile(r"\b(?P<w>now|currently|current|recently|recent|soon|the past|the future|nowadays|these days|lately|the time being)\b", re.I)),
+    ("duration", re.compile(rf"\b(?:(?:the\s+)?(?:last|past|next|first|coming)\s+)?(?P<n>{_NUM})[- ](?P<u>{_UNITS})(?:[- ]long|[- ]old)?\b", re.I)),
+]
+FUZZY = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "current": "PRESENT_REF", "nowadays": "PRESENT_REF",
+         "these days": "PRESENT_REF", "the time being": "PRESENT_REF", "recently": "PAST_REF", "recent": "PAST_REF",
+         "the past": "PAST_REF", "lately": "PAST_REF",
+         "soon": "FUTURE_REF", "the future": "FUTURE_REF"}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    text: str
+    start: int
+    end: int
+    value: str
+    granularity: str  # day, week, month, quarter, half, year, decade, time, fuzzy, duration
+    type: str  # DATE, TIME, DURATION
+
+
+def _num(s: str) -> int | None:
+    s = s.lower()
+    return int(s) if s.isdigit() else NUMBER_WORDS.get(s)
+
+
+def _year(y: str) -> int:
+    v = int(y)
+    return v + (1900 if v >= 50 else 2000) if len(y) == 2 else v
+
+
+def _quarter(d: dt.date) -> int:
+    return (d.month - 1) // 3 + 1
+
+
+def _week(d: dt.date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def _shift_months(d: dt.date, n: int) -> tuple[int, int]:
+    m = d.year * 12 + d.month - 1 + n
+    return m // 12, m % 12 + 1
+
+
+def _closest_year(ref: dt.date, mon: int, day: int) -> int:
+    """The year that puts a month and day nearest the reference date (news rarely reaches half a year out)."""
+    return min((ref.year - 1, ref.year, ref.year + 1), key=lambda y: abs((dt.date(y, mon, day) - ref).days))
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    lo = max(text.rfind(".", 0, start), text.rfind("\n", 0, start)) + 1
+    hi = text.find(".", end)
+    return text[lo: len(text) if hi < 0 else hi]
+
+
+def _ahead(text: str, start: int, end: int) -> bool:
+    """Whether the clause around a mention looks ahead (will, expected to, next...)."""
+    lo = max(text.rfind(".", 0, start), text.rfind(";", 0, start)) + 1
+    hi_dot = text.find(".", end)
+    hi = len(text) if hi_dot < 0 else hi_dot
+    return bool(_AHEAD.search(text[lo:hi]))
+
+
+def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tuple[str, str, str] | None:
+    g = m.groupdict()
+    if kind in ("mdy", "dmy"):
+        mon = MONTHS[g["mon"].rstrip(".").lower()]
+        day = int(g["d"])
+        if not 1 <= day <= 31:
+            return None
+        if g.get("y"):
+            return f"{int(g['y']):04d}-{mon:02d}-{day:02d}", "day", "DATE"
+        if ref is None:
+            return f"XXXX-{mon:02d}-{day:02d}", "day", "DATE"
+        y = _closest_year(ref, mon, min(day, 28))
+        return f"{y:04d}-{mon:02d}-{day:02d}", "day", "DATE"
+    if kind in ("iso", "slash"):
+        mon, day = int(g["m"]), int(g["d"])
+        if not (1 <= mon <= 12 and 1 <= day <= 31):
+            return None
+        return f"{_year(g['y']):04d}-{mon:02d}-{day:02d}", "day", "DATE"
+    if kind == "monyear":
+        mon = MONTHS[g["mon"].rstrip(".").lower()]
+        return f"{int(g['y']):04d}-{mon:02d}", "month", "DATE"
+    if kind == "half":
+        which = 1 if g["which"].lower() == "first" else 2
+        if g.get("y"):
+            y = int(g["y"])
+        elif ref is not None:
+            y = ref.year + {"this": 0, "next": 1, "last": -1}[g["rel"].lower()]
+        else:
+            return None
+        return f"{y:04d}-H{which}", "half", "DATE"
+    if kind == "quarter":
+        if ref is None:
+            return None
+        rel = (g.get("rel") or "").lower()
+        y, q = ref.year, _quarter(ref)
+        if g.get("ord"):
+            q = ORDINAL[g["ord"].lower()]
+            if q > _quarter(ref) and not _ahead(text, m.start(), m.end()):
+                y -= 1
+        elif rel in ("last", "past", "latest"):
+            q -= 1
+        elif rel == "next":
+            q += 1
+        elif rel in ("year-earlier", "year-ago"):
+            y -= 1
+            q -= 1
+        else:
+            q -= 1  # "the quarter" in a results report: the one just ended
+        while q < 1:
+            q += 4
+            y -= 1
+        while q > 4:
+            q -= 4
+            y += 1
+        return f"{y:04d}-Q{q}", "quarter", "DATE"
+    if kind == "decade":
+        if g.get("c"):
+            return f"{g['c']}{g['d']}", "decade", "DATE"
+        return f"19{g['s']}", "decade", "DATE"
+    if kind == "ago":
+        n = _num(g["n"])
+        u = g["u"].lower().rstrip("s")
+        if n is None and g["dir"].lower() == "ago":
+            return "PAST_REF", "fuzzy", "DATE"  # "several years ago"
+        if ref is None or n is None or u in ("hour", "minute", "decade", "century"):
+            return None
+        sign = -1 if g["dir"].lower() in ("ago", "earlier", "before") else 1
+        if u == "day":
+            return (ref + dt.timedelta(days=sign * n)).isoformat(), "day", "DATE"
+        if u == "week":
+            return _week(ref + dt.timedelta(weeks=sign * n)), "week", "DATE"
+        if u == "month":
+            y, mo = _shift_months(ref, sign * n)
+            return f"{y:04d}-{mo:02d}", "month", "DATE"
+        if u == "quarter":
+            y, mo = _shift_months(ref, sign * 3 * n)
+            return f"{y:04d}-Q{(mo - 1) // 3 + 1}", "quarter", "DATE"
+        return f"{ref.year + sign * n:04d}", "year", "DATE"
+    if kind == "yearago":
+        if ref is None:
+            return None
+        if re.search(r"\bquarter", _sentence(text, m.start(), m.end()), re.I):
+            q, y = _quarter(ref) - 1, ref.year - 1  # results: the quarter just ended, a year before
+            if q < 1:
+                q, y = 4, y - 1
+            return f"{y:04d}-Q{q}", "quarter", "DATE"
+        return f"{ref.year - 1:04d}", "year", "DATE"
+    if kind == "recentunits":
+        return f"PX{UNIT[g['u'].lower().rstrip('s')]}", "duration", "DURATION"
+    if kind == "relunit":
+        if ref is None:
+            return None
+        rel, u = g["rel"].lower(), g["u"].lower()
+        k = {"last": -1, "past": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}[rel]
+        if u == "week":
+            return _week(ref + dt.timedelta(weeks=k)), "week", "DATE"
+        if u == "weekend":
+            return _week(ref + dt.timedelta(weeks=k)) + "-WE", "week", "DATE"
+        if u == "month":
+            y, mo = _shift_months(ref, k)
+            return f"{y:04d}-{mo:02d}", "month", "DATE"
+        if u == "year":
+            return f"{ref.year + k:04d}", "year", "DATE"
+        season = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}[u]
+        return f"{ref.year + k:04d}-{season}", "season", "DATE"
+    if kind == "weekday":
+        wd = WEEKDAYS[g["wd"].lower()]
+        if ref is None:
+            return None
+        rel = (g.get("rel") or "").lower()
+        ahead = rel == "next" or (rel != "last" and _ahead(text, m.start(), m.end()))
+        delta = (wd - ref.weekday()) % 7 if ahead else -((ref.weekday() - wd) % 7)
+        day = ref + dt.timedelta(days=delta)
+        part = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}.get((g.get("part") or "").lower())
+        if part:
+            return f"{day.isoformat()}T{part}", "time", "TIME"
+        return day.isoformat(), "day", "DATE"
+    if kind == "day":
+        if ref is None:
+            return None
+        w = " ".join(g["w"].lower().split())
+        shift = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0}.get(w, 0)
+        day = (ref + dt.timedelta(days=shift)).isoformat()
+        if w == "tonight":
+            return f"{day}TNI", "time", "TIME"
+        if w.startswith("this "):
+            return f"{day}T{ {'morning': 'MO', 'afternoon': 'AF', 'evening': 'EV'}[w.split()[1]] }", "time", "TIME"
+        return day, "day", "DATE"
+    if kind == "time":
+        h = int(g["h"])
+        if not 1 <= h <= 12 or ref is None:
+            return None
+        if g["ap"].lower().startswith("p") and h != 12:
+            h += 12
+        if g["ap"].lower().startswith("a") and h == 12:
+            h = 0
+        return f"{ref.isoformat()}T{h:02d}:{int(g['mi'] or 0):02d}", "time", "TIME"
+    if kind == "monalone":
+        mon = MONTHS[g["mon"].lower()]
+        if ref is None:
+            return f"XXXX-{mon:02d}", "month", "DATE"
+        y = _closest_year(ref, mon, 15)
+        return f"{y:04d}-{mon:02d}", "month", "DATE"
+    if kind == "year":
+        return g["y"], "year", "DATE"
+    if kind == "fuzzy":
+        return FUZZY[" ".join(g["w"].lower().split())], "fuzzy", "DATE"
+    if kind == "duration":
+        n = _num(g["n"])
+        u = g["u"].lower().rstrip("s")
+        code = UNIT[u]
+        if u == "quarter":
+            return None
+        t = "T" if u in ("hour", "minute") else ""
+        return f"P{t}{n if n is not None else 'X'}{code}", "duration", "DURATION"
+    return None
+
+
+_TRIM_LEAD = re.compile(r"^(?:in|since|by|of|from|until|during|for|before|after|on)\s+", re.I)
+
+
+def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[DateMention]:
+    """Every temporal expression in ``text`` (non-overlapping, longest first, in text order)."""
+    if isinstance(ref, dt.datetime):
+        ref = ref.date()
+    found: list[tuple[int, int, str, re.Match[str]]] = []
+    for kind, rx in PATTERNS:
+        for m in rx.finditer(text):
+            found.append((m.start(), m.end(), kind, m))
+    found.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
+    taken: list[tuple[int, int]] = []
+    out: list[DateMention] = []
+    for s, e, kind, m in found:
+        if any(s < te and e > ts for ts, te in taken):
+            continue
+        got = _resolve(kind, m, text, ref)
+        if got is None:
+            continue
+        span = text[s:e]
+        lead = _TRIM_LEAD.match(span) if kind in ("year", "weekday", "monalone") else None
+        if kind == "weekday" and m.group("rel") and m.group("rel").lower() == "on":
+            lead = re.match(r"on\s+", span)
+        if lead:
+            s += lead.end()
+            span = text[s:e]
+        taken.append((s, e))
+        value, gran, typ = got
+        out.append(DateMention(span, s, e, value, gran, typ))
+    out.sort(key=lambda d: d.start)
+    return out

@@ -1,0 +1,78 @@
+"""`storylens dates --batch IN.jsonl --json`: temporal expressions resolved against a reference date.
+
+Each input line is ``{"id": ..., "text": ..., "ref": "2025-02-03"}`` (``ref``, the publication date, optional);
+each output line ``{"id": ..., "mentions": [{"text", "start", "end", "value", "granularity", "type"}]}`` with
+character offsets into ``text`` and ISO 8601 values (``2025-01-31``, ``2025-01``, ``2025-W05``, ``2025-H2``,
+``P5Y``, ``PRESENT_REF``). A bad line is named on stderr in one line and skipped; the exit code is then 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def _read(path: Path) -> tuple[list[tuple[object, str, dt.date | None]], list[str]]:
+    items: list[tuple[object, str, dt.date | None]] = []
+    errors: list[str] = []
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                errors.append(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})")
+                continue
+            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+                errors.append(f"{path}:{n}: expected an object with 'id' and a string 'text'")
+                continue
+            if "id" not in rec or not isinstance(rec["id"], (str, int)):
+                errors.append(f"{path}:{n}: 'id' is missing or not a string or number")
+                continue
+            ref = None
+            if rec.get("ref") is not None:
+                try:
+                    ref = dt.date.fromisoformat(str(rec["ref"])[:10])
+                except ValueError:
+                    errors.append(f"{path}:{n}: 'ref' is not an ISO date (YYYY-MM-DD)")
+                    continue
+            items.append((rec["id"], rec["text"][:200_000], ref))
+    return items, errors
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def dates(
+        batch: Annotated[Path, typer.Option("--batch", help="JSONL input, one {id, text, ref} object a line.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Write one JSON line per input line.")] = False,
+    ) -> None:
+        """Temporal expressions of each text, resolved against its reference (publication) date."""
+        from storylens.cli import fail
+        from storylens.nlp.dates import find_dates
+
+        if not batch.is_file():
+            fail(f"{batch}: no such file")
+        try:
+            items, errors = _read(batch)
+        except OSError as exc:
+            fail(f"{batch}: cannot read ({exc.strerror or exc})")
+        for e in errors:
+            typer.echo(f"storylens: {e}", err=True)
+        for ident, text, ref in items:
+            found = find_dates(text, ref)
+            if as_json:
+                sys.stdout.write(json.dumps({"id": ident, "mentions": [
+                    {"text": m.text, "start": m.start, "end": m.end, "value": m.value, "granularity": m.granularity,
+                     "type": m.type} for m in found]}, ensure_ascii=False) + "\n")
+            else:
+                typer.echo(f"# {ident}: {len(found)} date(s)")
+                for m in found:
+                    typer.echo(f"  {m.text!r} -> {m.value} ({m.granularity})")
+        if errors:
+            raise typer.Exit(1)

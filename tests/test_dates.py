@@ -1,0 +1,81 @@
+"""Temporal expressions resolved against the publication date (storylens.nlp.dates, storylens dates --batch)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storylens.nlp.dates import find_dates
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "seeds"
+TEMPEVAL = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "tempeval3" / "TBAQ-cleaned"
+
+
+def values(text: str, ref: dt.date | None) -> list[tuple[str, str]]:
+    return [(m.text, m.value) for m in find_dates(text, ref)]
+
+
+def test_a_weekday_resolves_by_tense_against_the_publication_date() -> None:
+    ahead = "Ishiba and Trump are expected to hold their first summit talks in Washington on Friday."
+    past = "Ishiba said at a House of Representatives Budget Committee meeting Friday that he was ready."
+    assert values(ahead, dt.date(2025, 2, 1)) == [("Friday", "2025-02-07")]  # a Saturday: the coming Friday
+    assert values(past, dt.date(2025, 2, 1)) == [("Friday", "2025-01-31")]  # the Friday just gone
+    assert values(ahead, None) == []  # nothing to resolve against: said nothing rather than guess
+
+
+def test_granularities_and_iso_values() -> None:
+    ref = dt.date(2025, 2, 3)
+    text = ("In November the plan fell through; on Jan. 28 he spoke, last month sales fell, and a visit is "
+            "expected in the latter half of 2025. Two years ago, in 2023, profit in the fourth quarter rose for "
+            "five years running. Talks are now under way, at 8:30 a.m. yesterday.")
+    got = dict(values(text, ref))
+    assert got["November"] == "2024-11" and got["Jan. 28"] == "2025-01-28" and got["last month"] == "2025-01"
+    assert got["the latter half of 2025"] == "2025-H2" and got["Two years ago"] == "2023" and got["2023"] == "2023"
+    assert got["the fourth quarter"] == "2024-Q4" and got["five years"] == "P5Y" and got["now"] == "PRESENT_REF"
+    assert got["8:30 a.m."] == "2025-02-03T08:30" and got["yesterday"] == "2025-02-02"
+    for m in find_dates(text, ref):
+        assert text[m.start:m.end] == m.text
+
+
+def test_figures_are_not_years() -> None:
+    assert values("The company cut 2,000 jobs and 1999 people lost 2015 percent.", dt.date(2020, 1, 1)) == []
+
+
+def test_seeds_dates_resolve_against_their_own_dates() -> None:
+    if not SEEDS.exists():
+        pytest.skip("seeds missing")
+    text = (SEEDS / "004_a4ac59212e22a917.txt").read_text(encoding="utf-8")
+    got = values(text, dt.date(2025, 2, 7))
+    assert ("Feb. 10, 2017", "2017-02-10") in got
+    assert ("Jan. 20", "2025-01-20") in got
+
+
+def test_dates_batch_command(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join([json.dumps({"id": 1, "text": "The vote will be on Friday.", "ref": "2025-02-03"}),
+                              json.dumps({"id": 2, "text": "x", "ref": "soon"}), "{"]) + "\n")
+    run = subprocess.run([sys.executable, "-m", "storylens.cli", "dates", "--batch", str(src), "--json"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    out = [json.loads(x) for x in run.stdout.splitlines()]
+    assert out == [{"id": 1, "mentions": [{"text": "Friday", "start": 20, "end": 26, "value": "2025-02-07",
+                                           "granularity": "day", "type": "DATE"}]}]
+    assert f"{src}:2: 'ref' is not an ISO date" in run.stderr and f"{src}:3: not valid JSON" in run.stderr
+
+
+@pytest.mark.slow
+def test_tempeval_held_out_value_f1_beats_the_dateparser_baseline() -> None:
+    if not TEMPEVAL.exists():
+        pytest.skip("tempeval3 missing")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import dates as bench  # noqa: PLC0415
+
+    docs = bench.load("AQUAINT")
+    ours = bench.score(docs, bench.ours)
+    base = bench.score(docs, bench.baseline)
+    assert ours["value"] > base["value"] + 0.2 and ours["relaxed"] > 0.8
