@@ -223,8 +223,8 @@ class Claim(_Model):
     span: TextSpan
     actors: list[str] = Field(default_factory=list, description="Names of people, places and organisations it mentions.")
     numbers: list[str] = Field(default_factory=list, description="Figures, in one spelling ('2%', '776m').")
-    dates: list[str] = Field(default_factory=list, description="Dates it names ('-02-07' when the year is not given, "
-                             "or a weekday).")
+    dates: list[str] = Field(default_factory=list, description="Dates it names, resolved against the publication "
+                             "date (ISO 8601: '2025-02-07', '2025-01', '2025-H2'; 'XXXX-02-07' when no year is known).")
     modality: Modality = Field("reported", description="reported (happened / is the case), expected, planned or denied.")
     negated: bool = False
     attribution: str | None = Field(None, description="Who it is credited to ('sources', 'Shigeru Ishiba').")

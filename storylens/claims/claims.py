@@ -20,9 +20,10 @@ from storylens.claims.quotes import QuoteSpan
 from storylens.model import Article, Claim, Modality, TextSpan
 from storylens.nlp import numbers, words
 from storylens.nlp.annotate import body_sentences, sentence_paragraphs
-from storylens.nlp.items import dates_in, norm_number, sentence_names
+from storylens.nlp.dates import find_dates
+from storylens.nlp.items import norm_number, sentence_names
 
-VERSION = "1"
+VERSION = "2"  # 2: dates resolved by storylens.nlp.dates
 
 _DENIED = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|reject(?:s|ed|ing)? (?:claims?|reports?|the idea)"
                      r"|dismiss(?:es|ed)? (?:claims?|reports?)|not true|no truth)\b", re.IGNORECASE)
@@ -55,29 +56,9 @@ def is_negated(sentence: str) -> bool:
     return bool(_NEG.search(_QUOTED.sub(" ", sentence)))
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def resolve_weekday(value: str, article: Article, sentence: str) -> str | None:
-    """A weekday named in a dated article, as the date it denotes ('-MM-DD'): the next such day (or the same
-    day) when the sentence looks ahead (planned, expected), else the last one (or the same day)."""
-    if value not in _WEEKDAYS or article.published is None:
-        return None
-    import datetime as dt
-
-    day = article.published_date()
-    if day is None:
-        return None
-    target = _WEEKDAYS.index(value)
-    ahead = modality_of(sentence) in ("planned", "expected")
-    delta = (target - day.weekday()) % 7 if ahead else -((day.weekday() - target) % 7)
-    when = day + dt.timedelta(days=delta)
-    return f"-{when.month:02d}-{when.day:02d}"
-
-
 def date_keys(dates: Sequence[str]) -> set[str]:
-    """Dates in a form two claims can share: month and day ('-02-07'), whether or not a year was given."""
-    return {d[-6:] for d in dates if re.fullmatch(r"\d{0,4}-\d{2}-\d{2}", d)}
+    """Dates in a form two claims can share: month and day ('-02-07'), whether or not a year was known."""
+    return {d[4:10] for d in dates if re.fullmatch(r"(?:\d{4}|XXXX)-\d{2}-\d{2}(?:T.*)?", d)}
 
 
 def according_to(sentence: str) -> str | None:
@@ -110,13 +91,10 @@ def extract_claims(article: Article) -> list[Claim]:
     attached by :func:`attach_quotes`)."""
     sents = body_sentences(article)
     places = sentence_paragraphs(article)
+    ref = article.published_date()
     out: list[Claim] = []
     for k, (text, (pi, s, e)) in enumerate(zip(sents, places, strict=False)):
-        dates = []
-        for value, _m in dates_in(text):
-            for v in (value, resolve_weekday(value, article, text)):
-                if v and v not in dates:
-                    dates.append(v)
+        dates = _unique(m.value for m in find_dates(text, ref) if m.type != "DURATION" and m.granularity != "fuzzy")
         out.append(Claim(
             id=f"{article.id}:c{k}", article_id=article.id, sentence_index=k, text=text,
             span=TextSpan(article_id=article.id, paragraph=pi, start=s, end=e, text=article.body[pi][s:e]),
