@@ -128,22 +128,35 @@ def build_summaries(store: Store | None, report: Report) -> list[SummarySentence
     """The cited summary of every story in the report (cached in the store's stage state)."""
     by_id: dict[str, Article] = {a.id: a for a in report.articles}
     conflicts_done = section_analysed(report, "conflicts")
+    sources = _fact_sources(report)
     out: list[SummarySentence] = []
     for story in report.stories:
-        out.extend(summary_for(store, story, by_id, report, conflicts_done))
+        out.extend(summary_for(store, story, by_id, report, conflicts_done, fact_sources=sources.get(story.id, {})))
+    return out
+
+
+def _fact_sources(report: Report) -> dict[str, dict[tuple[str, str], tuple[str, int]]]:
+    """Per story: (article id, sentence) -> (fact id, independent sources of that fact)."""
+    claims = {c.id: c for c in report.claims}
+    out: dict[str, dict[tuple[str, str], tuple[str, int]]] = {}
+    for f in report.facts:
+        per = out.setdefault(f.story_id, {})
+        for cid in f.claim_ids:
+            c = claims.get(cid)
+            if c is not None:
+                per[(c.article_id, c.text)] = (f.id, f.independent_sources)
     return out
 
 
 def summary_for(store: Store | None, story: Story, by_id: dict[str, Article], report: Report,
-                conflicts_done: bool, size: int = 5) -> list[SummarySentence]:
+                conflicts_done: bool, size: int = 5,
+                fact_sources: dict[tuple[str, str], tuple[str, int]] | None = None) -> list[SummarySentence]:
     arts = [by_id[i] for i in story.article_ids if i in by_id]
     ids = {a.id for a in arts}
     confs = [c for c in report.conflicts if c.a_article_id in ids and c.b_article_id in ids]
     ders = [d for d in report.derivations if d.source_id in ids and d.derived_id in ids]
-    claims = {c.id: c for c in report.claims if c.article_id in ids}
-    fact_sources = {(claims[cid].article_id, claims[cid].text): (f.id, f.independent_sources)
-                    for f in report.facts if f.story_id == story.id
-                    for cid in f.claim_ids if cid in claims}
+    if fact_sources is None:
+        fact_sources = _fact_sources(report).get(story.id, {})
     key = summary_key(story, arts, confs, ders, size, fact_sources) + ("|c" if conflicts_done else "")
     state_key = f"report.summary:{story.id}"
     if store is not None:

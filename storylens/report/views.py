@@ -306,6 +306,34 @@ def quotes_by_speaker(quotes: list[Quote], limit: int = 30) -> list[SpeakerQuote
 
 
 @dataclass
+class _FactsIndex:
+    claims: dict[str, list[Claim]]
+    facts: dict[str, list[Fact]]
+    quotes: dict[str, list[Quote]]
+
+
+_LAST_INDEX: list[tuple[Report, tuple[int, int, int], _FactsIndex]] = []
+
+
+def _facts_index(report: Report) -> _FactsIndex:
+    """Claims by article, facts and quotes by story: built once per report, not once per story view (a
+    report of a thousand stories and tens of thousands of claims)."""
+    sizes = (len(report.claims), len(report.facts), len(report.quotes))
+    if _LAST_INDEX and _LAST_INDEX[0][0] is report and _LAST_INDEX[0][1] == sizes:
+        return _LAST_INDEX[0][2]
+    idx = _FactsIndex(defaultdict(list), defaultdict(list), defaultdict(list))
+    for c in report.claims:
+        idx.claims[c.article_id].append(c)
+    for f in report.facts:
+        idx.facts[f.story_id].append(f)
+    for q in report.quotes:
+        if q.story_id:
+            idx.quotes[q.story_id].append(q)
+    _LAST_INDEX[:] = [(report, sizes, idx)]
+    return idx
+
+
+@dataclass
 class StoryView:
     story: Story
     title: str
@@ -374,8 +402,9 @@ def story_view(report: Report, story: Story, anchor_prefix: str = "") -> StoryVi
     summary = [s for s in report.summaries if s.story_id == story.id]
     cite_numbers = {a.id: i + 1 for i, a in enumerate(arts)}
     ids = set(by_id)
-    claims = [c for c in report.claims if c.article_id in ids]
-    facts = [f for f in report.facts if f.story_id == story.id]
+    index = _facts_index(report)
+    claims = [c for aid in story.article_ids for c in index.claims.get(aid, [])]
+    facts = index.facts.get(story.id, [])
     labels = outlet_labels(arts, [g for g in report.outlet_groups if g.story_id == story.id])
     # an article of no known outlet is its own column, named by its citation number
     labels = {aid: (f"{UNKNOWN_OUTLET} [{cite_numbers[aid]}]" if lab == UNKNOWN_OUTLET else lab)
@@ -398,7 +427,7 @@ def story_view(report: Report, story: Story, anchor_prefix: str = "") -> StoryVi
         diffs=diffs,
         copies=copies,
         matrix=coverage_matrix(facts, claims, conflicts, by_id, labels),
-        quotes=quotes_by_speaker([q for q in report.quotes if q.story_id == story.id]),
+        quotes=quotes_by_speaker(index.quotes.get(story.id, [])),
         labels=labels,
         claims_analysed=section_analysed(report, "claims"),
         conflicts=conflicts,
