@@ -228,6 +228,7 @@ class Claim(_Model):
     modality: Modality = Field("reported", description="reported (happened / is the case), expected, planned or denied.")
     negated: bool = False
     attribution: str | None = Field(None, description="Who it is credited to ('sources', 'Shigeru Ishiba').")
+    date_texts: list[str] = Field(default_factory=list, description="The expressions of ``dates``, as written.")
     quote_id: str | None = Field(None, description="The quote this sentence carries, if any.")
     fact_id: str | None = Field(None, description="The fact (claims aligned across the story's articles) it belongs to.")
 
@@ -294,6 +295,24 @@ class Conflict(_Model):
     score: float = 1.0
 
 
+class TimelineEvent(_Model):
+    date: str = Field(description="ISO value: a day (2025-02-07), or coarser (2025-01, 2025-W05, 2025-Q3, 2025-H2, "
+                                  "2025) when that is all the text gives.")
+    granularity: str = Field("day", description="day, week, month, quarter, half, season, year or decade.")
+    text: str = Field(description="The sentence that dates it, as the first article to report it wrote it.")
+    expression: str | None = Field(None, description="The date expression as written, e.g. 'Friday'.")
+    anchor: str | None = Field(None, description="The publication date it was resolved against.")
+    sources: list[str] = Field(default_factory=list, description="Articles that report it (the fact's carriers).")
+    outlets: list[str] = Field(default_factory=list)
+    independent_sources: int = 1
+    first_reported: dt.datetime | dt.date | None = Field(None, description="Publication time of its first report.")
+    background: bool = Field(False, description="An earlier event the articles recall, not the story's own.")
+    fact_id: str | None = None
+    story_id: str | None = None
+    storyline_id: str | None = None
+    score: float = Field(0.0, description="Importance: independent sources, then how many articles carry it.")
+
+
 class OutletGroup(_Model):
     """Articles that name no outlet, found to be of one outlet, with what shows it."""
 
@@ -313,15 +332,7 @@ class StoryFacts(_Model):
     quotes: list[Quote] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
     outlet_groups: list[OutletGroup] = Field(default_factory=list)
-
-
-class TimelineEvent(_Model):
-    date: str = Field(description="ISO date, or a coarser ISO value (YYYY-MM) when that is all that is known.")
-    text: str
-    expression: str | None = Field(None, description="The date expression as written, e.g. 'on Friday'.")
-    anchor: str | None = Field(None, description="The publication date it was resolved against.")
-    sources: list[str] = Field(default_factory=list)
-    story_id: str | None = None
+    timeline: list[TimelineEvent] = Field(default_factory=list)
 
 
 class CommentFlag(_Model):

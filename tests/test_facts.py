@@ -239,3 +239,17 @@ def test_seeds_summary_quotes_one_fact_once_and_says_how_many_sources(seeds: Rep
     claims = {(c.article_id, c.text): c.fact_id for c in seeds.claims}
     facts = [claims.get((s.article_id, s.text)) for s in sents]
     assert len(facts) == len(set(facts))  # the summit is not quoted twice in two wordings
+
+
+def test_seeds_timeline_holds_the_story_s_dates_with_sources_and_the_2017_meeting_as_background(seeds: Report) -> None:
+    by_date: dict[str, list] = {}
+    for t in seeds.timeline:
+        by_date.setdefault(t.date, []).append(t)
+    summit = by_date["2025-02-07"]
+    assert max(t.independent_sources for t in summit) == 3 and not any(t.background for t in summit)
+    assert any("inauguration" in t.text or "took office" in t.text for t in by_date["2025-01-20"])
+    assert "2025-01-28" in by_date and "2024-11" in by_date and "2024-12" in by_date  # remarks; stopover; proposal
+    abe = by_date["2017-02-10"]
+    assert abe and all(t.background for t in abe)
+    for t in seeds.timeline:
+        assert t.sources and t.story_id and (t.expression is None or t.expression in t.text)

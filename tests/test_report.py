@@ -213,7 +213,7 @@ def test_story_view_orders_articles_in_time_and_lays_out_the_graph() -> None:
     assert v.graph is not None and len(v.graph.nodes) == 3 and len(v.graph.edges) == 2
     assert [d.derivation.derived_id for d in v.diffs] == ["b"] and [d.derived_id for d in v.copies] == ["c"]
     # the facts stage is part of this version but has not run on these hand-made articles: no facts yet
-    assert not v.timeline_analysed and v.conflicts_analysed and v.matrix is None
+    assert v.timeline_analysed and v.conflicts_analysed and v.matrix is None and v.timeline == []
 
 
 def test_coverage_matrix_shows_the_facts_the_stage_aligned() -> None:
@@ -251,7 +251,8 @@ def test_static_html_is_self_contained_and_has_every_story_section() -> None:
     for heading in ("Summary", "Articles in time order", "Coverage: facts by outlet", "Timeline", "Conflicts",
                     "Copies and rewrites", "Comments"):
         assert f">{heading}</h3>" in html
-    assert "Timeline: not analysed yet in this version" in html
+    assert "(the comments stage is not part of this storylens)" in html
+    assert "(the timeline stage is not part of this storylens)" not in html  # the facts stage dates events
     assert '<span class="del chg chg-number"' in html and ">five</span>" in html
     # the graph: an SVG with one arrow per derivation
     assert html.count('class="edge rewrite"') == 1 and html.count('class="edge copy"') == 1
@@ -275,7 +276,7 @@ def test_markdown_escapes_markup_and_cites_articles() -> None:
     assert "\\<script\\>" in text and "\\[link\\](javascript" in text and "\\*bold\\*" in text
     assert not re.search(r"(?<!\\)<script", text) and not re.search(r"(?<!\\)\]\(javascript", text)
     assert "## Harbour bridge closed" in text and "[1, 2, 3]" in text
-    assert "### Timeline\n\nNot analysed yet in this version." in text
+    assert "### Comments\n\nNot analysed yet in this version." in text
 
 
 def test_cli_analyze_writes_all_three_formats(tmp_path: Path) -> None:
@@ -347,5 +348,5 @@ def test_later_stage_sections_render_real_content_when_present() -> None:
     assert "<time>2026-03-02</time>: Bridge closed after cracks found" in html and "“on Monday”" in html
     assert "1 support, 1 oppose, 0 neutral" in html and "reader42" in html
     md_text = render_markdown(report)
-    assert "- 2026-03-02: Bridge closed after cracks found [1, 2]" in md_text
+    assert "- 2026-03-02: Bridge closed after cracks found (“on Monday”) [1, 2]" in md_text
     assert "### Conflicts\n\n- number: “three weeks” [1] vs “five weeks” [2]" in md_text

@@ -23,7 +23,7 @@ from storylens.nlp.annotate import body_sentences, sentence_paragraphs
 from storylens.nlp.dates import find_dates
 from storylens.nlp.items import norm_number, sentence_names
 
-VERSION = "2"  # 2: dates resolved by storylens.nlp.dates
+VERSION = "3"  # 2: dates resolved by storylens.nlp.dates; 3: their expressions kept
 
 _DENIED = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|reject(?:s|ed|ing)? (?:claims?|reports?|the idea)"
                      r"|dismiss(?:es|ed)? (?:claims?|reports?)|not true|no truth)\b", re.IGNORECASE)
@@ -94,12 +94,17 @@ def extract_claims(article: Article) -> list[Claim]:
     ref = article.published_date()
     out: list[Claim] = []
     for k, (text, (pi, s, e)) in enumerate(zip(sents, places, strict=False)):
-        dates = _unique(m.value for m in find_dates(text, ref) if m.type != "DURATION" and m.granularity != "fuzzy")
+        found = [m for m in find_dates(text, ref) if m.type != "DURATION" and m.granularity != "fuzzy"]
+        dates, date_texts = [], []
+        for m in found:
+            if m.value not in dates:
+                dates.append(m.value)
+                date_texts.append(m.text)
         out.append(Claim(
             id=f"{article.id}:c{k}", article_id=article.id, sentence_index=k, text=text,
             span=TextSpan(article_id=article.id, paragraph=pi, start=s, end=e, text=article.body[pi][s:e]),
             actors=_unique(sentence_names(text)), numbers=_unique(norm_number(n) for n in numbers(text)),
-            dates=dates, modality=modality_of(text), negated=is_negated(text), attribution=according_to(text),
+            dates=dates, date_texts=date_texts, modality=modality_of(text), negated=is_negated(text), attribution=according_to(text),
         ))
     return out
 

@@ -24,6 +24,7 @@ date that moved on (an update, not a conflict).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Sequence
@@ -44,13 +45,14 @@ from storylens.model import (
     QuoteSpans,
     Story,
     StoryFacts,
+    TimelineEvent,
 )
 from storylens.nlp import numbers
 from storylens.nlp.changes import find_changes
 from storylens.nlp.items import content_stems, norm_name, norm_number, sentence_names
 from storylens.nlp.pairs import item_rows, probability_matrix, sentence_rows, shared_items
 
-VERSION = "1"
+VERSION = "2"  # 2: timeline
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Params:
     min_words: int = 6  # shorter sentences ("Read more.", datelines) are no claims to align
     max_claims: int = 120  # claims of one article that are aligned (live blogs are cut here)
     window: int = 40  # each article is aligned with this many articles published after it
+    background_days: int = 180  # events this long before the story's first article are background
     omit_min_shared: int = 2
     # Between independent outlets wording differs anyway, so only what can be checked in one look counts:
     # a figure or a date in claims that align very closely, or one side negating the other.
@@ -355,6 +358,7 @@ def finish_story(story: Story, al: Aligned, quote_spans: dict[str, list[QuoteSpa
                                                            c.sentence_index))
     out.quotes = _quotes(story, al.articles, al.claims, quote_spans, p)
     out.conflicts = _conflicts(al.articles, al.claims, al.facts, al.derivations, al.sources, al.score, p)
+    out.timeline = timeline_of(story, al, p)
     return out
 
 
@@ -365,6 +369,84 @@ def build_story_facts(story: Story, articles: Sequence[Article], claims: dict[st
     """Facts, quotes and conflicts of one story in one call (quote spans given for whole articles)."""
     al = align_story(story, articles, claims, vectors, derivations, params)
     return finish_story(story, al, quote_spans, fingerprint, params)
+
+
+# ---------------------------------------------------------------- timeline
+
+_GRAN = [(re.compile(r"\d{4}-\d{2}-\d{2}(?:T.*)?$"), "day"), (re.compile(r"\d{4}-W\d{2}(?:-WE)?$"), "week"),
+         (re.compile(r"\d{4}-\d{2}$"), "month"), (re.compile(r"\d{4}-Q[1-4]$"), "quarter"),
+         (re.compile(r"\d{4}-H[12]$"), "half"), (re.compile(r"\d{4}-(?:SP|SU|FA|WI)$"), "season"),
+         (re.compile(r"\d{4}$"), "year"), (re.compile(r"\d{3}$"), "decade")]
+
+
+def granularity_of(value: str) -> str | None:
+    """The granularity of an ISO value the resolver writes; None for values not on the calendar."""
+    for rx, name in _GRAN:
+        if rx.match(value):
+            return name
+    return None
+
+
+def _start_of(value: str) -> dt.date | None:
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value)
+    if not m or "W" in value or "Q" in value or "H" in value:
+        m2 = re.match(r"(\d{4})", value)
+        return dt.date(int(m2.group(1)), 1, 1) if m2 else None
+    return dt.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+
+
+def _with_year(value: str, near: dt.date) -> str:
+    """'XXXX-01-28' in the year that puts it nearest ``near`` (the story's first dated article)."""
+    m = re.match(r"XXXX-(\d{2})(?:-(\d{2}))?", value)
+    if not m:
+        return value
+    mon, day = int(m.group(1)), int(m.group(2) or 15)
+    year = min((near.year - 1, near.year, near.year + 1),
+               key=lambda y: abs((dt.date(y, mon, min(day, 28)) - near).days))
+    return f"{year:04d}" + value[4:]
+
+
+def timeline_of(story: Story, al: Aligned, p: Params) -> list[TimelineEvent]:
+    """The story's dated events: one per fact and date it states, with the fact's carriers as sources.
+
+    An event more than ``p.background_days`` before the story's first article is background (something the
+    articles recall, as "Abe first met Trump on Feb. 10, 2017"); so is one in a year before the story's when only
+    the year is given. Undated stories keep every event, none marked as background. A date without a year in
+    an undated article takes the year nearest the story's first dated article.
+    """
+    by_art = {a.id: a for a in al.articles}
+    first_pub = min((a.published_date() for a in al.articles if a.published is not None), default=None)
+    facts = al.facts if al.facts else [
+        Fact(id=c.id, story_id=story.id, text=c.text, claim_ids=[c.id], article_ids=[c.article_id],
+             first_article_id=c.article_id) for c in al.claims.values()]
+    events: dict[tuple[str, str], TimelineEvent] = {}
+    for f in facts:
+        for cid in f.claim_ids:
+            c = al.claims.get(cid)
+            if c is None:
+                continue
+            for value, expr in zip(c.dates, c.date_texts or c.dates, strict=False):
+                if value.startswith("XXXX-") and first_pub is not None:
+                    value = _with_year(value, first_pub)  # an undated article: the year of the story's dates
+                gran = granularity_of(value)
+                if gran is None:
+                    continue
+                key = (f.id, value[:10])
+                if key in events:
+                    continue
+                start = _start_of(value)
+                background = bool(first_pub and start and (first_pub - start).days > p.background_days
+                                  and not (gran in ("year", "decade") and start.year >= first_pub.year))
+                art = by_art[c.article_id]
+                events[key] = TimelineEvent(
+                    date=value[:10] if gran == "day" else value, granularity=gran,
+                    text=c.text, expression=expr,
+                    anchor=art.published_date().isoformat() if art.published is not None else None,
+                    sources=list(f.article_ids), outlets=list(f.outlets), independent_sources=f.independent_sources,
+                    first_reported=by_art[f.first_article_id].published, background=background, fact_id=f.id,
+                    story_id=story.id, storyline_id=story.storyline_id,
+                    score=round(f.independent_sources + 0.1 * len(f.article_ids), 3))
+    return sorted(events.values(), key=lambda e: (e.date, -e.score, e.text))
 
 
 # ---------------------------------------------------------------- quotes

@@ -103,6 +103,9 @@ def _shift_months(d: dt.date, n: int) -> tuple[int, int]:
     return m // 12, m % 12 + 1
 
 
+AHEAD_WINDOW = 100  # characters before a mention in which a look-ahead word ("will", "expected to") counts
+
+
 def _closest_year(ref: dt.date, mon: int, day: int, ahead: bool = False) -> int:
     """The year of a month (and day) named without one: the next such date when the sentence looks ahead
     (a month back still counts), else the nearest, with the past preferred (news reports more than it
@@ -119,9 +122,9 @@ def _closest_year(ref: dt.date, mon: int, day: int, ahead: bool = False) -> int:
 
 def _ahead(text: str, start: int, end: int) -> bool:
     """Whether the clause around a mention looks ahead (will, expected to, next...)."""
-    lo = max(text.rfind(".", 0, start), text.rfind(";", 0, start)) + 1
-    ends = [k for k in (text.find(".", end), text.find(";", end)) if k >= 0]
-    hi = min(ends) if ends else len(text)
+    lo = max(text.rfind(".", 0, start), text.rfind(";", 0, start), start - AHEAD_WINDOW) + 1
+    ends = [k for k in (text.find(".", end), text.find(";", end), text.find(",", end)) if k >= 0]
+    hi = min(ends + [end + 20])
     return bool(_AHEAD.search(text[lo:hi]))
 
 

@@ -19,7 +19,7 @@ LATER_SECTIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("facts", "get_facts", ("claims",)),
     ("quotes", "get_quotes", ("claims",)),
     ("conflicts", "get_conflicts", ("claims", "conflicts")),
-    ("timeline", "get_timeline", ("timeline",)),
+    ("timeline", "get_timeline", ("timeline", "claims")),
     ("comment_analysis", "get_comment_analysis", ("comments",)),
 ]
 KNOWN_STAGES = ("furniture", "reuse", "stories", "claims", "timeline", "comments")
@@ -105,6 +105,7 @@ def _facts_into(store: Store, report: Report) -> None:
         report.quotes.extend(sf.quotes)
         report.conflicts.extend(sf.conflicts)
         report.outlet_groups.extend(sf.outlet_groups)
+        report.timeline.extend(sf.timeline)
 
 
 def _storylines(store: Store, stories: list[Story], story_ids: list[str] | None) -> list[Storyline]:

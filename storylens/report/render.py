@@ -199,7 +199,10 @@ def render_markdown(report: Report) -> str:
                             out.append(f"- {md(g.speaker, 80)}: {said} {cites(q.article_ids)}")
             elif title == "Timeline":
                 for t in v.timeline:
-                    out.append(f"- {md(t.date)}: {md(t.text, 400)} {cites(t.sources)}")
+                    bg = " (background)" if t.background else ""
+                    src = f" [{t.independent_sources} sources]" if t.independent_sources > 1 else ""
+                    said = f" (“{md(t.expression, 60)}”)" if t.expression else ""
+                    out.append(f"- {md(t.date)}{bg}: {md(t.text, 400)}{said} {cites(t.sources)}{src}")
             elif title == "Conflicts":
                 for c in v.conflicts:
                     out.append(f"- {c.kind}: “{md(c.a.text, 200)}” {cites([c.a_article_id])} vs "
