@@ -286,6 +286,11 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
     return None
 
 
+_TRIGGER = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)|"
+    r"today|yesterday|tomorrow|tonight|\bnow|current|recent|soon|past|future|week|month|year|quarter|decade|"
+    r"centur|\bday|hour|minute|morning|afternoon|evening|night|spring|summer|fall\b|autumn|winter|lately|"
+    r"time being|half", re.IGNORECASE)
 _TRIM_LEAD = re.compile(r"^(?:in|since|by|of|from|until|during|for|before|after|on)\s+", re.I)
 
 
@@ -293,6 +298,8 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
     """Every temporal expression in ``text`` (non-overlapping, longest first, in text order)."""
     if isinstance(ref, dt.datetime):
         ref = ref.date()
+    if not _TRIGGER.search(text):
+        return []  # every pattern needs one of these words or a digit: most sentences are done here
     found: list[tuple[int, int, str, re.Match[str]]] = []
     for kind, rx in PATTERNS:
         for m in rx.finditer(text):
