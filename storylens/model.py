@@ -54,6 +54,14 @@ class Comment(_Model):
     published: dt.datetime | None = None
 
 
+class PublishedEstimate(_Model):
+    """A publication date estimated from the article's own text, for an article that gives none: a range."""
+
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
+    evidence: list[str] = Field(default_factory=list, description="What each bound rests on, one line each.")
+
+
 class Article(_Model):
     """One news article after extraction."""
 
@@ -69,6 +77,9 @@ class Article(_Model):
     title_from: str | None = None
     published: dt.datetime | dt.date | None = None
     published_from: PublishedFrom | None = None
+    published_estimate: PublishedEstimate | None = Field(
+        None, description="For an undated article: the range its own text and its story's dated articles allow "
+                          "(facts stage; an estimate, never a fact).")
     byline: str | None = None
     authors: list[str] = Field(default_factory=list)
     body: list[str] = Field(default_factory=list, description="Body paragraphs in reading order.")
@@ -333,6 +344,7 @@ class StoryFacts(_Model):
     conflicts: list[Conflict] = Field(default_factory=list)
     outlet_groups: list[OutletGroup] = Field(default_factory=list)
     timeline: list[TimelineEvent] = Field(default_factory=list)
+    estimates: dict[str, PublishedEstimate] = Field(default_factory=dict, description="Undated articles' estimates.")
 
 
 class CommentFlag(_Model):

@@ -253,3 +253,13 @@ def test_seeds_timeline_holds_the_story_s_dates_with_sources_and_the_2017_meetin
     assert abe and all(t.background for t in abe)
     for t in seeds.timeline:
         assert t.sources and t.story_id and (t.expression is None or t.expression in t.text)
+
+
+def test_seeds_undated_articles_get_an_estimated_range_with_evidence(seeds: Report) -> None:
+    ids = _by_file(seeds)
+    arts = {a.id: a for a in seeds.articles}
+    e000, e003 = arts[ids["000"]].published_estimate, arts[ids["003"]].published_estimate
+    assert (e000.earliest, e000.latest) == (dt.date(2025, 1, 30), dt.date(2025, 2, 6))
+    assert (e003.earliest, e003.latest) == (dt.date(2025, 2, 3), dt.date(2025, 2, 6))
+    assert e000.evidence and e003.evidence
+    assert arts[ids["002"]].published_estimate is None  # dated: nothing estimated

@@ -41,6 +41,7 @@ from storylens.model import (
     Derivation,
     Fact,
     OutletGroup,
+    PublishedEstimate,
     Quote,
     QuoteSpans,
     Story,
@@ -52,7 +53,7 @@ from storylens.nlp.changes import find_changes
 from storylens.nlp.items import content_stems, norm_name, norm_number, sentence_names
 from storylens.nlp.pairs import item_rows, probability_matrix, sentence_rows, shared_items
 
-VERSION = "2"  # 2: timeline
+VERSION = "3"  # 2: timeline; 3: estimated dates
 
 
 @dataclass(frozen=True)
@@ -359,6 +360,7 @@ def finish_story(story: Story, al: Aligned, quote_spans: dict[str, list[QuoteSpa
     out.quotes = _quotes(story, al.articles, al.claims, quote_spans, p)
     out.conflicts = _conflicts(al.articles, al.claims, al.facts, al.derivations, al.sources, al.score, p)
     out.timeline = timeline_of(story, al, p)
+    out.estimates = estimate_dates(al)
     return out
 
 
@@ -447,6 +449,102 @@ def timeline_of(story: Story, al: Aligned, p: Params) -> list[TimelineEvent]:
                     story_id=story.id, storyline_id=story.storyline_id,
                     score=round(f.independent_sources + 0.1 * len(f.article_ids), 3))
     return sorted(events.values(), key=lambda e: (e.date, -e.score, e.text))
+
+
+# ---------------------------------------------------------------- estimated publication dates
+
+_AHEAD_BEFORE = re.compile(r"\b(?:will|shall|is to|are to|expected|scheduled|planned|planning|plans? to|set to|"
+                           r"due|upcoming|next|later)\b[^.;]{0,60}$", re.IGNORECASE)
+_WEEKDAY_OR_WEEK = re.compile(r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:later |earlier )?this week)\b",
+                              re.IGNORECASE)
+
+
+def _looks_ahead(text: str, expr: str) -> bool:
+    k = text.find(expr)
+    return bool(_AHEAD_BEFORE.search(text[max(0, k - 70):k])) if k >= 0 else False
+
+
+def _iso_day(value: str) -> dt.date | None:
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def estimate_dates(al: Aligned) -> dict[str, PublishedEstimate]:
+    """For each undated article of the story, the range of publication dates its own text allows.
+
+    * a day it reports as past (or in a caption) is a lower bound; a day it announces as ahead ("planned for
+      Feb. 7", "will meet on Friday") an upper bound, the day before;
+    * a weekday or "this week" named without a date, in a claim of a fact whose dated carriers give its day:
+      announced ahead, the article was written in the six days before; reported as past, in the six after;
+    * an article it derives from (copy or rewrite), when dated, is a lower bound; one derived from it an upper.
+    Bounds that contradict each other are dropped rather than guessed between.
+    """
+    by_art = {a.id: a for a in al.articles}
+    first_pub = min((a.published_date() for a in al.articles if a.published is not None), default=None)
+    fact_day: dict[str, dt.date] = {}
+    for f in al.facts:
+        days: dict[dt.date, int] = {}
+        for cid in f.claim_ids:
+            c = al.claims.get(cid)
+            if c is None or by_art[c.article_id].published is None:
+                continue
+            for v in {d[:10] for d in c.dates}:
+                if (d := _iso_day(v)) is not None:
+                    days[d] = days.get(d, 0) + 1
+        if days:
+            fact_day[f.id] = max(days, key=lambda d: (days[d], d))
+    out: dict[str, PublishedEstimate] = {}
+    for a in al.articles:
+        if a.published is not None:
+            continue
+        lo: list[tuple[dt.date, str]] = []
+        hi: list[tuple[dt.date, str]] = []
+        claims = [c for c in al.claims.values() if c.article_id == a.id]
+        for c in claims:
+            for value, expr in zip(c.dates, c.date_texts or c.dates, strict=False):
+                if value.startswith("XXXX-") and first_pub is not None:
+                    value = _with_year(value, first_pub)
+                d = _iso_day(value)
+                if d is None:
+                    continue
+                if _looks_ahead(c.text, expr):
+                    hi.append((d - dt.timedelta(days=1), f"announces “{expr}” ({d.isoformat()}) as ahead"))
+                else:
+                    lo.append((d, f"reports “{expr}” ({d.isoformat()}) as past"))
+            m = _WEEKDAY_OR_WEEK.search(c.text)
+            if m and c.fact_id in fact_day and not c.dates:
+                d = fact_day[c.fact_id]
+                said = m.group(0).lower()
+                ahead = said.startswith("later") or (not said.startswith("earlier") and _looks_ahead(c.text, m.group(0)))
+                week = "week" in said  # "this week": the same week (from its Monday); a weekday: the six days before
+                start = d - dt.timedelta(days=d.weekday() if week else 6)
+                if ahead:
+                    lo.append((start, f"announces “{m.group(0)}” for what other articles date {d.isoformat()}"))
+                    hi.append((d - dt.timedelta(days=1), f"announces “{m.group(0)}” for what other articles date {d.isoformat()}"))
+                else:
+                    lo.append((d, f"reports “{m.group(0)}” as past for what other articles date {d.isoformat()}"))
+                    hi.append((d + dt.timedelta(days=6), f"reports “{m.group(0)}” as past for what other articles date {d.isoformat()}"))
+        for cap in a.captions:
+            from storylens.nlp.dates import find_dates
+
+            for mm in find_dates(cap, None):
+                v = _with_year(mm.value, first_pub) if mm.value.startswith("XXXX-") and first_pub else mm.value
+                if (d := _iso_day(v)) is not None:
+                    lo.append((d, f"a photo caption dates “{mm.text}” ({d.isoformat()})"))
+        for dv in al.derivations:
+            if dv.derived_id == a.id and by_art[dv.source_id].published is not None:
+                lo.append((by_art[dv.source_id].published_date(), f"derives from {dv.source_id}, dated"))
+            if dv.source_id == a.id and by_art[dv.derived_id].published is not None:
+                hi.append((by_art[dv.derived_id].published_date(), f"{dv.derived_id}, dated, derives from it"))
+        if not lo and not hi:
+            continue
+        early = max(lo, default=None)
+        late = min(hi, default=None)
+        if early and late and early[0] > late[0]:
+            continue  # the text contradicts itself (or the rules misread it): say nothing
+        out[a.id] = PublishedEstimate(earliest=early[0] if early else None, latest=late[0] if late else None,
+                                      evidence=[e for _, e in ([early] if early else []) + ([late] if late else [])])
+    return out
 
 
 # ---------------------------------------------------------------- quotes

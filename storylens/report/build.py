@@ -99,6 +99,7 @@ def _facts_into(store: Store, report: Report) -> None:
     getter = getattr(store, "get_story_facts", None)
     if not callable(getter):
         return
+    estimates: dict = {}
     for sf in getter([s.id for s in report.stories]):
         report.claims.extend(sf.claims)
         report.facts.extend(sf.facts)
@@ -106,6 +107,10 @@ def _facts_into(store: Store, report: Report) -> None:
         report.conflicts.extend(sf.conflicts)
         report.outlet_groups.extend(sf.outlet_groups)
         report.timeline.extend(sf.timeline)
+        estimates.update(sf.estimates)
+    if estimates:
+        report.articles = [a.model_copy(update={"published_estimate": estimates[a.id]}) if a.id in estimates else a
+                           for a in report.articles]
 
 
 def _storylines(store: Store, stories: list[Story], story_ids: list[str] | None) -> list[Storyline]:
