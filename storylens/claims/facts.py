@@ -459,6 +459,21 @@ _WEEKDAY_OR_WEEK = re.compile(r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|
                               re.IGNORECASE)
 
 
+_PAST = re.compile(r"\b(?:[a-z]{3,}ed|said|was|were|had|met|took|began|came|went|made|told|won|lost|held|saw|left|"
+                   r"spoke|wrote|gave|sent|ran|fell|rose|led|paid|broke|knew|thought|brought|bought|sold|became|"
+                   r"struck|hit|got|put|set|cut|shut)\b")
+
+
+def _looks_past(text: str, expr: str) -> bool:
+    """A past-tense verb in the clause just before or after the date: the article reports it as done."""
+    k = text.find(expr)
+    if k < 0:
+        return False
+    before = re.split(r"[.;]", text[max(0, k - 40):k])[-1]
+    after = re.split(r"[.;]", text[k + len(expr):k + len(expr) + 30])[0]
+    return bool(_PAST.search(before) or _PAST.search(after))
+
+
 def _looks_ahead(text: str, expr: str) -> bool:
     k = text.find(expr)
     return bool(_AHEAD_BEFORE.search(text[max(0, k - 70):k])) if k >= 0 else False
@@ -509,7 +524,7 @@ def estimate_dates(al: Aligned) -> dict[str, PublishedEstimate]:
                     continue
                 if _looks_ahead(c.text, expr):
                     hi.append((d - dt.timedelta(days=1), f"announces “{expr}” ({d.isoformat()}) as ahead"))
-                else:
+                elif _looks_past(c.text, expr):
                     lo.append((d, f"reports “{expr}” ({d.isoformat()}) as past"))
             m = _WEEKDAY_OR_WEEK.search(c.text)
             if m and c.fact_id in fact_day and not c.dates:
