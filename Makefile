@@ -43,6 +43,11 @@ bench: install
 	$(PY) bench/reuse_mrpc.py
 	$(PY) bench/reuse_scale.py
 	$(PY) bench/stories.py
+	$(PY) bench/quotes.py eval
+	$(PY) bench/claimdiff.py
+	$(PY) bench/dates.py
+	$(PY) bench/estimate_dates.py
+	$(PY) bench/timeline.py
 	$(PY) bench/web.py 100
 	$(PY) bench/end_to_end.py --real --synthetic 10000
 
