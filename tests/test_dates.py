@@ -79,3 +79,17 @@ def test_tempeval_held_out_value_f1_beats_the_dateparser_baseline() -> None:
     ours = bench.score(docs, bench.ours)
     base = bench.score(docs, bench.baseline)
     assert ours["value"] > base["value"] + 0.2 and ours["relaxed"] > 0.8
+
+
+def test_timeline_command_ranks_days_by_independent_sources(tmp_path: Path) -> None:
+    if not SEEDS.exists():
+        pytest.skip("seeds missing")
+    out = tmp_path / "t.json"
+    run = subprocess.run([sys.executable, "-m", "storylens.cli", "timeline", str(SEEDS), "--max-dates", "4",
+                          "--json", str(out)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    events = json.loads(out.read_text())["timeline"]
+    assert len(events) == 4 and [e["date"] for e in events] == sorted(e["date"] for e in events)
+    summit = next(e for e in events if e["date"] == "2025-02-07")
+    assert summit["independent_sources"] == 2 and summit["score"] >= max(e["score"] for e in events) - 1e-9
+    assert all(e["sources"] and e["text"] for e in events)

@@ -48,6 +48,48 @@ def _read(path: Path) -> tuple[list[tuple[object, str, dt.date | None]], list[st
 
 def register(app: typer.Typer) -> None:
     @app.command()
+    def timeline(
+        paths: Annotated[list[Path], typer.Argument(help="Files or folders, read as `analyze` reads them.")],
+        max_dates: Annotated[int | None, typer.Option("--max-dates", min=1, help="Keep the K most important days.")] = None,
+        json_out: Annotated[Path | None, typer.Option("--json", help="Write the timeline as JSON here ('-' for stdout).")] = None,
+        db: Annotated[str, typer.Option("--db", help="SQLite store to use (default: in memory).")] = ":memory:",
+    ) -> None:
+        """One timeline for a corpus treated as one storyline: its most reported days, with sources."""
+        from storylens.cli import fail
+        from storylens.pipeline import ingest
+        from storylens.report import build_report
+        from storylens.store import StoreError, open_store
+        from storylens.timeline.corpus import corpus_timeline
+
+        try:
+            store = open_store(db)
+        except StoreError as exc:
+            fail(str(exc))
+        try:
+            res = ingest([str(p) for p in paths], store)
+            report = build_report(store, summaries=False)
+        finally:
+            store.close()
+        for e in res.errors:
+            typer.echo(f"storylens: {e.source}: {e.reason}", err=True)
+        events = corpus_timeline(report, max_dates)
+        payload = json.dumps({"timeline": [e.model_dump(mode="json") for e in events]}, ensure_ascii=False, indent=1)
+        if json_out is None or str(json_out) == "-":
+            if json_out is None:
+                for e in events:
+                    typer.echo(f"{e.date}  [{e.independent_sources} source(s)] {e.text[:160]}")
+            else:
+                sys.stdout.write(payload + "\n")
+        else:
+            try:
+                json_out.write_text(payload + "\n", encoding="utf-8")
+            except OSError as exc:
+                fail(f"{json_out}: cannot write ({exc.strerror or exc})")
+            typer.echo(f"wrote {json_out}", err=True)
+        if res.errors:
+            raise typer.Exit(1)
+
+    @app.command()
     def dates(
         batch: Annotated[Path, typer.Option("--batch", help="JSONL input, one {id, text, ref} object a line.")],
         as_json: Annotated[bool, typer.Option("--json", help="Write one JSON line per input line.")] = False,
