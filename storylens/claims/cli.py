@@ -19,57 +19,6 @@ import typer
 BATCH = 32
 
 
-def _read(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    items: list[tuple[str, str]] = []
-    errors: list[str] = []
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                errors.append(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})")
-                continue
-            if not isinstance(rec, dict):
-                errors.append(f"{path}:{n}: expected an object with 'id' and 'text'")
-                continue
-            if not isinstance(rec.get("text"), str):
-                errors.append(f"{path}:{n}: 'text' is missing or not a string")
-                continue
-            if "id" not in rec or not isinstance(rec["id"], (str, int)):
-                errors.append(f"{path}:{n}: 'id' is missing or not a string or number")
-                continue
-            items.append((str(rec["id"]) if isinstance(rec["id"], str) else rec["id"], rec["text"]))
-    return items, errors
-
-
-def _read_pairs(path: Path) -> tuple[list[tuple[object, str, str]], list[str]]:
-    items: list[tuple[object, str, str]] = []
-    errors: list[str] = []
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                errors.append(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})")
-                continue
-            if not isinstance(rec, dict):
-                errors.append(f"{path}:{n}: expected an object with 'id', 'a' and 'b'")
-                continue
-            bad = [k for k in ("a", "b") if not isinstance(rec.get(k), str)]
-            if bad:
-                errors.append(f"{path}:{n}: {' and '.join(repr(k) for k in bad)} missing or not a string")
-                continue
-            if "id" not in rec or not isinstance(rec["id"], (str, int)):
-                errors.append(f"{path}:{n}: 'id' is missing or not a string or number")
-                continue
-            items.append((rec["id"], rec["a"][:5000], rec["b"][:5000]))
-    return items, errors
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def compare(
@@ -77,16 +26,10 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Write one JSON line per input line.")] = False,
     ) -> None:
         """How claim b relates to claim a (same, adds, weakens, contradicts, unrelated) for each line of a batch."""
-        from storylens.cli import fail
+        from storylens.batch import load_batch
 
-        if not batch.is_file():
-            fail(f"{batch}: no such file")
-        try:
-            items, errors = _read_pairs(batch)
-        except OSError as exc:
-            fail(f"{batch}: cannot read ({exc.strerror or exc})")
-        for e in errors:
-            typer.echo(f"storylens: {e}", err=True)
+        recs, errors = load_batch(batch, ("a", "b"), max_chars=5000)
+        items = [(r["id"], r["a"], r["b"]) for _, r in recs]
         from storylens.claims.compare import compare_many
 
         for i in range(0, len(items), 256):
@@ -106,16 +49,11 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Write one JSON line per input line.")] = False,
     ) -> None:
         """Quotes and attributions (source, cue, content offsets) for each text of a JSONL batch."""
+        from storylens.batch import load_batch
         from storylens.cli import fail
 
-        if not batch.is_file():
-            fail(f"{batch}: no such file")
-        try:
-            items, errors = _read(batch)
-        except OSError as exc:
-            fail(f"{batch}: cannot read ({exc.strerror or exc})")
-        for e in errors:
-            typer.echo(f"storylens: {e}", err=True)
+        recs, errors = load_batch(batch, ("text",))
+        items = [(r["id"], r["text"]) for _, r in recs]
         try:
             from storylens.claims.quotes import find_quotes_many
         except ImportError as exc:

@@ -17,35 +17,6 @@ from typing import Annotated
 import typer
 
 
-def _read(path: Path) -> tuple[list[tuple[object, str, dt.date | None]], list[str]]:
-    items: list[tuple[object, str, dt.date | None]] = []
-    errors: list[str] = []
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                errors.append(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})")
-                continue
-            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-                errors.append(f"{path}:{n}: expected an object with 'id' and a string 'text'")
-                continue
-            if "id" not in rec or not isinstance(rec["id"], (str, int)):
-                errors.append(f"{path}:{n}: 'id' is missing or not a string or number")
-                continue
-            ref = None
-            if rec.get("ref") is not None:
-                try:
-                    ref = dt.date.fromisoformat(str(rec["ref"])[:10])
-                except ValueError:
-                    errors.append(f"{path}:{n}: 'ref' is not an ISO date (YYYY-MM-DD)")
-                    continue
-            items.append((rec["id"], rec["text"][:200_000], ref))
-    return items, errors
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def timeline(
@@ -95,17 +66,19 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Write one JSON line per input line.")] = False,
     ) -> None:
         """Temporal expressions of each text, resolved against its reference (publication) date."""
-        from storylens.cli import fail
+        from storylens.batch import load_batch
         from storylens.nlp.dates import find_dates
 
-        if not batch.is_file():
-            fail(f"{batch}: no such file")
-        try:
-            items, errors = _read(batch)
-        except OSError as exc:
-            fail(f"{batch}: cannot read ({exc.strerror or exc})")
-        for e in errors:
-            typer.echo(f"storylens: {e}", err=True)
+        recs, errors = load_batch(batch, ("text",))
+        items = []
+        for n, r in recs:
+            try:
+                ref = dt.date.fromisoformat(str(r["ref"])[:10]) if r.get("ref") is not None else None
+            except ValueError:
+                errors.append(f"{batch}:{n}: 'ref' is not an ISO date (YYYY-MM-DD)")
+                typer.echo(f"storylens: {errors[-1]}", err=True)
+                continue
+            items.append((r["id"], r["text"], ref))
         for ident, text, ref in items:
             found = find_dates(text, ref)
             if as_json:

@@ -1,0 +1,60 @@
+"""The JSONL input of the batch commands (`quotes`, `compare`, `dates`): one object a line, checked alike.
+
+A line that is not JSON, not an object, without an ``id`` (string or number) or without one of the string
+fields the command needs is named on stderr in one line (file, line number, reason) and skipped; the command
+goes on and exits with 1. Strings are cut at ``max_chars``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+
+def read_batch(path: Path, strings: tuple[str, ...], max_chars: int = 200_000
+               ) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
+    """``(line number, record)`` for each good line, and one message per bad line."""
+    items: list[tuple[int, dict[str, Any]]] = []
+    errors: list[str] = []
+    wanted = ", ".join(repr(k) for k in ("id", *strings))
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                errors.append(f"{path}:{n}: not valid JSON ({exc.msg} at column {exc.colno})")
+                continue
+            if not isinstance(rec, dict):
+                errors.append(f"{path}:{n}: expected an object with {wanted}")
+                continue
+            bad = [k for k in strings if not isinstance(rec.get(k), str)]
+            if bad:
+                errors.append(f"{path}:{n}: {' and '.join(repr(k) for k in bad)} missing or not a string")
+                continue
+            if "id" not in rec or isinstance(rec["id"], bool) or not isinstance(rec["id"], (str, int)):
+                errors.append(f"{path}:{n}: 'id' is missing or not a string or number")
+                continue
+            items.append((n, {**rec, **{k: rec[k][:max_chars] for k in strings}}))
+    return items, errors
+
+
+def load_batch(batch: Path, strings: tuple[str, ...], max_chars: int = 200_000
+               ) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
+    """:func:`read_batch` for a command: a missing or unreadable file ends it with one line (exit code 2),
+    bad lines are reported on stderr and returned, so the command can exit with 1 when it is done."""
+    from storylens.cli import fail
+
+    if not batch.is_file():
+        fail(f"{batch}: no such file")
+    try:
+        items, errors = read_batch(batch, strings, max_chars)
+    except OSError as exc:
+        fail(f"{batch}: cannot read ({exc.strerror or exc})")
+    for e in errors:
+        typer.echo(f"storylens: {e}", err=True)
+    return items, errors
