@@ -28,7 +28,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -50,6 +50,7 @@ from storylens.model import (
 )
 from storylens.nlp import numbers
 from storylens.nlp.changes import find_changes
+from storylens.nlp.dates import find_dates
 from storylens.nlp.items import content_stems, norm_name, norm_number, sentence_names
 from storylens.nlp.pairs import item_rows, probability_matrix, sentence_rows, shared_items
 
@@ -271,6 +272,14 @@ class Aligned:
     sources: dict[str, str]
     derivations: list[Derivation]
     outlet_groups: list[OutletGroup]
+    _by_article: dict[str, list[Claim]] = field(default_factory=dict, repr=False)
+
+    def claims_of(self, article_id: str) -> list[Claim]:
+        """The article's claims, in body order (indexed on first use)."""
+        if not self._by_article:
+            for c in self.claims.values():
+                self._by_article.setdefault(c.article_id, []).append(c)
+        return self._by_article.get(article_id, [])
 
 
 def align_story(story: Story, articles: Sequence[Article], claims: dict[str, list[Claim]],
@@ -353,7 +362,7 @@ def finish_story(story: Story, al: Aligned, quote_spans: dict[str, list[QuoteSpa
 
     p = params or Params()
     for a in al.articles:
-        attach_quotes(a, [c for c in al.claims.values() if c.article_id == a.id], quote_spans.get(a.id, []))
+        attach_quotes(a, al.claims_of(a.id), quote_spans.get(a.id, []))
     out = StoryFacts(story_id=story.id, fingerprint=fingerprint, facts=al.facts, outlet_groups=al.outlet_groups)
     out.claims = sorted(al.claims.values(), key=lambda c: ([a.id for a in al.articles].index(c.article_id),
                                                            c.sentence_index))
@@ -514,7 +523,7 @@ def estimate_dates(al: Aligned) -> dict[str, PublishedEstimate]:
             continue
         lo: list[tuple[dt.date, str]] = []
         hi: list[tuple[dt.date, str]] = []
-        claims = [c for c in al.claims.values() if c.article_id == a.id]
+        claims = al.claims_of(a.id)
         for c in claims:
             for value, expr in zip(c.dates, c.date_texts or c.dates, strict=False):
                 if value.startswith("XXXX-") and first_pub is not None:
@@ -540,8 +549,6 @@ def estimate_dates(al: Aligned) -> dict[str, PublishedEstimate]:
                     lo.append((d, f"reports “{m.group(0)}” as past for what other articles date {d.isoformat()}"))
                     hi.append((d + dt.timedelta(days=6), f"reports “{m.group(0)}” as past for what other articles date {d.isoformat()}"))
         for cap in a.captions:
-            from storylens.nlp.dates import find_dates
-
             for mm in find_dates(cap, None):
                 v = _with_year(mm.value, first_pub) if mm.value.startswith("XXXX-") and first_pub else mm.value
                 if (d := _iso_day(v)) is not None:
@@ -581,13 +588,17 @@ def _quotes(story: Story, arts: list[Article], claims: dict[str, Claim], quote_s
     from storylens.claims.claims import article_text, to_span
 
     found: list[tuple[Quote, set[str], str | None]] = []
+    by_quote: dict[str, str] = {}
+    for c in claims.values():
+        if c.quote_id:
+            by_quote.setdefault(c.quote_id, c.id)  # the first sentence of a quote that runs over several
     for a in arts:
         _, offsets = article_text(a)
         for qi, q in enumerate(quote_spans.get(a.id, [])):
             content = to_span(a, offsets, *q.content)
             cue = to_span(a, offsets, *q.cue)
             source = to_span(a, offsets, *q.source) if q.source else None
-            claim = next((c.id for c in claims.values() if c.article_id == a.id and c.quote_id == f"{a.id}:q{qi}"), None)
+            claim = by_quote.get(f"{a.id}:q{qi}")
             spans = QuoteSpans(article_id=a.id, claim_id=claim, source=source, cue=cue, content=content)
             speaker = q.resolved or q.speaker
             key = _speaker_key(speaker)
