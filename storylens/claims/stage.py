@@ -33,6 +33,7 @@ CLAIMS_KEY = "claims:article:"
 QUOTES_KEY = "quotes:article:"
 VERSION_KEY = "facts:version"
 PROGRESS_UNIT = "stories"  # what the stage's own progress counts
+PROVIDES = ("claims", "timeline")  # report sections it fills (the story timelines come from the facts)
 
 
 def quote_scope() -> str:

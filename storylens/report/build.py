@@ -36,10 +36,9 @@ def stage_status() -> dict[str, str]:
         except ModuleNotFoundError:
             status[name] = "not_available"
             continue
-        status[name] = "done" if callable(getattr(mod, "update", None)) else "not_available"
-    # the facts stage also dates each story's events (a first timeline); its own stage is still to come
-    if status.get("claims") == "done":
-        status["timeline"] = "done"
+        ok = "done" if callable(getattr(mod, "update", None)) else "not_available"
+        for provided in getattr(mod, "PROVIDES", (name,)):  # a stage may fill several report sections
+            status[provided] = ok
     return status
 
 
