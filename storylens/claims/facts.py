@@ -64,6 +64,7 @@ class Params:
     keep_score: float = 0.2  # pair scores below this count as 0 in that mean
     item_boost: float = 0.3  # added to the probability when two claims share a figure or a date ...
     item_cos: float = 0.55  # ... and their embeddings are this close
+    disjoint_link: float = 0.7  # probability needed when both state specific items and share none
     min_words: int = 6  # shorter sentences ("Read more.", datelines) are no claims to align
     max_claims: int = 120  # claims of one article that are aligned (live blogs are cut here)
     window: int = 40  # each article is aligned with this many articles published after it
@@ -226,8 +227,16 @@ def align(sides: list[_Side], p: Params) -> tuple[list[list[Claim]], dict[tuple[
             P = probability_matrix(a.rows, b.rows, cos)
             # a figure or a date both state, in sentences that mean much the same, is strong evidence of one
             # fact told in different words ("2 percent of gross domestic product" / "2% of GDP")
-            both = (shared_items(a.items, b.items) > 0) & (cos >= p.item_cos)
+            shared = shared_items(a.items, b.items)
+            both = (shared > 0) & (cos >= p.item_cos)
             P = np.minimum(1.0, P + p.item_boost * both)
+            # ... and when each states figures or dates and they share none, they likely tell different
+            # happenings in like words ("died two days after it ran aground" / "pulled off five days after"):
+            # only a close paraphrase links them
+            na = np.asarray([len(set(c.numbers) | date_keys(c.dates)) for c in a.claims])[:, None]
+            nb = np.asarray([len(set(c.numbers) | date_keys(c.dates)) for c in b.claims])[None, :]
+            disjoint = (na > 0) & (nb > 0) & (shared == 0)
+            P = np.where(disjoint & (p.disjoint_link > P), np.minimum(P, p.link - 1e-3), P)
             rbest = P.argmax(axis=1)
             cbest = P.argmax(axis=0)
             for i, j in zip(*np.nonzero(p.keep_score <= P), strict=True):
