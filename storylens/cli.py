@@ -119,14 +119,15 @@ def analyze(
     """Ingest articles, find copies, rewrites and stories, and write the report."""
     import sqlite3
 
-    from storylens.pipeline import ingest
+    from storylens.pipeline import default_workers, ingest
     from storylens.report import build_report, render_html, render_json, render_markdown
     from storylens.store import StoreError
 
     store = _open_store_or_fail(db)
     cb, stop = _progress_printer(not quiet)
     try:
-        res = ingest([str(p) for p in paths], store, cb, outlet=(outlet or "").strip()[:200] or None)
+        res = ingest([str(p) for p in paths], store, cb, outlet=(outlet or "").strip()[:200] or None,
+                     workers=default_workers())
         import time
 
         t0 = time.perf_counter()

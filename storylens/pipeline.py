@@ -11,13 +11,18 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
+import multiprocessing as mp
+import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storylens.extract import extract
+from storylens.extract import content_hash, extract
 from storylens.model import Article, InputError, Report
+from storylens.nlp.annotate import prefetch_document_vectors
 from storylens.sources import RawDoc, iter_sources
 from storylens.store import Store, open_store
 
@@ -50,48 +55,116 @@ def _noop(stage: str, done: int, total: int | None) -> None:
     return None
 
 
+def _extract_one(item: RawDoc) -> Article | InputError:
+    """Extract one document; a failure is an input error for that document (never an exception)."""
+    try:
+        art = extract(item.content, meta=item.meta, format=item.format, source=item.source, raw=item.raw)
+    except Exception as exc:  # one bad document never stops the batch
+        log.debug("extraction failed", exc_info=True)
+        return InputError(source=item.source, reason=f"extraction failed: {exc.__class__.__name__}: {exc}")
+    if not art.body:
+        return InputError(source=item.source, reason="no article text found")
+    return art
+
+
+def _extract_chunk(items: list[RawDoc | InputError]) -> list[Article | InputError]:
+    return [it if isinstance(it, InputError) else _extract_one(it) for it in items]
+
+
+def default_workers() -> int:
+    """Extraction processes: ``STORYLENS_WORKERS``, else the machine's cores (at most 4)."""
+    env = os.environ.get("STORYLENS_WORKERS")
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            pass
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _pool(workers: int) -> ProcessPoolExecutor | None:
+    if workers <= 1 or "fork" not in mp.get_all_start_methods():
+        return None
+    # fork: the workers inherit the imported extractor (no start-up cost); they only read and return.
+    # They are started now, before this process starts its encoder thread (a fork copies no running thread).
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"))
+    pool.submit(int).result()
+    return pool
+
+
 def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Progress = _noop,
-                outlet: str | None = None) -> IngestResult:
+                outlet: str | None = None, workers: int = 1) -> IngestResult:
     """Extract and store documents; one transaction per batch. Known content is skipped.
 
-    ``outlet`` is given to every document whose metadata names none."""
+    ``outlet`` is given to every document whose metadata names none. With ``workers`` > 1, documents are
+    extracted in that many processes, in chunks of :data:`BATCH`; results are taken in input order, so
+    what is stored (and in what order) is the same as with one."""
     res = IngestResult()
     # Articles an interrupted earlier run stored before the stages saw them: analyse them now.
-    res.added.extend(store.unprocessed_articles())
+    resumed = store.unprocessed_articles()
+    res.added.extend(resumed)
     batch: list[Article] = []
     seen = 0
+    hashes: set[str] = set()  # content met earlier in this run: skipped like stored content
+    pending: list[RawDoc | InputError] = []  # in input order; a reader's error waits its turn
+    inflight: deque[Future[list[Article | InputError]]] = deque()
+    pool: ProcessPoolExecutor | None = None  # started with the first full chunk: a few documents need none
 
     def flush() -> None:
-        res.added.extend(store.add_articles(batch))
+        added = store.add_articles(batch)
+        # the encoder embeds these leads in the background while the next batch is extracted
+        prefetch_document_vectors(added)
+        res.added.extend(added)
         batch.clear()
 
-    for item in docs:
-        if isinstance(item, InputError):
-            res.errors.append(item)
-            continue
-        seen += 1
-        progress("extract", seen, None)
-        if outlet and not item.meta.get("outlet"):
-            item.meta["outlet"] = outlet
-        from storylens.extract import content_hash
+    def take(results: list[Article | InputError]) -> None:
+        for r in results:
+            if isinstance(r, InputError):
+                res.errors.append(r)
+                continue
+            batch.append(r)
+            if len(batch) >= BATCH:
+                flush()
 
-        chash = content_hash(item.raw if item.raw is not None else item.content)
-        if store.has_hash(chash):
-            res.skipped += 1
-            continue
-        try:
-            art = extract(item.content, meta=item.meta, format=item.format, source=item.source, raw=item.raw)
-        except Exception as exc:  # one bad document never stops the batch
-            log.debug("extraction failed", exc_info=True)
-            res.errors.append(InputError(source=item.source, reason=f"extraction failed: {exc.__class__.__name__}: {exc}"))
-            continue
-        if not art.body:
-            res.errors.append(InputError(source=item.source, reason="no article text found"))
-            continue
-        batch.append(art)
-        if len(batch) >= BATCH:
-            flush()
+    def submit(last: bool = False) -> None:
+        nonlocal pool
+        chunk = pending.copy()
+        pending.clear()
+        if pool is None and not last and workers > 1:
+            pool = _pool(workers)
+        if pool is None:
+            take(_extract_chunk(chunk))
+            return
+        inflight.append(pool.submit(_extract_chunk, chunk))
+        while len(inflight) > 2 * workers:
+            take(inflight.popleft().result())
+
+    try:
+        for item in docs:
+            if isinstance(item, InputError):
+                pending.append(item)  # reported in input order, with the extraction errors around it
+                continue
+            seen += 1
+            progress("extract", seen, None)
+            if outlet and not item.meta.get("outlet"):
+                item.meta["outlet"] = outlet
+            chash = content_hash(item.raw if item.raw is not None else item.content)
+            if chash in hashes or store.has_hash(chash):
+                res.skipped += 1
+                continue
+            hashes.add(chash)
+            pending.append(item)
+            if len(pending) >= BATCH:
+                submit()
+        if pending:
+            submit(last=True)
+        while inflight:
+            take(inflight.popleft().result())
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     flush()
+    prefetch_document_vectors(resumed)
     return res
 
 
@@ -131,9 +204,9 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
 
 
 def ingest(paths: Iterable[str | Path], store: Store, progress: Progress = _noop,
-           outlet: str | None = None) -> IngestResult:
+           outlet: str | None = None, workers: int = 1) -> IngestResult:
     t0 = time.perf_counter()
-    res = ingest_docs(store, iter_sources(list(paths)), progress, outlet=outlet)
+    res = ingest_docs(store, iter_sources(list(paths)), progress, outlet=outlet, workers=workers)
     res.timings["extract"] = round(time.perf_counter() - t0, 3)
     res.stages = run_stages(store, res.added, progress, res.timings)
     return res

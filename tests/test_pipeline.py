@@ -42,3 +42,47 @@ def test_report_is_deterministic(tmp_path: Path) -> None:
     a = storylens.analyze([SEEDS]).model_dump_json()
     b = storylens.analyze([SEEDS]).model_dump_json()
     assert a == b
+
+
+DEMO = Path(__file__).resolve().parents[1] / "examples" / "harbour-ferry" / "articles"
+
+
+def _many_records(path: Path) -> int:
+    """More than two extraction chunks of real text (the shipped demo's paragraphs, cut different ways),
+    with unreadable and empty records among them."""
+    import json
+
+    from storylens.extract import extract
+
+    bodies = [extract(p.read_text(encoding="utf-8"), format="text").body for p in sorted(DEMO.iterdir())
+              if p.is_file() and p.suffix in {".txt", ".html"}]
+    lines = []
+    for k in range(170):
+        paras = bodies[k % len(bodies)]
+        cut = paras[k // len(bodies) % max(1, len(paras) - 1):] or paras
+        lines.append(json.dumps({"id": f"r{k}", "title": f"Record {k}", "text": "\n\n".join(cut) + f"\n\nFiled {k}."}))
+        if k % 50 == 7:
+            lines.append(json.dumps({"id": f"empty{k}", "text": ""}))
+        if k == 90:
+            lines.append("{not json")
+    lines.append(lines[3])  # the same content again: skipped, whichever chunk it lands in
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines)
+
+
+def test_parallel_extraction_stores_what_one_process_stores(tmp_path: Path) -> None:
+    from storylens.pipeline import ingest_docs
+    from storylens.sources import iter_sources
+
+    src = tmp_path / "in.jsonl"
+    _many_records(src)
+    out = []
+    for workers in (1, 2):
+        with open_store(str(tmp_path / f"w{workers}.db")) as st:
+            res = ingest_docs(st, iter_sources([src]), workers=workers)
+            out.append(([a.model_dump() for a in res.added], res.skipped,
+                        [(e.source, e.reason) for e in res.errors], [a.id for a in st.iter_articles()]))
+    one, two = out
+    assert len(one[0]) > 128, "enough records for the pool to run several chunks"
+    assert one[1] == 1 and len(one[2]) == 5
+    assert two == one, "same articles, same order, same skipped count and errors in input order"

@@ -143,6 +143,14 @@ def document_vectors(store: Store | None, articles: Sequence[Article]) -> dict[s
     return out
 
 
+def prefetch_document_vectors(articles: Sequence[Article]) -> None:
+    """Start embedding these articles' lead texts in the background (see :func:`storylens.nlp.embed.prefetch`);
+    :func:`document_vectors` then finds them computed. Nothing is stored here."""
+    from storylens.nlp.embed import prefetch
+
+    prefetch([lead_text(a) for a in articles if a.body])
+
+
 def stored_document_vectors(store: Store, ids: Sequence[str]) -> dict[str, np.ndarray]:
     """Document vectors stored for these ids (no text check: for candidate search over stored articles)."""
     out = {}

@@ -7,10 +7,12 @@ no torch, no download at run time. Results are cached by text.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -78,24 +80,62 @@ def _key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+_ENCODE_LOCK = threading.Lock()  # one encoder call at a time (the prefetch thread and the caller)
+_PENDING: list[Future] = []
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _fill(texts: list[str], batch_size: int) -> None:
+    """Embed the texts not cached yet into the cache, in batches of ``batch_size`` unique texts."""
+    keys = [_key(t) for t in texts]
+    uniq: dict[str, str] = {}
+    for k, t in zip(keys, texts, strict=True):
+        if k not in _CACHE:
+            uniq.setdefault(k, t[:2000])
+    if not uniq:
+        return
+    items = list(uniq.items())
+    model = _model()
+    for b in range(0, len(items), batch_size):
+        chunk = items[b : b + batch_size]
+        with _ENCODE_LOCK:
+            vecs = np.asarray(model.encode([t for _, t in chunk]), dtype=np.float32)
+            for (k, _), v in zip(chunk, vecs, strict=True):
+                _CACHE[k] = v
+    with _ENCODE_LOCK:
+        while len(_CACHE) > _CACHE_MAX:
+            _CACHE.popitem(last=False)
+
+
+def prefetch(texts: list[str], batch_size: int = 64) -> None:
+    """Start embedding ``texts`` in a background thread; a later :func:`embed` of them finds them ready.
+
+    The encoder spends its time in BLAS, which releases the GIL, so the caller's Python work (extracting
+    the next batch of articles) runs beside it on the other core. ``embed`` waits for what is pending.
+    """
+    global _POOL
+    if not texts:
+        return
+    with _LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storylens-embed")
+        _PENDING.append(_POOL.submit(_fill, list(texts), batch_size))
+
+
+def wait_prefetch() -> None:
+    """Wait for every pending :func:`prefetch` (its errors are not raised: ``embed`` computes what is missing)."""
+    while _PENDING:
+        fut = _PENDING.pop(0)
+        with contextlib.suppress(Exception):  # a failed prefetch only means the caller embeds these texts
+            fut.result()
+
+
 def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
     """Return an (N, 512) float32 array of unit vectors, one per text."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
+    wait_prefetch()
     keys = [_key(t) for t in texts]
-    missing = [i for i, k in enumerate(keys) if k not in _CACHE]
-    if missing:
-        # embed unique missing texts in batches
-        uniq: dict[str, str] = {}
-        for i in missing:
-            uniq.setdefault(keys[i], texts[i][:2000])
-        items = list(uniq.items())
-        model = _model()
-        for b in range(0, len(items), batch_size):
-            chunk = items[b : b + batch_size]
-            vecs = np.asarray(model.encode([t for _, t in chunk]), dtype=np.float32)
-            for (k, _), v in zip(chunk, vecs, strict=True):
-                _CACHE[k] = v
-        while len(_CACHE) > _CACHE_MAX:
-            _CACHE.popitem(last=False)
+    if any(k not in _CACHE for k in keys):
+        _fill(texts, batch_size)
     return np.stack([_CACHE[k] for k in keys])
