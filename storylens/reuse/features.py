@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,10 +34,7 @@ def text_hash(text: str) -> str:
 
 
 def shingles(text: str, k: int = 5) -> set[str]:
-    ws = words(text)
-    if len(ws) < k:
-        return {" ".join(ws)} if ws else set()
-    return {" ".join(ws[i : i + k]) for i in range(len(ws) - k + 1)}
+    return _shingles_of(words(text), k)
 
 
 # Words a rewrite uses when it generalises or pads (vague quantifiers, evaluative and connective words).
@@ -74,21 +72,54 @@ class Specifics:
         return self._keys
 
 
+@dataclass(frozen=True)
+class _Sentence:
+    """What the reuse features read from one sentence, worked out once per distinct sentence."""
+
+    words: tuple[str, ...]
+    names: tuple[str, ...]  # normalised, in order of mention
+    figures: tuple[str, ...]  # normalised, in order of mention
+    dates: tuple[str, ...]
+    quotes: int
+    quote_share: float
+    n_generic: int
+    n_chars: int
+    n_said: int
+
+
+@lru_cache(maxsize=1 << 16)
+def _sentence(s: str) -> _Sentence:
+    ws = tuple(words(s))
+    return _Sentence(
+        words=ws, names=tuple(norm_name(n) for n in sentence_names(s)),
+        figures=tuple(norm_number(n) for n in numbers(s)), dates=tuple(d for d, _ in dates_in(s)),
+        quotes=len(_QUOTED.findall(s)), quote_share=quote_share(s),
+        n_generic=sum(1 for w in ws if w in GENERIC_WORDS), n_chars=sum(len(w) for w in ws),
+        n_said=sum(1 for w in ws if w in _SAID),
+    )
+
+
 def specifics(sentences: list[str]) -> Specifics:
     sp = Specifics()
     for i, s in enumerate(sentences):
-        sp.names.update(norm_name(n) for n in sentence_names(s))
-        sp.numbers.update(norm_number(n) for n in numbers(s))
-        sp.dates.update(d for d, _ in dates_in(s))
-        sp.quotes += len(_QUOTED.findall(s))
+        x = _sentence(s)
+        sp.names.update(x.names)
+        sp.numbers.update(x.figures)
+        sp.dates.update(x.dates)
+        sp.quotes += x.quotes
         if i == 0 and _DATELINE.match(s):
             sp.dateline = True
-        ws = words(s)
-        sp.n_words += len(ws)
-        sp.n_generic += sum(1 for w in ws if w in GENERIC_WORDS)
-        sp.n_chars += sum(len(w) for w in ws)
-        sp.n_said += sum(1 for w in ws if w in _SAID)
+        sp.n_words += len(x.words)
+        sp.n_generic += x.n_generic
+        sp.n_chars += x.n_chars
+        sp.n_said += x.n_said
     return sp
+
+
+def _shingles_of(ws: list[str] | tuple[str, ...], k: int = 5) -> set[str]:
+    if len(ws) < k:
+        return {" ".join(ws)} if ws else set()
+    return {" ".join(ws[i : i + k]) for i in range(len(ws) - k + 1)}
 
 
 @dataclass
@@ -157,10 +188,11 @@ def ordered_items(sentences: list[str]) -> list[str]:
     """Names and figures in order of first mention (a rewrite tends to keep its source's order of facts)."""
     seen: dict[str, None] = {}
     for s in sentences:
-        for n in sentence_names(s):
-            seen.setdefault(norm_name(n), None)
-        for n in numbers(s):
-            seen.setdefault(norm_number(n), None)
+        x = _sentence(s)
+        for n in x.names:
+            seen.setdefault(n, None)
+        for n in x.figures:
+            seen.setdefault(n, None)
     return list(seen)
 
 
@@ -209,15 +241,21 @@ def build_features(articles: list[Article], doc_vectors: dict[str, np.ndarray] |
     for a in articles:
         ss = article_sentences(a)
         text = " ".join(ss)
-        names = [{norm_name(n) for n in sentence_names(s)} for s in ss]
-        figures = [{norm_number(n) for n in numbers(s)} for s in ss]
+        per = [_sentence(s) for s in ss]
+        ws = [w for x in per for w in x.words]  # = words(text): no word spans the joining space
+        names = [set(x.names) for x in per]
+        figures = [set(x.figures) for x in per]
         out.append(
             Feat(
                 article=a, sentences=ss, doc=np.asarray(doc_vectors[a.id], dtype=np.float32),
                 stems=[content_stems(s) for s in ss],
-                stems_unquoted=frozenset().union(*[content_stems(_QUOTED.sub(" ", s)) for s in ss]),
-                quote=[quote_share(s) for s in ss], hash=text_hash(text),
-                shingles=shingles(text), shingles_unquoted=shingles(_QUOTED.sub(" | ", text)),
+                stems_unquoted=frozenset().union(*[content_stems(_QUOTED.sub(" ", s)) if x.quotes else
+                                                   content_stems(s) for s, x in zip(ss, per, strict=True)]),
+                quote=[x.quote_share for x in per],
+                hash=hashlib.blake2b(" ".join(ws).encode("utf-8"), digest_size=12).hexdigest(),
+                shingles=_shingles_of(ws),
+                shingles_unquoted=(shingles(_QUOTED.sub(" | ", text)) if _QUOTED.search(text)  # quotes may span sentences
+                                   else _shingles_of(ws)),
                 spec=specifics(ss), items=ordered_items(ss), sent_names=names, sent_figures=figures,
             )
         )
