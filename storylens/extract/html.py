@@ -499,6 +499,7 @@ def _comments(sections: list[HtmlElement]) -> list[Comment]:
                     a.tag in ("ol", "ul") for a in _between(it, item_set)):
                 continue
             author = None
+            when = None
             text_parts: list[str] = []
             for d in it.iter():
                 if d is not it and d in item_set and any(a.tag in ("ol", "ul") for a in _between(d, item_set)):
@@ -507,19 +508,42 @@ def _comments(sections: list[HtmlElement]) -> list[Comment]:
                     continue
                 cls = f"{d.get('class', '')} {d.get('itemprop', '')}"
                 if author is None and _AUTHOR_CLS.search(cls):
-                    a = clean_name(node_text(d))
-                    if a and len(a) < 80:
+                    a = _comment_author(node_text(d))
+                    if a:
                         author = a
+                if when is None and (d.tag == "time" or re.search(r"date(Created|Published)", cls)):
+                    when = _comment_time(d.get("datetime") or d.get("content") or "")
                 if d.tag == "p" or (_COMMENT_BODY_CLS.search(d.get("class") or "") and d.find(".//p") is None):
                     t = node_text(d)
                     if t and t not in text_parts:
                         text_parts.append(t)
             text = "\n".join(text_parts).strip()
             if text:
-                out.append(Comment(author=author, text=text[:10000], position=len(out)))
+                out.append(Comment(author=author, text=text[:10000], position=len(out), published=when))
             if len(out) >= 500:
                 return out
     return out
+
+
+def _comment_author(raw: str) -> str | None:
+    """A commenter's name as shown: names and user handles ("mark.t.averill") alike, never a label or a date."""
+    s = clean_ws(html_lib.unescape(raw)).strip(" ,;:-–—|")
+    s = re.sub(r"^(?:posted\s+)?by\s+", "", s, flags=re.I)
+    s = re.sub(r"\s+(?:says|said|wrote|writes)\s*:?$", "", s, flags=re.I)
+    if not s or len(s) >= 80 or not re.search(r"[^\W\d_]", s) or re.search(r"\s(?:ago|at)\s|\d{1,2}:\d\d", s):
+        return None
+    return s
+
+
+def _comment_time(value: str) -> dt.datetime | None:
+    """A comment's time from a ``datetime`` or ``content`` attribute (ISO 8601, with its offset when given)."""
+    value = value.strip()
+    if not re.match(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d", value):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def _between(el: HtmlElement, stop: set[HtmlElement]) -> list[HtmlElement]:
