@@ -29,6 +29,7 @@ TAU = 0.2  # paraphrase probability (MRPC-calibrated, strict for reworded senten
 # Before any sentence is embedded, the derived side must share this much with the source (document level):
 DOC_KEY_MIN = 0.3  # of its names, figures and dates
 LEX_SHARE = 0.34  # ... and keep, sentence by sentence, this share of a source sentence's content words
+PARTNER_STEMS = 2  # content words two sentences share before they can count as one statement told twice
 LEX_MIN = 0.25  # in this share of its sentences, in order (kept 99% of the rewrites of the calibration mix)
 DOC_STEM_MIN = 0.15  # of its content words outside quotation marks
 
@@ -138,13 +139,49 @@ def probability(features: dict[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
+def partner_mask(a: Feat, b: Feat) -> np.ndarray:
+    """Sentence pairs (rows b, columns a) that can be the same statement: they share at least
+    :data:`PARTNER_STEMS` content words, or all of the shorter one's, or are the same text ("9:42 p.m.").
+    Two sentences on one topic in other words are no evidence of reuse, and a sentence with no such
+    partner needs no embedding for this pair."""
+    from storylens.nlp.pairs import _overlap
+
+    o = _overlap(b.rows.stems, a.rows.stems)
+    short = np.minimum(b.rows.n_stems[:, None], a.rows.n_stems[None, :])
+    m = (o >= PARTNER_STEMS) | ((o >= 1) & (o >= short))
+    where: dict[str, list[int]] = {}
+    for j, t in enumerate(a.sentences):
+        where.setdefault(t, []).append(j)
+    for i, t in enumerate(b.sentences):
+        for j in where.get(t, ()):
+            m[i, j] = True
+    return m
+
+
+def needed_rows(pairs: Iterable[tuple[Feat, Feat]]) -> dict[str, set[int]]:
+    """For each article, the sentences that have a partner (:func:`partner_mask`) in some pair: the only
+    ones the pairs' evidence reads the embeddings of."""
+    out: dict[str, set[int]] = {}
+    for a, b in pairs:
+        if not a.sentences or not b.sentences:
+            continue
+        m = partner_mask(a, b)
+        out.setdefault(b.id, set()).update(np.flatnonzero(m.any(axis=1)).tolist())
+        out.setdefault(a.id, set()).update(np.flatnonzero(m.any(axis=0)).tolist())
+    return out
+
+
 def sentence_evidence(a: Feat, b: Feat) -> tuple[np.ndarray, np.ndarray]:
-    """Embedding cosine and paraphrase probability of every sentence pair (rows b, columns a)."""
+    """Embedding cosine and paraphrase probability of every sentence pair (rows b, columns a); zero for a
+    pair of sentences that are not partners (:func:`partner_mask`)."""
     if not a.sentences or not b.sentences:
         z = np.zeros((len(b.sentences), len(a.sentences)), dtype=np.float32)
         return z, z
-    cos = (b.emb @ a.emb.T).astype(np.float32)
-    return cos, probability_matrix(b.rows, a.rows, cos)
+    m = partner_mask(a, b)
+    ensure_embeddings([a], rows={a.id: set(np.flatnonzero(m.any(axis=0)).tolist())})
+    ensure_embeddings([b], rows={b.id: set(np.flatnonzero(m.any(axis=1)).tolist())})
+    cos = np.where(m, b.emb @ a.emb.T, 0.0).astype(np.float32)
+    return cos, np.where(m, probability_matrix(b.rows, a.rows, cos), 0.0).astype(np.float32)
 
 
 def evaluate_gate(a: Feat, b: Feat, jac: float | None = None, use_dates: bool = True) -> str:
@@ -508,7 +545,7 @@ def derive(feats: list[Feat], pairs: Iterable[tuple[int, int]], use_dates: bool 
     todo = [(i, j) for i, j in sorted(set(pairs)) if feats[i].id != feats[j].id]
     # without dates (use_dates=False) the time-gap test is skipped too: the text alone decides
     weigh = [(feats[i], feats[j]) for i, j in todo if not evaluate_gate(feats[i], feats[j], use_dates=use_dates)]
-    ensure_embeddings([f for _, f in sorted({f.id: f for p in weigh for f in p}.items())])
+    ensure_embeddings([f for _, f in sorted({f.id: f for p in weigh for f in p}.items())], rows=needed_rows(weigh))
     for a, b in weigh:
         pe = evaluate(a, b, use_dates)
         if not is_derivation(pe):
