@@ -182,13 +182,25 @@ def storylens_bin() -> str:
     return found
 
 
-def analyze(path: Path, work: Path, threads: int, timeout: float | None) -> tuple[dict, dict | None]:
-    """Run storylens analyze on ``path`` into a fresh store under ``work``: (measurements, report or None)."""
+_WITHOUT = (
+    "import sys, storylens.pipeline as p; drop = set(sys.argv.pop(1).split(',')); "
+    "p.STAGES[:] = [s for s in p.STAGES if s[0] not in drop]; from storylens.cli import main; main()"
+)
+
+
+def analyze(path: Path, work: Path, threads: int, timeout: float | None,
+            without: str = "") -> tuple[dict, dict | None]:
+    """Run storylens analyze on ``path`` into a fresh store under ``work``: (measurements, report or None).
+
+    ``without``: stage names (comma-separated) left out of the run, e.g. "claims,comments" for the budget of
+    extraction, reuse and stories alone."""
     work.mkdir(parents=True, exist_ok=True)
     db, rep = work / "s.db", work / "r.json"
     for p in (db, rep, work / "s.db-wal", work / "s.db-shm"):
         p.unlink(missing_ok=True)
     cmd = [storylens_bin(), "analyze", str(path), "--db", str(db), "--json", str(rep), "-q", "--timings"]
+    if without:
+        cmd = [sys.executable, "-c", _WITHOUT, without, *cmd[1:]]
     env = dict(os.environ, STORYLENS_THREADS=str(threads))
     helper = subprocess.run([sys.executable, "-c", _HELPER, json.dumps([cmd, env, timeout])],
                             capture_output=True, text=True)
@@ -347,8 +359,9 @@ def render(rows: list[dict], machine: str) -> str:
 def run_one(name: str, path: Path, gold: dict | None, args: argparse.Namespace, work_root: Path) -> dict:
     n = count_lines(path)
     print(f"analyzing {name}: {n:,} articles ...", file=sys.stderr)
-    m, report = analyze(path, work_root / name, args.threads, args.timeout)
-    row: dict = {"name": name, "articles": n, "synthetic": gold is not None, "wall": m["wall"]}
+    m, report = analyze(path, work_root / name, args.threads, args.timeout, args.without)
+    row: dict = {"name": name + (f" (without {args.without})" if args.without else ""), "articles": n,
+                 "synthetic": gold is not None, "wall": m["wall"]}
     if m["rc"] not in (0, 1) or report is None:
         tail = " ".join(m.get("stderr", "").strip().splitlines()[-2:])[-200:].replace("|", "/")
         row.update(error=f"exit {m['rc']}" + (f": {tail}" if tail else ""), ms=None)
@@ -376,6 +389,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=None, help="seconds allowed per run")
     ap.add_argument("--keep", type=Path, default=None, help="keep each run's store and report here")
     ap.add_argument("--out", type=Path, default=None, help="append the Markdown table to this file")
+    ap.add_argument("--without", default="", metavar="STAGES",
+                    help="leave these stages out (comma-separated, e.g. claims,comments: the budget of extraction, "
+                         "reuse and stories)")
     args = ap.parse_args(argv)
     if not args.real and not args.synthetic:
         ap.error("name at least one input: --real and/or --synthetic N")
