@@ -37,7 +37,7 @@ def test_granularities_and_iso_values() -> None:
     assert got["November"] == "2024-11" and got["Jan. 28"] == "2025-01-28" and got["last month"] == "2025-01"
     assert got["the latter half of 2025"] == "2025-H2" and got["Two years ago"] == "2023" and got["2023"] == "2023"
     assert got["the fourth quarter"] == "2024-Q4" and got["five years"] == "P5Y" and got["now"] == "PRESENT_REF"
-    assert got["8:30 a.m."] == "2025-02-03T08:30" and got["yesterday"] == "2025-02-02"
+    assert got["8:30 a.m. yesterday"] == "2025-02-02T08:30", "a clock time on the day named after it"
     for m in find_dates(text, ref):
         assert text[m.start:m.end] == m.text
 
@@ -93,3 +93,16 @@ def test_timeline_command_ranks_days_by_independent_sources(tmp_path: Path) -> N
     summit = next(e for e in events if e["date"] == "2025-02-07")
     assert summit["independent_sources"] == 2 and summit["score"] >= max(e["score"] for e in events) - 1e-9
     assert all(e["sources"] and e["text"] for e in events)
+
+
+def test_month_day_with_weekday_last_month_and_clock_time_on_a_named_day() -> None:
+    ref = dt.date(1998, 2, 13)
+    got = {m.text: m.value for m in find_dates(
+        "Voting ends by August 6, and the talks of last May failed. Rebels met in June last year and again at "
+        "10 p.m. Wednesday, then at noon Thursday; the next round opens on Saturday, April 25, for 2 1/2 years "
+        "of talks held each Thursday, a change from the nineties.", ref)}
+    assert got["August 6"] == "1997-08-06", "a month followed by its day is the day, not the month"
+    assert got["last May"] == "1997-05" and got["June last year"] == "1997-06"
+    assert got["10 p.m. Wednesday"] == "1998-02-11T22:00" and got["noon Thursday"] == "1998-02-12T12:00"
+    assert got["Saturday, April 25"] == "1998-04-25" and got["2 1/2 years"] == "P2Y6M"
+    assert got["each Thursday"] == "XXXX-WXX-4" and got["the nineties"] == "199"

@@ -23,7 +23,7 @@ from storylens.nlp.annotate import body_sentences, sentence_paragraphs
 from storylens.nlp.dates import find_dates
 from storylens.nlp.items import norm_number, sentence_names
 
-VERSION = "3"  # 2: dates resolved by storylens.nlp.dates; 3: their expressions kept
+VERSION = "4"  # 2: dates resolved by storylens.nlp.dates; 3: their expressions kept; 4: date rules of 2026-12-02
 
 _DENIED = re.compile(r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|reject(?:s|ed|ing)? (?:claims?|reports?|the idea)"
                      r"|dismiss(?:es|ed)? (?:claims?|reports?)|not true|no truth)\b", re.IGNORECASE)
@@ -94,7 +94,7 @@ def extract_claims(article: Article) -> list[Claim]:
     ref = article.published_date()
     out: list[Claim] = []
     for k, (text, (pi, s, e)) in enumerate(zip(sents, places, strict=False)):
-        found = [m for m in find_dates(text, ref) if m.type != "DURATION" and m.granularity != "fuzzy"]
+        found = [m for m in find_dates(text, ref) if m.type in ("DATE", "TIME") and m.granularity != "fuzzy"]
         dates, date_texts = [], []
         for m in found:
             if m.value not in dates:

@@ -30,20 +30,30 @@ MONTHS["sept"] = 9
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-                "thirty": 30, "forty": 40, "fifty": 50, "several": None, "few": None, "a few": None}
+                "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+                "hundred": 100, "a hundred": 100, "thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17,
+                "eighteen": 18, "nineteen": 19, "a couple of": 2, "couple of": 2,
+                "several": None, "few": None, "a few": None, "some": None}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 UNIT = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "DE", "century": "CE", "hour": "H",
         "minute": "M", "quarter": "Q"}
 
 _MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|several|a few|few)"
+_NUM = (r"(?:\d+(?:\s+1/2|\.5)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|"
+        r"six|seven|eight|nine)|a couple of|a hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+        r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+        r"seventy|eighty|ninety|hundred|several|a few|few)")
 _UNITS = r"(?:day|week|month|year|decade|century|hour|minute|quarter)s?"
 _AHEAD = re.compile(r"\b(?:will|shall|is to|are to|to be|expected|scheduled|planned|plans? to|planning|next|upcoming|"
                     r"would|going to|set to|due)\b", re.IGNORECASE)
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("mdy", re.compile(rf"\b(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b")),
+    ("mdy", re.compile(rf"\b(?:{_DAY},?\s+)?(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b")),
+    ("monrel", re.compile(r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|November|"
+                          r"December)\s+(?P<rel>last|next|this)\s+year\b")),
     ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MON})(?:,?\s+(?P<y>\d{{4}}))?\b")),
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     ("slash", re.compile(r"\b(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{2}|\d{4})\b")),
@@ -57,11 +67,18 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("yearago", re.compile(r"\b(?:a|one)\s+year\s+(?:ago|earlier)\b|\byear-(?:earlier|ago)\b", re.I)),
     ("weekday", re.compile(rf"\b(?:(?P<rel>last|next|this|on|early|late)\s+)?(?P<wd>{_DAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
     ("day", re.compile(r"\b(?P<w>today|yesterday|tomorrow|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)),
-    ("time", re.compile(r"\b(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)", re.I)),
-    ("monalone", re.compile(r"\b(?i:in|since|until|by|from|of|early|late|mid|last|next|this)[- ](?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b")),
+    ("time", re.compile(r"\b(?:(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|(?P<noon>noon|midnight)\b)", re.I)),
+    ("monalone", re.compile(r"\b(?P<pre>(?i:in|since|until|by|from|of|early|late|mid|last|next|this))[- ](?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\.?\s+\d)")),
     ("year", re.compile(r"(?<![\d,.$£€-])\b(?:(?:in|since|by|of|from|until|during|for|before|after|the)\s+)?(?P<y>(?:19[0-9]|20[0-4])\d)\b(?!\d|,\d|%|\s*(?:percent|people|tons?|troops|jobs)\b)", re.I)),
     ("fuzzy", re.compile(r"\b(?P<w>now|currently|current|recently|recent|soon|the past|the future|nowadays|these days|lately|the time being)\b", re.I)),
-    ("duration", re.compile(rf"\b(?:(?:the\s+)?(?:last|past|next|first|coming)\s+)?(?P<n>{_NUM})[- ](?P<u>{_UNITS})(?:[- ]long|[- ]old)?\b", re.I)),
+    ("duration", re.compile(rf"\b(?:(?:the\s+)?(?:last|past|next|first|coming)\s+)?(?P<n>{_NUM})[- ](?P<u>{_UNITS})(?P<half>\s+and\s+a\s+half)?(?:[- ]long|[- ]old)?\b", re.I)),
+    ("set", re.compile(rf"\b(?P<w>daily|weekly|monthly|annually|yearly|hourly|nightly)\b|\b(?:each|every)\s+(?P<what>{_DAY}|January|February|"
+                       r"March|April|May|June|July|August|September|October|November|December|day|week|month|year|"
+                       r"morning|night|summer|winter|spring|fall)\b", re.I)),
+    ("century", re.compile(r"\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[- ]century\b", re.I)),
+    ("decadeword", re.compile(r"\b(?:the\s+)?(?:(?P<c>nineteen|twenty)[- ])?(?P<d>twenties|thirties|forties|fifties|"
+                              r"sixties|seventies|eighties|nineties)\b", re.I)),
+    ("midyear", re.compile(r"\b(?P<pos>early|mid|late)[- ](?P<y>(?:19|20)\d\d)\b", re.I)),
 ]
 FUZZY = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "current": "PRESENT_REF", "nowadays": "PRESENT_REF",
          "these days": "PRESENT_REF", "the time being": "PRESENT_REF", "recently": "PAST_REF", "recent": "PAST_REF",
@@ -79,9 +96,36 @@ class DateMention:
     type: str  # DATE, TIME, DURATION
 
 
-def _num(s: str) -> int | None:
-    s = s.lower()
-    return int(s) if s.isdigit() else NUMBER_WORDS.get(s)
+def _num(s: str) -> int | float | None:
+    s = " ".join(s.lower().replace("-", " ").split())
+    if s.isdigit():
+        return int(s)
+    half = re.fullmatch(r"(\d+)(?: 1/2|\.5)", s)
+    if half:
+        return int(half.group(1)) + 0.5
+    parts = s.split()
+    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _ONES:
+        return _TENS[parts[0]] + _ONES[parts[1]]
+    return NUMBER_WORDS.get(s)
+
+
+_SMALLER = {"Y": ("M", 12), "D": ("H", 24), "W": ("D", 7), "H": ("M", 60), "M": ("D", 30)}
+
+
+def _amount(n: int | float, code: str, time: bool) -> str:
+    """ISO 8601 duration of n units ("2 1/2 years" -> P2Y6M, "a minute and a half" -> PT1M30S)."""
+    t = "T" if time else ""
+    if float(n).is_integer():
+        return f"P{t}{int(n)}{code}"
+    whole = int(n)
+    if code == "M" and time:
+        return f"PT{whole}M30S" if whole else "PT30S"
+    small, per = _SMALLER.get(code, (None, 0))
+    if small is None:
+        return f"P{t}{n}{code}"
+    if code in ("D",):
+        return f"P{whole}DT12H" if whole else "PT12H"
+    return f"P{t}{whole}{code}{int(per / 2)}{small}" if whole else f"P{t}{int(per / 2)}{small}"
 
 
 def _year(y: str) -> int:
@@ -257,8 +301,12 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             return f"{day}T{ {'morning': 'MO', 'afternoon': 'AF', 'evening': 'EV'}[w.split()[1]] }", "time", "TIME"
         return day, "day", "DATE"
     if kind == "time":
+        if ref is None:
+            return None
+        if g.get("noon"):
+            return f"{ref.isoformat()}T{'12:00' if g['noon'].lower() == 'noon' else '24:00'}", "time", "TIME"
         h = int(g["h"])
-        if not 1 <= h <= 12 or ref is None:
+        if not 1 <= h <= 12:
             return None
         if g["ap"].lower().startswith("p") and h != 12:
             h += 12
@@ -269,8 +317,21 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         mon = MONTHS[g["mon"].lower()]
         if ref is None:
             return f"XXXX-{mon:02d}", "month", "DATE"
-        y = _closest_year(ref, mon, 15, _ahead(text, m.start(), m.end()))
+        pre = g["pre"].lower()
+        if pre == "last":  # the last such month before this one ("last May" in February: a year ago)
+            y = ref.year if mon < ref.month else ref.year - 1
+        elif pre == "next":
+            y = ref.year if mon > ref.month else ref.year + 1
+        elif pre == "this":
+            y = ref.year
+        else:
+            y = _closest_year(ref, mon, 15, _ahead(text, m.start(), m.end()))
         return f"{y:04d}-{mon:02d}", "month", "DATE"
+    if kind == "monrel":
+        if ref is None:
+            return None
+        y = ref.year + {"last": -1, "next": 1, "this": 0}[g["rel"].lower()]
+        return f"{y:04d}-{MONTHS[g['mon'].lower()]:02d}", "month", "DATE"
     if kind == "year":
         return g["y"], "year", "DATE"
     if kind == "fuzzy":
@@ -278,11 +339,39 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
     if kind == "duration":
         n = _num(g["n"])
         u = g["u"].lower().rstrip("s")
+        if u == "centurie":
+            u = "century"
         code = UNIT[u]
         if u == "quarter":
             return None
-        t = "T" if u in ("hour", "minute") else ""
-        return f"P{t}{n if n is not None else 'X'}{code}", "duration", "DURATION"
+        t = u in ("hour", "minute")
+        if n is None:
+            return f"P{'T' if t else ''}X{code}", "duration", "DURATION"
+        if g.get("half"):
+            n = n + 0.5
+        return _amount(n, code, t), "duration", "DURATION"
+    if kind == "set":
+        if g.get("w"):
+            return {"daily": "XXXX-XX-XX", "nightly": "XXXX-XX-XXTNI", "weekly": "XXXX-WXX", "monthly": "XXXX-XX",
+                    "annually": "XXXX", "yearly": "XXXX", "hourly": "PT1H"}[g["w"].lower()], "set", "SET"
+        what = g["what"].lower()
+        if what in WEEKDAYS:
+            return f"XXXX-WXX-{WEEKDAYS[what] + 1}", "set", "SET"
+        if what in MONTHS:
+            return f"XXXX-{MONTHS[what]:02d}", "set", "SET"
+        return {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX", "morning": "XXXX-XX-XXTMO",
+                "night": "XXXX-XX-XXTNI", "summer": "XXXX-SU", "winter": "XXXX-WI", "spring": "XXXX-SP",
+                "fall": "XXXX-FA"}[what], "set", "SET"
+    if kind == "century":
+        n = int(g["n"])
+        return (f"{n - 1:02d}", "century", "DATE") if 1 <= n <= 21 else None
+    if kind == "decadeword":
+        d = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8,
+             "nineties": 9}[g["d"].lower()]
+        c = "20" if (g.get("c") or "").lower() == "twenty" else "19"
+        return f"{c}{d}", "decade", "DATE"
+    if kind == "midyear":
+        return g["y"], "year", "DATE"
     return None
 
 
@@ -290,7 +379,8 @@ _TRIGGER = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)|"
     r"today|yesterday|tomorrow|tonight|\bnow|current|recent|soon|past|future|week|month|year|quarter|decade|"
     r"centur|\bday|hour|minute|morning|afternoon|evening|night|spring|summer|fall\b|autumn|winter|lately|"
-    r"time being|half", re.IGNORECASE)
+    r"time being|half|noon|midnight|daily|weekly|monthly|annually|yearly|hourly|nightly|ties\b|each|every",
+    re.IGNORECASE)
 _TRIM_LEAD = re.compile(r"^(?:in|since|by|of|from|until|during|for|before|after|on)\s+", re.I)
 
 
@@ -324,4 +414,27 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         value, gran, typ = got
         out.append(DateMention(span, s, e, value, gran, typ))
     out.sort(key=lambda d: d.start)
+    return _join_times(text, out)
+
+
+_BETWEEN = re.compile(r"^,?\s*(?:(?:EST|EDT|CST|CDT|PST|PDT|GMT|BST|UTC|ET|PT|local time)\b,?\s*)?(?:on\s+)?$")
+
+
+def _join_times(text: str, found: list[DateMention]) -> list[DateMention]:
+    """A clock time followed by the day it falls on ("10 p.m. Wednesday", "5 p.m. EST Nov. 9", "noon
+    Thursday") is one time on that day, not a time today and a separate day."""
+    out: list[DateMention] = []
+    i = 0
+    while i < len(found):
+        cur = found[i]
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if (nxt is not None and cur.type == "TIME" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", cur.value)
+                and nxt.granularity == "day" and re.fullmatch(r"\d{4}-\d\d-\d\d", nxt.value)
+                and _BETWEEN.match(text[cur.end:nxt.start])):
+            out.append(DateMention(text[cur.start:nxt.end], cur.start, nxt.end, f"{nxt.value}T{cur.value[11:]}",
+                                   "time", "TIME"))
+            i += 2
+            continue
+        out.append(cur)
+        i += 1
     return out
