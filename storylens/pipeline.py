@@ -87,6 +87,9 @@ def _pool(workers: int) -> ProcessPoolExecutor | None:
         return None
     # fork: the workers inherit the imported extractor (no start-up cost); they only read and return.
     # They are started now, before this process starts its encoder thread (a fork copies no running thread).
+    from storylens.nlp.embed import wait_prefetch
+
+    wait_prefetch()  # an earlier ingest's encoder thread is idle before this process forks
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"))
     pool.submit(int).result()
     return pool
