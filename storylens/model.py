@@ -347,11 +347,22 @@ class StoryFacts(_Model):
     estimates: dict[str, PublishedEstimate] = Field(default_factory=dict, description="Undated articles' estimates.")
 
 
+FlagKind = Literal["both_sides", "templated", "burst", "generic"]
+TargetKind = Literal["subject", "person", "policy", "outlet"]
+
+
 class CommentFlag(_Model):
-    kind: Literal["both_sides", "templated", "burst", "other"]
+    """A signal on one account for a person to check, never a verdict; it names the comments it rests on."""
+
+    kind: FlagKind = Field(description="both_sides: opposite stances on the article's subject; templated: "
+                                       "(near-)identical text under other accounts or other articles; burst: many "
+                                       "comments in a short time; generic: text that could sit under any article.")
     author: str | None = None
-    comment_positions: list[int] = Field(default_factory=list)
-    evidence: list[str] = Field(default_factory=list)
+    comment_positions: list[int] = Field(default_factory=list, description="This article's comments it rests on.")
+    evidence: list[str] = Field(default_factory=list, description="The comments' texts (and matching ones elsewhere).")
+    explanation: str = Field("", description="What was seen, in one sentence, worded as a signal.")
+    other_comments: list[str] = Field(
+        default_factory=list, description="Matching comments elsewhere, as 'article_id#position' (templated).")
     score: float = 1.0
 
 
@@ -359,13 +370,32 @@ class CommentStance(_Model):
     position: int
     author: str | None = None
     stance: Literal["support", "oppose", "neutral"]
-    score: float = 0.0
+    score: float = Field(0.0, description="Probability of the stance under the stance model.")
+    target: str | None = Field(None, description="What the comment is about: a person it names that the article "
+                                                 "names, the outlet, a policy, else the article's subject.")
+    target_kind: TargetKind = "subject"
+    engages: bool = Field(True, description="Shares names, figures or specific words with the article.")
+    specificity: float = Field(0.0, description="Closest cosine of the comment to one of the article's sentences.")
+
+
+class CommentSummary(_Model):
+    comments: int = 0
+    authors: int = 0
+    support: int = 0
+    oppose: int = 0
+    neutral: int = 0
+    engaging: int = Field(0, description="Comments that engage with the article's facts.")
+    flagged_authors: int = 0
+    flags: dict[str, int] = Field(default_factory=dict, description="Flagged accounts per kind.")
+    text: str = ""
 
 
 class CommentAnalysis(_Model):
     article_id: str
+    target: str | None = Field(None, description="The article's main subject, the target of every stance.")
     stances: list[CommentStance] = Field(default_factory=list)
     flags: list[CommentFlag] = Field(default_factory=list)
+    summary: CommentSummary = Field(default_factory=CommentSummary)
 
 
 # ---------------------------------------------------------------- report

@@ -37,6 +37,7 @@ STAGES: list[tuple[str, str]] = [
     ("reuse", "storylens.reuse"),
     ("stories", "storylens.stories"),
     ("claims", "storylens.claims.stage"),
+    ("comments", "storylens.comments.stage"),
 ]
 
 Progress = Callable[[str, int, int | None], None]

@@ -110,8 +110,8 @@ def test_build_report_for_one_story_holds_only_its_articles_and_derivations() ->
     s1 = build_report(store, ["s1"])
     assert {(d.source_id, d.derived_id) for d in s1.derivations} == {("a", "b"), ("a", "c")}
     assert build_report(store, ["nope"]).articles == []
-    # stages the installation lacks are said to be not available, never faked
-    assert s1.stages["comments"] == "not_available" and s1.comment_analysis == []
+    # the comments stage is part of this version but has not seen these hand-made articles: nothing is invented
+    assert s1.stages["comments"] == "done" and s1.comment_analysis == []
     # the facts stage is part of this version but has not seen these hand-made articles: nothing is invented
     assert s1.stages["claims"] == "done" and s1.claims == [] and s1.timeline == []
 
@@ -253,7 +253,7 @@ def test_static_html_is_self_contained_and_has_every_story_section() -> None:
     for heading in ("Summary", "Articles in time order", "Coverage: facts by outlet", "Timeline", "Conflicts",
                     "Copies and rewrites", "Comments"):
         assert f">{heading}</h3>" in html
-    assert "(the comments stage is not part of this storylens)" in html
+    assert "(the comments stage is not part of this storylens)" not in html  # the comments stage ran
     assert "(the timeline stage is not part of this storylens)" not in html  # the facts stage dates events
     assert '<span class="del chg chg-number"' in html and ">five</span>" in html
     # the graph: an SVG with one arrow per derivation
@@ -278,7 +278,7 @@ def test_markdown_escapes_markup_and_cites_articles() -> None:
     assert "\\<script\\>" in text and "\\[link\\](javascript" in text and "\\*bold\\*" in text
     assert not re.search(r"(?<!\\)<script", text) and not re.search(r"(?<!\\)\]\(javascript", text)
     assert "## Harbour bridge closed" in text and "[1, 2, 3]" in text
-    assert "### Comments\n\nNot analysed yet in this version." in text
+    assert "### Comments\n\nNothing found." in text
 
 
 def test_cli_analyze_writes_all_three_formats(tmp_path: Path) -> None:

@@ -209,8 +209,17 @@ def render_markdown(report: Report) -> str:
                                f"“{md(c.b.text, 200)}” {cites([c.b_article_id])}: {md(c.explanation, 300)}")
             else:
                 for ca in v.comments:
-                    out.append(f"- {cites([ca.article_id])}: {len(ca.stances)} stance(s), {len(ca.flags)} flag(s)"
-                               + "".join(f"; {f.kind} {md(f.author or '', 80)}" for f in ca.flags[:10]))
+                    sup = sum(1 for s in ca.stances if s.stance == "support")
+                    opp = sum(1 for s in ca.stances if s.stance == "oppose")
+                    out.append(f"- {cites([ca.article_id])}: {md(ca.summary.text, 600) or f'{len(ca.stances)} comment(s).'} "
+                               f"Stance toward the article's subject: {sup} support, {opp} oppose, "
+                               f"{len(ca.stances) - sup - opp} neutral; {len(ca.flags)} flag(s), signals to check.")
+                    for f in ca.flags[:50]:
+                        out.append(f"  - {f.kind.replace('_', ' ')}: **{md(f.author or 'anonymous', 80)}**, comments "
+                                   f"{', '.join(str(p) for p in f.comment_positions)} (score {f.score:.2f}): "
+                                   f"{md(f.explanation, 400)}")
+                        for e in f.evidence[:4]:
+                            out.append(f"    - “{md(e, 300)}”")
         out.append("")
     if report.errors:
         out += ["## Input errors", ""]

@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from storylens.model import Article, Derivation, Story, StoryFacts, Storyline
+from storylens.model import Article, CommentAnalysis, Derivation, Story, StoryFacts, Storyline
 
 
 class StoreError(Exception):
@@ -109,6 +109,30 @@ class Store(ABC):
             got = self.get_state(self.FACTS_KEY + sid)
             if got:
                 out.append(StoryFacts.model_validate(got))
+        return out
+
+    # the comments stage's output, one document per article with comments (stage state, every backend has it)
+    COMMENTS_KEY = "comments:article:"
+
+    def put_comment_analysis(self, items: Iterable[CommentAnalysis], hashes: dict[str, str] | None = None,
+                             version: str = "") -> None:
+        """Store each article's comment analysis, with the hash of the comments it was made from."""
+        hashes = hashes or {}
+        self.put_states((self.COMMENTS_KEY + ca.article_id,
+                         {"v": version, "h": hashes.get(ca.article_id, ""), "analysis": ca.model_dump(mode="json")})
+                        for ca in items)
+
+    def get_comment_analysis(self, article_ids: Iterable[str] | None = None) -> list[CommentAnalysis]:
+        """The comment analyses of the given articles (of every stored article without ids), by article id."""
+        ids = sorted(set(article_ids)) if article_ids is not None else sorted(a.id for a in self.iter_articles())
+        out = []
+        for aid in ids:
+            got = self.get_state(self.COMMENTS_KEY + aid)
+            if isinstance(got, dict) and "analysis" in got:
+                try:
+                    out.append(CommentAnalysis.model_validate(got["analysis"]))
+                except ValueError:  # written by an older model: the next run of the stage rewrites it
+                    continue
         return out
 
     @abstractmethod
