@@ -17,10 +17,11 @@ all unrelated stories) and requires a new match to stand well above them.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -104,7 +105,10 @@ class Assignment:
     storyline: dict[str, Any] | None = None  # how the story was placed in its storyline (when it opened)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        # field by field: dataclasses.asdict deep-copies every candidate only for them to be replaced here
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["merged"] = list(self.merged)
+        d["storyline"] = copy.deepcopy(self.storyline)
         d["candidates"] = [c.to_dict() for c in self.candidates]
         return d
 
