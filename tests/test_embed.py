@@ -41,3 +41,21 @@ def test_vectors_are_unit_length_and_cached_by_text() -> None:
     assert a.shape == (20, DIM)
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-4)
     assert np.array_equal(a, b[::-1])
+
+
+def test_prefetched_vectors_are_the_ones_embed_computes() -> None:
+    """The background prefetch fills the same cache with the same vectors; embed waits for it."""
+    import importlib
+
+    mod = importlib.import_module("storylens.nlp.embed")
+    texts = [f"Ferry sailings from Port Aven were cancelled for the {k}th day as the storm moved north." for k in
+             range(70)] + ["The harbour authority said it had been warned."]
+    for t in texts:
+        mod._CACHE.pop(mod._key(t), None)
+    mod.prefetch(texts)
+    got = embed(texts)
+    assert not mod._PENDING, "embed waited for the prefetch"
+    for t in texts:
+        mod._CACHE.pop(mod._key(t), None)
+    again = embed(texts)
+    assert np.array_equal(got, again)
