@@ -95,10 +95,10 @@ def vast(write: bool) -> dict:
     texts_h = [r["text"] for r, h in zip(rows, held, strict=True) if h]
     p_model = st.probabilities(X[held])
     out_model_only = macro_f1(y[held], p_model.argmax(1))
-    pred = np.argmax(st.lexicon_override(texts_h, p_model), axis=1)
+    pred = np.argmax(st.question_override(texts_h, st.lexicon_override(texts_h, p_model)), axis=1)
     out = {"pairs": len(rows), "fit": int(fit.sum()), "held_out": int(held.sum()), "C_full": cf, "C_small": cs,
            "direction_weight_full": w, "cv_macro_f1_by_target": info["cv_macro_f1"],
-           "storylens": round(macro_f1(y[held], pred), 3), "without_lexicon_override": round(out_model_only, 3),
+           "storylens": round(macro_f1(y[held], pred), 3), "without_overrides": round(out_model_only, 3),
            "feature_seconds": round(feat_s, 1)}
     per = {}
     for k, name in enumerate(st.LABELS):
@@ -157,12 +157,85 @@ def main() -> int:
     return 0
 
 
+def _labelled_articles() -> tuple[list, list[dict]]:
+    import datetime as dt
+
+    from storylens.model import Article, Comment
+
+    rows = [json.loads(x) for x in LABELLED.read_text("utf-8").splitlines() if x.strip()]
+    arts = [Article(id=r["id"], content_hash=r["id"], title=r["title"], outlet=r["outlet"],
+                    published=dt.datetime.fromisoformat(r["published"]), body=r["text"].split("\n\n"),
+                    comments=[Comment(author=c["author"], text=c["text"], position=c["position"],
+                                      published=dt.datetime.fromisoformat(c["published"])) for c in r["comments"]])
+            for r in rows]
+    return arts, rows
+
+
 def labelled(dev: bool) -> dict:
-    return {}
+    """Flags and stance on the project's own labelled comments, through the stage (cross-article look-ups too)."""
+    from storylens.comments import stage
+    from storylens.store import open_store
+
+    arts, rows = _labelled_articles()
+    store = open_store(":memory:")
+    store.add_articles(arts)
+    t0 = time.perf_counter()
+    stage.update(store, arts)
+    secs = time.perf_counter() - t0
+    got = {ca.article_id: ca for ca in store.get_comment_analysis([a.id for a in arts])}
+    out: dict = {"articles": len(rows), "comments": sum(len(r["comments"]) for r in rows),
+                 "stage_seconds": round(secs, 2)}
+    for split in (("tune",) if dev else ("tune", "unseen")):
+        part = [r for r in rows if r["split"] == split]
+        res: dict = {"articles": len(part), "comments": sum(len(r["comments"]) for r in part)}
+        for kind in ("both_sides", "templated", "burst", "generic"):
+            gold = {(r["id"], a) for r in part for a, ks in r["gold_flags"].items() if kind in ks}
+            pred = {(r["id"], f.author) for r in part for f in got[r["id"]].flags if f.kind == kind}
+            tp = len(gold & pred)
+            res[kind] = {"gold": len(gold), "flagged": len(pred), "precision": round(tp / len(pred), 3) if pred else None,
+                         "recall": round(tp / len(gold), 3) if gold else None,
+                         "false": sorted(f"{i}:{a}" for i, a in pred - gold)[:8]}
+        ys, ps = [], []
+        for r in part:
+            st = {s.position: s.stance for s in got[r["id"]].stances}
+            for c in r["comments"]:
+                if c["stance"]:
+                    ys.append(LAB[c["stance"]])
+                    ps.append(LAB[st[c["position"]]])
+        res["stance_accuracy"] = round(float(np.mean(np.array(ys) == np.array(ps))), 3)
+        res["stance_macro_f1"] = round(macro_f1(ys, ps), 3)
+        res["stance_comments"] = len(ys)
+        flagged = {(r["id"], f.author) for r in part for f in got[r["id"]].flags}
+        genuine = {(r["id"], c["author"]) for r in part for c in r["comments"] if c["kind"] == "genuine"}
+        res["genuine_accounts"] = len(genuine)
+        res["genuine_accounts_flagged"] = len(genuine & flagged)
+        out[split] = res
+    store.close()
+    return out
 
 
 def cost() -> dict:
-    return {}
+    """The stage's seconds on the real-news file and on the seeds (each through the whole pipeline, timed per
+    stage)."""
+    from storylens.pipeline import ingest
+    from storylens.store import open_store
+
+    out = {}
+    for name, path in (("realnews", REALNEWS), ("seeds", SEEDS)):
+        if not path.exists():
+            out[name] = None
+            continue
+        store = open_store(":memory:")
+        res = ingest([path], store)
+        n = len(res.added)
+        with_comments = sum(1 for a in res.added if a.comments)
+        comments = sum(len(a.comments) for a in res.added)
+        total = sum(v for k, v in res.timings.items())
+        out[name] = {"articles": n, "with_comments": with_comments, "comments": comments,
+                     "comments_stage_s": res.timings.get("comments"), "all_steps_s": round(total, 1),
+                     "articles_per_s": round(n / total, 1) if total else None}
+        store.close()
+    return out
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ app = typer.Typer(
 )
 
 STAGE_CLIS = ["storylens.reuse.cli", "storylens.stories.cli", "storylens.web.cli", "storylens.claims.cli",
-              "storylens.timeline.cli"]
+              "storylens.timeline.cli", "storylens.comments.cli"]
 
 DbOpt = Annotated[str, typer.Option("--db", help="SQLite database file (created if missing).")]
 

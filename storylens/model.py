@@ -371,6 +371,7 @@ class CommentStance(_Model):
     author: str | None = None
     stance: Literal["support", "oppose", "neutral"]
     score: float = Field(0.0, description="Probability of the stance under the stance model.")
+    lean: float = Field(0.0, description="Probability of support minus probability of opposition (-1 to 1).")
     target: str | None = Field(None, description="What the comment is about: a person it names that the article "
                                                  "names, the outlet, a policy, else the article's subject.")
     target_kind: TargetKind = "subject"

@@ -35,10 +35,11 @@ from storylens.nlp.text import numbers, proper_names, split_sentences
 VERSION = "1"
 MIN_TEMPLATE_WORDS = 6
 TEMPLATE_JACCARD = 0.5
-BOTH_SIDES_MIN = 0.5
+BOTH_SIDES_MIN = 0.4  # each comment's probability of its side
+BOTH_SIDES_GAP = 0.45  # (support - oppose) of one comment minus that of the other
 BURST_N = 3
 BURST_SECONDS = 300
-GENERIC_MIN = 0.55  # cosine to the closest stock-text exemplar
+GENERIC_MIN = 0.35  # cosine to the closest stock-text exemplar
 GENERIC_MAX_SPECIFICITY = 0.35  # cosine to the closest article sentence
 MINHASH_K = 8
 
@@ -254,6 +255,7 @@ def _analyze(a: Article, subj: str, items: _ArticleItems, st: list, cvec: np.nda
         engages.append(eng)
         tgt, kind = _target(c.text, items, shared, subj)
         stances.append(CommentStance(position=c.position, author=c.author, stance=s.stance, score=s.score,
+                                     lean=round(s.probs[0] - s.probs[1], 4),
                                      target=tgt, target_kind=kind, engages=eng, specificity=round(float(sp), 3)))
     by_pos = {c.position: c for c in a.comments}
     flags: list[CommentFlag] = []
@@ -276,6 +278,10 @@ def _authors(a: Article) -> dict[str, list[int]]:
     return out
 
 
+def _lean(s: CommentStance) -> float:
+    return s.lean
+
+
 def _both_sides(a: Article, stances: list[CommentStance]) -> list[CommentFlag]:
     by_pos = {s.position: s for s in stances}
     out = []
@@ -283,13 +289,14 @@ def _both_sides(a: Article, stances: list[CommentStance]) -> list[CommentFlag]:
         sides = [by_pos[p] for p in pos if by_pos[p].stance != "neutral" and by_pos[p].target_kind != "outlet"]
         sup = [s for s in sides if s.stance == "support" and s.score >= BOTH_SIDES_MIN]
         opp = [s for s in sides if s.stance == "oppose" and s.score >= BOTH_SIDES_MIN]
-        if not (sup and opp):
+        pairs = [(x, y) for x in sup for y in opp if _lean(x) - _lean(y) >= BOTH_SIDES_GAP]
+        if not pairs:
             continue
-        best = max(((x, y) for x in sup for y in opp), key=lambda p: (min(p[0].score, p[1].score), -p[0].position))
+        best = max(pairs, key=lambda p: (_lean(p[0]) - _lean(p[1]), -p[0].position))
         x, y = sorted(best, key=lambda s: s.position)
         out.append(CommentFlag(
             kind="both_sides", author=author, comment_positions=[x.position, y.position],
-            score=round(min(x.score, y.score), 3),
+            score=round((_lean(best[0]) - _lean(best[1])) / 2, 3),
             explanation=f"Comments {x.position} and {y.position} by this account read as opposite sides on the "
                         f"article's subject ({x.stance} {x.score:.2f}, {y.stance} {y.score:.2f}): worth a look; "
                         f"people do change their minds."))

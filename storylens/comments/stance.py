@@ -157,11 +157,34 @@ def lexicon_override(texts: list[str], p: np.ndarray) -> np.ndarray:
     return p
 
 
+_QUESTION_START = re.compile(r"^(?:who|what|when|where|which|why|how|is|are|was|were|will|would|does|do|did|can|"
+                             r"could|has|have|had|should)\b", re.I)
+
+
+def information_question(text: str) -> bool:
+    """Every sentence a question opened by a question word, and no evaluative word: asking, not taking sides."""
+    sents = split_sentences(text)
+    if not sents or not all(s.rstrip().endswith("?") and _QUESTION_START.match(s.strip()) for s in sents):
+        return False
+    return polarity(text) == (0, 0)
+
+
+def question_override(texts: list[str], p: np.ndarray) -> np.ndarray:
+    """An information question (:func:`information_question`) is neutral: its neutral share becomes the largest."""
+    p = p.copy()
+    for i, text in enumerate(texts):
+        if information_question(text) and p[i, 2] < p[i].max():
+            hi = p[i].max()
+            k = int(np.argmax(p[i]))
+            p[i, k], p[i, 2] = p[i, 2], hi
+    return p
+
+
 def stances(texts: list[str], targets: list[str]) -> list[Stance]:
     """The stance of each text toward its target."""
     if not texts:
         return []
-    p = lexicon_override(texts, probabilities(feature_matrix(texts, targets)))
+    p = question_override(texts, lexicon_override(texts, probabilities(feature_matrix(texts, targets))))
     out = []
     for row in p:
         k = int(np.argmax(row))

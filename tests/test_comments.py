@@ -1,0 +1,235 @@
+"""Comments stage: stance, flags with their evidence, storage, report, CLI, on real and invented text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from storylens.comments import stage
+from storylens.comments.analysis import analyze_articles, jaccard, minhash_keys, shingles
+from storylens.comments.lexicon import polarity
+from storylens.comments.stance import information_question, stance, stances
+from storylens.model import Article, Comment
+from storylens.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "corpora" / "seeds"
+DEMO = ROOT / "examples" / "harbour-ferry" / "articles"
+GAZETTE = DEMO / "2026-03-06_tidewater-gazette_penhallow-reaction.html"
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+
+BODY = ["Lowmere council voted on Tuesday to charge drivers £2 each way on the Varden Bridge from September, to pay "
+        "for £38 million of repairs to the 1962 crossing.",
+        "Council leader Maria Okafor said the toll would end once the repair loan was paid off. Residents of the "
+        "Varden estate will get a discount card, and buses will cross free."]
+
+
+def article(aid: str, comments: list[tuple[str | None, str, int | None]], title: str | None = None,
+            body: list[str] | None = None) -> Article:
+    return Article(id=aid, content_hash=aid, title=title or "Council approves £2 toll on the Varden Bridge",
+                   body=body or BODY, outlet="Lowmere Courier",
+                   comments=[Comment(author=a, text=t, position=i,
+                                     published=T0 + dt.timedelta(seconds=s) if s is not None else None)
+                             for i, (a, t, s) in enumerate(comments)])
+
+
+# ---------------------------------------------------------------- stance
+
+
+def test_stance_reads_clear_support_and_opposition_toward_a_target() -> None:
+    t = "the £2 toll on the Varden Bridge"
+    got = stances(["I fully support the toll, it is long overdue and a sensible way to pay for the repairs.",
+                   "The toll is a disgrace and a waste of money. Scrap it.",
+                   "Will the toll be cash or only by plate recognition?"], [t, t, t])
+    assert [s.stance for s in got] == ["support", "oppose", "neutral"]
+    assert all(0.34 < s.score <= 1 and abs(sum(s.probs) - 1) < 1e-3 for s in got)
+
+
+def test_lexicon_applies_negation_and_phrases() -> None:
+    assert polarity("This is a good idea.") == (1, 0)
+    assert polarity("This is not a good idea.") == (0, 1)
+    assert polarity("Japan can do better than to seek approval from Trump.") == (0, 2)  # phrases, not "better"
+    assert information_question("When is the full budget published?")
+    assert not information_question("Why is Ishiba catering to a President whose policies are detrimental?")
+
+
+@pytest.mark.skipif(not (SEEDS / "003_b88580f2136d494e.txt").is_file(), reason="../shared/corpora/seeds not present")
+def test_seed_003_flags_exactly_the_two_accounts_that_argue_both_sides(tmp_path: Path) -> None:
+    from storylens.pipeline import ingest
+
+    store = open_store(str(tmp_path / "s.db"))
+    ingest([SEEDS / "003_b88580f2136d494e.txt"], store)
+    art = next(store.iter_articles())
+    [ca] = store.get_comment_analysis([art.id])
+    assert ca.summary.comments == 11 and ca.summary.authors == 9
+    both = {f.author: f for f in ca.flags if f.kind == "both_sides"}
+    assert set(both) == {"Rotfront", "Matzomaster"}
+    for author, f in both.items():
+        mine = [c for c in art.comments if c.author == author]
+        assert f.comment_positions == [c.position for c in mine]
+        assert f.evidence[:2] == [c.text for c in mine]
+        stances_of = {s.position: s.stance for s in ca.stances}
+        assert {stances_of[p] for p in f.comment_positions} == {"support", "oppose"}
+    assert "2 account(s) flagged for a person to check (2 both sides)" in ca.summary.text
+    # the report carries it, and the story page shows the flagged comments side by side, escaped
+    from storylens.report import build_report, render_html, render_markdown
+
+    rep = build_report(store)
+    assert [c.article_id for c in rep.comment_analysis] == [art.id]
+    html = render_html(rep)
+    assert html.count('class="side-by-side"') == 2 and "Matzomaster" in html
+    assert "This is embarrassing." in html
+    assert "both sides: **Rotfront**" in render_markdown(rep)
+    store.close()
+
+
+def test_demo_gazette_templated_pair_with_times_and_no_flag_on_ordinary_readers() -> None:
+    from storylens.extract import extract
+
+    gaz = extract(GAZETTE.read_bytes(), meta={}, source=str(GAZETTE))
+    post = DEMO / "2026-03-05_averill-post_buoy-emails.txt"
+    avp = extract(post.read_bytes(), meta={}, source=str(post))
+    # HTML comments keep user handles and their times
+    assert [c.author for c in gaz.comments][3:5] == ["jenna_r_1987", "mark.t.averill"]
+    assert gaz.comments[4].published == dt.datetime(2026, 3, 6, 16, 20, 41, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    by = {ca.article_id: ca for ca in analyze_articles([gaz, avp])}
+    templ = [f for f in by[gaz.id].flags if f.kind == "templated"]
+    assert sorted(f.author for f in templ) == ["jenna_r_1987", "mark.t.averill"]
+    assert all("36 s apart" in f.explanation for f in templ)
+    assert not any(f.author in ("QuayStreetQuentin", "Morag Pell", "Skerrow Skipper", "B. Ansty", "Lionel Fenwick")
+                   for f in by[gaz.id].flags)
+    assert by[avp.id].flags == []  # seven ordinary readers
+
+
+# ---------------------------------------------------------------- flags
+
+
+CAMPAIGN = "Enough is enough! The council has ignored residents for years. Vote them out in May #ChangeNow"
+
+
+def test_templated_across_articles_is_found_incrementally_and_both_articles_carry_it() -> None:
+    store = open_store(":memory:")
+    a = article("a", [("reader_one", "The discount card for the estate is a fair answer to the commuters.", 0),
+                      ("bot_1", CAMPAIGN, 60)])
+    store.add_articles([a])
+    stage.update(store, [a])
+    assert store.get_comment_analysis(["a"])[0].flags == []
+    b = article("b", [("bot_2", "ENOUGH is enough!! The council has ignored residents for years. Vote them out in May",
+                       30), ("reader_two", "Buses crossing free is the right call.", 90)],
+                title="Varden Bridge toll: what drivers need to know")
+    store.add_articles([b])
+    stage.update(store, [b])
+    fa = store.get_comment_analysis(["a"])[0].flags
+    fb = store.get_comment_analysis(["b"])[0].flags
+    assert [(f.kind, f.author, f.other_comments) for f in fa] == [("templated", "bot_1", ["b#0"])]
+    assert [(f.kind, f.author, f.other_comments) for f in fb] == [("templated", "bot_2", ["a#1"])]
+    assert fb[0].evidence[0].startswith("ENOUGH") and fb[0].evidence[1] == CAMPAIGN
+
+
+def test_minhash_keys_share_keys_for_small_edits_only() -> None:
+    edited = "ENOUGH is enough!! The council has ignored residents for years. Vote them out in May"
+    assert jaccard(shingles(CAMPAIGN), shingles(edited)) >= 0.5
+    assert set(minhash_keys(CAMPAIGN)) & set(minhash_keys(edited))
+    other = "Buses crossing free is the right call, and the discount card is fair to the estate."
+    assert not set(minhash_keys(CAMPAIGN)) & set(minhash_keys(other))
+    assert minhash_keys("Well said.") == []  # too short to call templated
+
+
+def test_burst_needs_three_comments_within_five_minutes() -> None:
+    fast = [("quick", "The toll will push traffic through Millgate.", 0),
+            ("quick", "Nobody has modelled the traffic through Millgate.", 70),
+            ("quick", "Has the council published the Millgate traffic figures?", 170),
+            ("slow", "Buses crossing free is the right call.", 0),
+            ("slow", "The discount card helps the Varden estate.", 4000),
+            ("slow", "Twelve years of tolls is a long time.", 9000)]
+    [ca] = analyze_articles([article("x", fast)])
+    bursts = [f for f in ca.flags if f.kind == "burst"]
+    assert [(f.author, f.comment_positions) for f in bursts] == [("quick", [0, 1, 2])]
+    assert "3 comments by this account within 2.8 minutes" in bursts[0].explanation
+
+
+def test_generic_flags_stock_text_but_not_a_reader_who_engages() -> None:
+    cs = [("spam_praise", "Amazing content as always, keep it coming.", None),
+          ("okafor_fan", "Okafor is right that the toll ends when the loan is paid.", None),
+          ("short_local", "£2 each way is too much for the estate.", None)]
+    [ca] = analyze_articles([article("g", cs)])
+    gen = [f for f in ca.flags if f.kind == "generic"]
+    assert [f.author for f in gen] == ["spam_praise"]
+    eng = {s.author: s.engages for s in ca.stances}
+    assert eng == {"spam_praise": False, "okafor_fan": True, "short_local": True}
+    targets = {s.author: (s.target_kind, s.target) for s in ca.stances}
+    assert targets["okafor_fan"] == ("person", "Maria Okafor")
+
+
+def test_one_reader_posting_twice_on_the_same_side_is_not_flagged() -> None:
+    cs = [("steady", "The toll is a disgrace and will hit commuters hardest.", 0),
+          ("steady", "Scrap the toll, it is a tax on people who have no other way to work.", 3600),
+          ("other", "I support the toll, it is the fairest way to pay for the repairs.", 100)]
+    [ca] = analyze_articles([article("s", cs)])
+    assert ca.flags == []
+
+
+def test_html_report_escapes_comment_text() -> None:
+    from storylens.report import build_report, render_html
+
+    store = open_store(":memory:")
+    evil = "<script>alert(1)</script> Enough is enough! The council has ignored residents for years, vote"
+    a = article("h", [("<img src=x onerror=alert(1)>", evil, 0), ("bot", evil, 20)])
+    store.add_articles([a])
+    stage.update(store, [a])
+    html = render_html(build_report(store))
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html
+
+
+# ---------------------------------------------------------------- labelled set and CLI
+
+
+def test_labelled_set_flags_match_the_labels() -> None:
+    rows = [json.loads(x) for x in (ROOT / "bench" / "data" / "comments_labelled.jsonl").read_text("utf-8").splitlines()]
+    assert sum(len(r["comments"]) for r in rows) >= 200 and {r["split"] for r in rows} == {"tune", "unseen"}
+    arts = [Article(id=r["id"], content_hash=r["id"], title=r["title"], outlet=r["outlet"],
+                    body=r["text"].split("\n\n"),
+                    comments=[Comment(author=c["author"], text=c["text"], position=c["position"],
+                                      published=dt.datetime.fromisoformat(c["published"])) for c in r["comments"]])
+            for r in rows]
+    store = open_store(":memory:")
+    store.add_articles(arts)
+    stage.update(store, arts)
+    got = {ca.article_id: ca for ca in store.get_comment_analysis([a.id for a in arts])}
+    split = {r["id"]: r["split"] for r in rows}
+    genuine = {(r["id"], c["author"]) for r in rows for c in r["comments"] if c["kind"] == "genuine"}
+    flagged = {(aid, f.author, f.kind) for aid, ca in got.items() for f in ca.flags}
+    # the tuning articles: no genuine reader flagged (the unseen ones are measured in bench/comments.py, not here)
+    assert not {(a, u) for a, u, _ in flagged if split[a] == "tune"} & genuine
+    for kind in ("templated", "burst", "generic"):
+        assert any(k == kind for _, _, k in flagged), kind
+    for aid, author, kind in flagged:  # every flag but both_sides (stance errors) is one the labels expect
+        gold = next(r for r in rows if r["id"] == aid)["gold_flags"]
+        assert kind == "both_sides" or kind in gold.get(author, []), (aid, author, kind)
+
+
+def test_stance_cli_batch_reports_bad_lines_by_file_and_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from storylens.cli import app
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": 1, "text": "This plan is a disgrace and a waste of money.", "target": "the harbour plan"}\n'
+                   "not json\n"
+                   '{"id": "b", "text": "I fully support the harbour plan, it is long overdue.", "target": "the harbour plan"}\n'
+                   '{"id": 3, "text": "no target"}\n', "utf-8")
+    res = CliRunner().invoke(app, ["stance", "--batch", str(src), "--json"])
+    assert res.exit_code == 1
+    lines = [json.loads(x) for x in res.stdout.splitlines() if x.startswith("{")]
+    assert [(x["id"], x["stance"]) for x in lines] == [(1, "oppose"), ("b", "support")]
+    assert lines == [{"id": 1, "stance": "oppose", "score": stance("This plan is a disgrace and a waste of money.",
+                                                                   "the harbour plan").score}, lines[1]]
+    assert re.search(r"in\.jsonl:2: not valid JSON", res.stderr) and re.search(r"in\.jsonl:4: 'target'", res.stderr)
+    assert "Traceback" not in res.output
+    missing = CliRunner().invoke(app, ["stance", "--batch", str(tmp_path / "nope.jsonl"), "--json"])
+    assert missing.exit_code == 2 and "Traceback" not in missing.output
