@@ -49,6 +49,7 @@ bench: install
 	$(PY) bench/estimate_dates.py
 	$(PY) bench/timeline.py
 	$(PY) bench/web.py 100
+	$(PY) bench/comments.py
 	$(PY) bench/end_to_end.py --real --synthetic 10000
 
 schema: install
