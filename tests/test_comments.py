@@ -84,7 +84,17 @@ def test_seed_003_flags_exactly_the_two_accounts_that_argue_both_sides(tmp_path:
     assert html.count('class="side-by-side"') == 2 and "Matzomaster" in html
     assert "This is embarrassing." in html
     assert "both sides: **Rotfront**" in render_markdown(rep)
+    sid = store.story_of(art.id)
     store.close()
+    # the API's story report carries the same analysis
+    from fastapi.testclient import TestClient
+
+    from storylens.web import create_app
+
+    got = TestClient(create_app(str(tmp_path / "s.db"))).get(f"/api/v1/stories/{sid}").json()
+    [api] = got["comment_analysis"]
+    assert sorted(f["author"] for f in api["flags"]) == ["Matzomaster", "Rotfront"]
+    assert api["summary"]["comments"] == 11
 
 
 def test_demo_gazette_templated_pair_with_times_and_no_flag_on_ordinary_readers() -> None:
