@@ -63,7 +63,8 @@ def test_story_page_has_every_section_and_the_diff(client: TestClient) -> None:
     for heading in ("Summary", "Articles in time order", "Coverage: facts by outlet", "Timeline", "Conflicts",
                     "Copies and rewrites", "Comments"):
         assert f">{heading}</h3>" in html
-    assert "not analysed yet in this version" in html
+    assert "not analysed yet in this version" not in html  # every stage is part of this version
+    assert "No comments on these articles." in html  # the comments stage ran; these articles have none
     assert html.count('<circle ') == 3  # the derivation graph
     assert 'class="del chg chg-number"' in html and 'class="ins chg chg-number"' in html
     assert S_CLOSED in html
