@@ -213,3 +213,20 @@ def test_demo_pipeline_finds_exactly_the_answer_key_derivations() -> None:
 
     got = {(name(d.source_id), name(d.derived_id), d.kind) for d in report.derivations}
     assert got == {(e["source"], e["derived"], e["kind"]) for e in exp}
+
+
+def test_a_date_that_drops_its_year_is_no_change() -> None:
+    """Seen on real news: a near-copy that wrote "Sept. 11" for "Sept. 11, 2001" was called a changed date."""
+    src = ("Mr. Sanders voted against the Patriot Act, passed after the Sept. 11, 2001, terrorist attacks, and "
+           "against its renewal.")
+    assert find_changes(src, src.replace("Sept. 11, 2001,", "Sept. 11"), 0, 0) == []
+    moved = find_changes(src, src.replace("2001", "2002"), 0, 0)
+    assert [c.kind for c in moved] == ["date"] and moved[0].derived.text == "Sept. 11, 2002"
+
+
+def test_an_owner_reworded_in_common_nouns_is_no_change_of_party() -> None:
+    """Seen on real news: "the nation's leader" / "the country's leader" was called a change of party."""
+    src = "Golf has lost players since the recession, and the nation's leader in course closures is Florida."
+    assert not [c for c in find_changes(src, src.replace("nation's", "country's"), 0, 0) if c.kind == "actor"]
+    moved = find_changes(src, src.replace("the nation's", "Florida's"), 0, 0)
+    assert [c.kind for c in moved] == ["actor"]

@@ -247,11 +247,25 @@ def _dates(side: _Side) -> tuple[list[tuple[int, int, str, str]], set[int]]:
     return out, covered
 
 
+def _full_date(v: str) -> bool:
+    return len(v) == 10 and v[4] == "-" and v[:4].isdigit()
+
+
+def _yearless_of(v: str, other: set[str]) -> bool:
+    """``v`` is a full date whose month and day the other side gives without a year."""
+    return _full_date(v) and v[4:] in other
+
+
 def _slot_changes(kind: str, s: _Side, d: _Side, s_items: list[tuple[int, int, str, str]],
                   d_items: list[tuple[int, int, str, str]], di: int) -> list[Change]:
     """Figures (or dates) only one side has, paired by the words around them."""
     s_vals = {v for _, _, v, _ in s_items}
     d_vals = {v for _, _, v, _ in d_items}
+    if kind == "date":
+        # a date that drops (or adds) its year is the same date ("Sept. 11, 2001" -> "Sept. 11"), not a change
+        s0, d0 = set(s_vals), set(d_vals)  # as written: a year on both sides is compared as it is
+        s_vals = s0 | {v[4:] for v in s0 if _full_date(v)} | {v for v in d0 if _yearless_of(v, s0)}
+        d_vals = d0 | {v[4:] for v in d0 if _full_date(v)} | {v for v in s0 if _yearless_of(v, d0)}
     s_only = [x for x in s_items if x[2] not in d_vals]
     d_only = [x for x in d_items if x[2] not in s_vals]
     cands = []
@@ -376,7 +390,9 @@ def _word_changes(s: _Side, d: _Side, der: str, di: int) -> list[Change]:
                     and s.toks[k].is_content and s.toks[k].low.isalpha() and s.toks[k].bare[:1].islower() \
                     and _is_owner(s, i2 - 1) and _is_owner(d, j2 - 1):
                 so, do = s.toks[i2 - 1], d.toks[j2 - 1]
-                if not _same_name(so.bare, do.bare) and so.low != do.low:
+                # a named party on one side at least: "the nation's leader" / "the country's leader" is one party
+                named = so.bare[:1].isupper() or do.bare[:1].isupper()
+                if named and not _same_name(so.bare, do.bare) and so.low != do.low:
                     sa, sb = s.span(i2 - 1, _next_content(s, i2)), d.span(j2 - 1, _next_content(d, j2))
                     out.append(Change(kind="actor", source=sa, derived=sb, source_index=s.sent_of(i2),
                                       derived_index=di, score=0.8,
