@@ -2,8 +2,9 @@
 
 Every day-resolved date mention of every article (``nlp/dates.py``, against the article's publication date)
 votes for its day once per independent source: an outlet counts once, so do an article and the one it
-copied or rewrote. A day's ``score`` is its number of independent sources (plus a tenth per article, to break
-ties); its text is the sentence of the story timeline's event on that day that the most sources carry, else
+copied or rewrote. A day's ``score`` is its number of independent sources plus a tenth per article that
+mentions it or was published on it (coverage peaks on the days things happen: the publication counts of
+timeline summarisation), which breaks the ties of a few outlets; its text is the sentence of the story timeline's event on that day that the most sources carry, else
 the first sentence that mentions the day. ``max_dates`` keeps the best days; the result is in date order.
 """
 
@@ -68,7 +69,15 @@ def corpus_timeline(report: Report, max_dates: int | None = None) -> list[Timeli
             cur = best_event.get(e.date)
             if cur is None or (e.independent_sources, len(e.sources)) > (cur.independent_sources, len(cur.sources)):
                 best_event[e.date] = e
-    days = sorted(sources, key=lambda d: (-(len(sources[d]) + 0.1 * len(articles[d])), d))
+    published: dict[str, int] = defaultdict(int)
+    for a in report.articles:
+        if a.published is not None:
+            published[a.published_date().isoformat()] += 1
+
+    def score(d: str) -> float:
+        return len(sources[d]) + 0.1 * (len(articles[d]) + published.get(d, 0))
+
+    days = sorted(sources, key=lambda d: (-score(d), d))
     if max_dates is not None:
         days = days[:max_dates]
     out = []
@@ -81,5 +90,5 @@ def corpus_timeline(report: Report, max_dates: int | None = None) -> list[Timeli
             anchor=by_id[aid].published_date().isoformat() if by_id[aid].published is not None else None,
             sources=articles[day], outlets=sorted({by_id[i].outlet for i in articles[day] if by_id[i].outlet}),
             independent_sources=len(sources[day]), first_reported=by_id[first].published,
-            score=round(len(sources[day]) + 0.1 * len(articles[day]), 3)))
+            score=round(score(day), 3)))
     return out
