@@ -106,3 +106,19 @@ def test_month_day_with_weekday_last_month_and_clock_time_on_a_named_day() -> No
     assert got["10 p.m. Wednesday"] == "1998-02-11T22:00" and got["noon Thursday"] == "1998-02-12T12:00"
     assert got["Saturday, April 25"] == "1998-04-25" and got["2 1/2 years"] == "P2Y6M"
     assert got["each Thursday"] == "XXXX-WXX-4" and got["the nineties"] == "199"
+
+
+def test_a_day_many_articles_were_published_on_outranks_an_equally_mentioned_one() -> None:
+    """Two days each mentioned by one outlet: the one the coverage peaks on (articles published that day) first."""
+    from storylens.model import Article, Report
+    from storylens.timeline.corpus import corpus_timeline
+
+    def art(i: str, outlet: str, day: str, text: str) -> Article:
+        return Article(id=i, content_hash=i, outlet=outlet, published=dt.date.fromisoformat(day), body=[text])
+
+    arts = [art("a", "Coastline Wire", "2025-03-10", "The ferry ran aground on March 4 off Port Aven."),
+            art("b", "Coastline Wire", "2025-03-10", "Divers inspected the hull on March 6 after the storm."),
+            art("c", "Skerrow Islander", "2025-03-06", "Harbour staff said the buoy had drifted for weeks."),
+            art("d", "Averill Post", "2025-03-06", "Pilots said the channel was poorly marked.")]
+    days = [e.date for e in corpus_timeline(Report(articles=arts), max_dates=1)]
+    assert days == ["2025-03-06"], "March 6: mentioned once and the day two other outlets published"
