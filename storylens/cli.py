@@ -165,8 +165,9 @@ def analyze(
         written.append(str(target))
     if not quiet:
         typer.echo(
-            f"{len(res.added)} new article(s), {res.skipped} already stored, {len(res.errors)} input error(s); "
-            f"store {db} holds {len(report.articles)} article(s) in {len(report.stories)} story(ies), "
+            f"{len(res.added)} new article(s), {res.skipped} already stored, "
+            + (f"{res.changed} changed under a stored id (kept as stored), " if res.changed else "")
+            + f"{len(res.errors)} input error(s); store {db} holds {len(report.articles)} article(s) in {len(report.stories)} story(ies), "
             f"{len(report.derivations)} derivation(s).",
             err=True,
         )

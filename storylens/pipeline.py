@@ -47,6 +47,7 @@ Progress = Callable[[str, int, int | None], None]
 class IngestResult:
     added: list[Article] = field(default_factory=list)
     skipped: int = 0
+    changed: int = 0  # records whose id is stored with other content (kept as stored, each named in errors)
     errors: list[InputError] = field(default_factory=list)
     stages: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step (extract, then each stage)
@@ -70,6 +71,26 @@ def _extract_one(item: RawDoc) -> Article | InputError:
 
 def _extract_chunk(items: list[RawDoc | InputError]) -> list[Article | InputError]:
     return [it if isinstance(it, InputError) else _extract_one(it) for it in items]
+
+
+_COMPARED = ("title", "published", "outlet", "authors", "url")
+
+
+def _changed_under_id(store: Store, item: RawDoc) -> str | None:
+    """Why a record whose text is stored is not the stored article: its id is stored with other metadata (a
+    corpus re-sent without its dates). None when it is the same record again."""
+    new = _extract_one(item)
+    if isinstance(new, InputError):
+        return None
+    old = store.get_article(new.id)
+    if old is None:
+        return None  # the same text under another id: known content, skipped as before
+    diff = [f"{k} {getattr(old, k)!s} -> {getattr(new, k)!s}" for k in _COMPARED
+            if getattr(old, k) != getattr(new, k) and not (k == "outlet" and new.outlet is None and old.outlet_from != "input")]
+    if not diff:
+        return None
+    return (f"id {new.external_id or new.id!r} is already stored with other metadata ({'; '.join(diff)[:200]}); the "
+            "stored article is kept (give the changed record a new id to analyse it as well)")
 
 
 def default_workers() -> int:
@@ -116,6 +137,16 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
 
     def flush() -> None:
         added = store.add_articles(batch)
+        if len(added) < len(batch):
+            # the store already holds these ids with other content: said, never dropped in silence
+            kept = {a.id for a in added}
+            for a in batch:
+                if a.id not in kept:
+                    res.changed += 1
+                    res.errors.append(InputError(
+                        source=a.source or a.id,
+                        reason=f"id {a.external_id or a.id!r} is already stored with other content; the stored "
+                               "article is kept (give the changed record a new id to analyse it as well)"))
         # the encoder embeds these leads in the background while the next batch is extracted
         prefetch_document_vectors(added)
         res.added.extend(added)
@@ -154,7 +185,12 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
                 item.meta["outlet"] = outlet
             chash = content_hash(item.raw if item.raw is not None else item.content)
             if chash in hashes or store.has_hash(chash):
-                res.skipped += 1
+                why = None if chash in hashes or not item.meta.get("id") else _changed_under_id(store, item)
+                if why:
+                    res.changed += 1
+                    pending.append(InputError(source=item.source, reason=why))  # said in input order
+                else:
+                    res.skipped += 1
                 continue
             hashes.add(chash)
             pending.append(item)

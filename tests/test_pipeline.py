@@ -86,3 +86,37 @@ def test_parallel_extraction_stores_what_one_process_stores(tmp_path: Path) -> N
     assert len(one[0]) > 128, "enough records for the pool to run several chunks"
     assert one[1] == 1 and len(one[2]) == 5
     assert two == one, "same articles, same order, same skipped count and errors in input order"
+
+
+def test_a_changed_record_under_a_stored_id_is_named_and_counted_not_dropped(tmp_path: Path) -> None:
+    import json
+
+    from storylens.pipeline import ingest_docs
+    from storylens.sources import iter_sources
+
+    body = sorted(DEMO.glob("*.txt"))[0].read_text(encoding="utf-8")
+    first, again = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps({"id": "ferry-1", "text": body, "published": "2025-03-04"}) + "\n", encoding="utf-8")
+    again.write_text(json.dumps({"id": "ferry-1", "text": body}) + "\n", encoding="utf-8")  # re-sent without its date
+    with open_store(str(tmp_path / "s.db")) as st:
+        st.mark_processed(a.id for a in ingest_docs(st, iter_sources([first])).added)
+        res = ingest_docs(st, iter_sources([again]))
+        assert res.added == [] and res.changed == 1
+        assert "already stored with other metadata (published 2025-03-04 ->" in res.errors[0].reason
+        assert "b.jsonl" in res.errors[0].source
+        assert [str(a.published) for a in st.iter_articles()] == ["2025-03-04"], "the stored article is kept"
+
+
+def test_the_same_record_sent_again_is_only_skipped(tmp_path: Path) -> None:
+    import json
+
+    from storylens.pipeline import ingest_docs
+    from storylens.sources import iter_sources
+
+    body = sorted(DEMO.glob("*.txt"))[0].read_text(encoding="utf-8")
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "ferry-1", "text": body, "published": "2025-03-04"}) + "\n", encoding="utf-8")
+    with open_store(str(tmp_path / "s.db")) as st:
+        st.mark_processed(a.id for a in ingest_docs(st, iter_sources([src])).added)
+        res = ingest_docs(st, iter_sources([src]))
+        assert (res.skipped, res.changed, res.errors) == (1, 0, [])
