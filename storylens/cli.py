@@ -106,7 +106,8 @@ def _progress_printer(enabled: bool):
 @app.command()
 def analyze(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders: text, HTML(.gz), JSONL, RSS/Atom, WARC.")],
-    db: DbOpt = "storylens.db",
+    db_opt: Annotated[str | None, typer.Option("--db", help="SQLite database file (created if missing). "
+                                                       "[default: storylens.db]")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON here ('-' for stdout).")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
     md_out: Annotated[Path | None, typer.Option("--md", help="Write a Markdown report here.")] = None,
@@ -123,7 +124,9 @@ def analyze(
     from storylens.report import build_report, render_html, render_json, render_markdown
     from storylens.store import StoreError
 
+    db = db_opt or "storylens.db"
     store = _open_store_or_fail(db)
+    held_before = store.count_articles() if db_opt is None else 0  # the default store: say what it held
     cb, stop = _progress_printer(not quiet)
     try:
         res = ingest([str(p) for p in paths], store, cb, outlet=(outlet or "").strip()[:200] or None,
@@ -144,6 +147,9 @@ def analyze(
         store.close()
     for err in res.errors:
         typer.echo(f"storylens: {err.source}: {err.reason}", err=True)
+    if held_before:
+        typer.echo(f"storylens: note: the default store {db} already held {held_before:,} article(s) from earlier "
+                   "runs; the report covers them too (--db FILE for a store of this input's own)", err=True)
     report.errors = res.errors
     report.stages.update(res.stages)
     if timings:

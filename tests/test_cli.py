@@ -222,3 +222,19 @@ def test_a_failing_stage_is_one_line_and_keeps_what_was_stored(tmp_path: Path) -
     assert proc.stderr.startswith("storylens: error: internal error") and "KeyError" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
     assert _count(db) == 1
+
+
+def test_the_default_store_says_when_it_already_held_articles(run_cli, tmp_path: Path) -> None:
+    """`analyze FILE --json OUT` without --db adds to ./storylens.db: the user is told the report covers more."""
+    one, two = tmp_path / "one.txt", tmp_path / "two.txt"
+    one.write_text("Ferry grounded off Port Aven\n\nThe ferry ran aground on Tuesday morning after its steering "
+                   "failed in heavy swell, the harbour authority said.\n", encoding="utf-8")
+    two.write_text("Divers inspect grounded ferry\n\nDivers inspected the hull of the grounded ferry on Wednesday "
+                   "and found a breach below the waterline, the operator said.\n", encoding="utf-8")
+    first = run_cli("analyze", str(one), "--json", str(tmp_path / "a.json"), "-q")
+    assert first.returncode == 0 and "already held" not in first.stderr
+    second = run_cli("analyze", str(two), "--json", str(tmp_path / "b.json"), "-q")
+    assert second.returncode == 0
+    assert "default store storylens.db already held 1 article(s)" in second.stderr
+    own = run_cli("analyze", str(two), "--db", str(tmp_path / "own.db"), "--json", str(tmp_path / "c.json"), "-q")
+    assert "already held" not in own.stderr
