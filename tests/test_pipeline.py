@@ -120,3 +120,10 @@ def test_the_same_record_sent_again_is_only_skipped(tmp_path: Path) -> None:
         st.mark_processed(a.id for a in ingest_docs(st, iter_sources([src])).added)
         res = ingest_docs(st, iter_sources([src]))
         assert (res.skipped, res.changed, res.errors) == (1, 0, [])
+
+
+def test_the_demo_report_does_not_depend_on_the_order_its_files_arrive_in() -> None:
+    files = sorted(p for p in DEMO.iterdir() if p.suffix in {".txt", ".html"})
+    forward = storylens.analyze(files).model_dump_json()
+    backward = storylens.analyze(list(reversed(files))).model_dump_json()
+    assert forward == backward

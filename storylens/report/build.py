@@ -80,6 +80,9 @@ def build_report(store: Store, story_ids: list[str] | None = None, summaries: bo
         seen: set[str] = set()
         ids = [a for s in stories for a in s.article_ids if not (a in seen or seen.add(a))]
         articles = store.get_articles(ids)
+    # in publication order, then by id: the report does not depend on the order the inputs arrived in
+    articles.sort(key=lambda a: (a.published is None, a.published_date().isoformat() if a.published else "",
+                                 str(a.published or ""), a.id))
     idset = {a.id for a in articles}
     derivations = [d for d in store.get_derivations(idset) if d.source_id in idset and d.derived_id in idset]
     report = Report(articles=articles, stories=stories, storylines=_storylines(store, stories, story_ids),
