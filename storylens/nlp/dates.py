@@ -41,6 +41,7 @@ UNIT = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "DE", "cen
         "minute": "M", "quarter": "Q"}
 
 _MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTHS_FULL = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _NUM = (r"(?:\d+(?:\s+1/2|\.5)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|"
         r"six|seven|eight|nine)|a couple of|a hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
@@ -52,8 +53,7 @@ _AHEAD = re.compile(r"\b(?:will|shall|is to|are to|to be|expected|scheduled|plan
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("mdy", re.compile(rf"\b(?:{_DAY},?\s+)?(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b")),
-    ("monrel", re.compile(r"\b(?P<mon>January|February|March|April|May|June|July|August|September|October|November|"
-                          r"December)\s+(?P<rel>last|next|this)\s+year\b")),
+    ("monrel", re.compile(rf"\b(?P<mon>{_MONTHS_FULL})\s+(?P<rel>last|next|this)\s+year\b")),
     ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MON})(?:,?\s+(?P<y>\d{{4}}))?\b")),
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     ("slash", re.compile(r"\b(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{2}|\d{4})\b")),
@@ -68,13 +68,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("weekday", re.compile(rf"\b(?:(?P<rel>last|next|this|on|early|late)\s+)?(?P<wd>{_DAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
     ("day", re.compile(r"\b(?P<w>today|yesterday|tomorrow|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)),
     ("time", re.compile(r"\b(?:(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|(?P<noon>noon|midnight)\b)", re.I)),
-    ("monalone", re.compile(r"\b(?P<pre>(?i:in|since|until|by|from|of|early|late|mid|last|next|this))[- ](?P<mon>January|February|March|April|May|June|July|August|September|October|November|December)\b(?!\.?\s+\d)")),
+    ("monalone", re.compile(rf"\b(?P<pre>(?i:in|since|until|by|from|of|early|late|mid|last|next|this))[- ](?P<mon>{_MONTHS_FULL})\b(?!\.?\s+\d)")),
     ("year", re.compile(r"(?<![\d,.$£€-])\b(?:(?:in|since|by|of|from|until|during|for|before|after|the)\s+)?(?P<y>(?:19[0-9]|20[0-4])\d)\b(?!\d|,\d|%|\s*(?:percent|people|tons?|troops|jobs)\b)", re.I)),
     ("fuzzy", re.compile(r"\b(?P<w>now|currently|current|recently|recent|soon|the past|the future|nowadays|these days|lately|the time being)\b", re.I)),
     ("duration", re.compile(rf"\b(?:(?:the\s+)?(?:last|past|next|first|coming)\s+)?(?P<n>{_NUM})[- ](?P<u>{_UNITS})(?P<half>\s+and\s+a\s+half)?(?:[- ]long|[- ]old)?\b", re.I)),
-    ("set", re.compile(rf"\b(?P<w>daily|weekly|monthly|annually|yearly|hourly|nightly)\b|\b(?:each|every)\s+(?P<what>{_DAY}|January|February|"
-                       r"March|April|May|June|July|August|September|October|November|December|day|week|month|year|"
-                       r"morning|night|summer|winter|spring|fall)\b", re.I)),
+    ("set", re.compile(rf"\b(?P<w>daily|weekly|monthly|annually|yearly|hourly|nightly)\b|\b(?:each|every)\s+(?P<what>{_DAY}|{_MONTHS_FULL}|"
+                       r"day|week|month|year|morning|night|summer|winter|spring|fall)\b", re.I)),
     ("century", re.compile(r"\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[- ]century\b", re.I)),
     ("decadeword", re.compile(r"\b(?:the\s+)?(?:(?P<c>nineteen|twenty)[- ])?(?P<d>twenties|thirties|forties|fifties|"
                               r"sixties|seventies|eighties|nineties)\b", re.I)),
@@ -109,23 +108,21 @@ def _num(s: str) -> int | float | None:
     return NUMBER_WORDS.get(s)
 
 
-_SMALLER = {"Y": ("M", 12), "D": ("H", 24), "W": ("D", 7), "H": ("M", 60), "M": ("D", 30)}
+# Half a unit, in the next smaller one: "2 1/2 years" -> P2Y6M, "a day and a half" -> P1DT12H.
+_HALF = {("Y", False): "6M", ("M", False): "15D", ("W", False): "3DT12H", ("D", False): "T12H",
+         ("H", True): "30M", ("M", True): "30S"}
 
 
 def _amount(n: int | float, code: str, time: bool) -> str:
     """ISO 8601 duration of n units ("2 1/2 years" -> P2Y6M, "a minute and a half" -> PT1M30S)."""
     t = "T" if time else ""
-    if float(n).is_integer():
-        return f"P{t}{int(n)}{code}"
     whole = int(n)
-    if code == "M" and time:
-        return f"PT{whole}M30S" if whole else "PT30S"
-    small, per = _SMALLER.get(code, (None, 0))
-    if small is None:
+    if n == whole:
+        return f"P{t}{whole}{code}"
+    half = _HALF.get((code, time))
+    if half is None:
         return f"P{t}{n}{code}"
-    if code in ("D",):
-        return f"P{whole}DT12H" if whole else "PT12H"
-    return f"P{t}{whole}{code}{int(per / 2)}{small}" if whole else f"P{t}{int(per / 2)}{small}"
+    return "P" + (f"{t}{whole}{code}" if whole else t) + half
 
 
 def _year(y: str) -> int:

@@ -143,9 +143,13 @@ def partner_mask(a: Feat, b: Feat) -> np.ndarray:
     """Sentence pairs (rows b, columns a) that can be the same statement: they share at least
     :data:`PARTNER_STEMS` content words, or all of the shorter one's, or are the same text ("9:42 p.m.").
     Two sentences on one topic in other words are no evidence of reuse, and a sentence with no such
-    partner needs no embedding for this pair."""
+    partner needs no embedding for this pair. Worked out once per pair (the embedding plan and the evidence
+    both ask)."""
     from storylens.nlp.pairs import _overlap
 
+    got = b._partners.get(a.id)
+    if got is not None:
+        return got
     o = _overlap(b.rows.stems, a.rows.stems)
     short = np.minimum(b.rows.n_stems[:, None], a.rows.n_stems[None, :])
     m = (o >= PARTNER_STEMS) | ((o >= 1) & (o >= short))
@@ -155,6 +159,7 @@ def partner_mask(a: Feat, b: Feat) -> np.ndarray:
     for i, t in enumerate(b.sentences):
         for j in where.get(t, ()):
             m[i, j] = True
+    b._partners[a.id] = m
     return m
 
 

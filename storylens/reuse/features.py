@@ -146,6 +146,7 @@ class Feat:
     _emb: np.ndarray | None = field(default=None, repr=False)
     _have: np.ndarray | None = field(default=None, repr=False)  # rows of _emb embedded (None: all)
     _rows: object | None = field(default=None, repr=False)
+    _partners: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # partner masks, by other id
 
     @property
     def id(self) -> str:
