@@ -8,10 +8,18 @@ goes on and exits with 1. Strings are cut at ``max_chars``.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
+
+# the --json flag every batch command takes, and the line it writes per input line
+JsonLines = Annotated[bool, typer.Option("--json", help="Write one JSON line per input line.")]
+
+
+def write_json_line(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
 def read_batch(path: Path, strings: tuple[str, ...], max_chars: int = 200_000

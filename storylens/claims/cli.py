@@ -9,12 +9,12 @@ is named on stderr in one line (file, line number, reason) and skipped; the exit
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from storylens.batch import JsonLines, write_json_line
 
 BATCH = 32
 
@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def compare(
         batch: Annotated[Path, typer.Option("--batch", help="JSONL input, one {id, a, b} object a line.")],
-        as_json: Annotated[bool, typer.Option("--json", help="Write one JSON line per input line.")] = False,
+        as_json: JsonLines = False,
     ) -> None:
         """How claim b relates to claim a (same, adds, weakens, contradicts, unrelated) for each line of a batch."""
         from storylens.batch import load_batch
@@ -36,8 +36,8 @@ def register(app: typer.Typer) -> None:
             chunk = items[i:i + 256]
             for (ident, _a, _b), r in zip(chunk, compare_many([(a, b) for _, a, b in chunk]), strict=True):
                 if as_json:
-                    sys.stdout.write(json.dumps({"id": ident, "relation": r.relation, "score": r.score,
-                                                 "evidence": r.evidence}, ensure_ascii=False) + "\n")
+                    write_json_line({"id": ident, "relation": r.relation, "score": r.score,
+                                     "evidence": r.evidence})
                 else:
                     typer.echo(f"{ident}: {r.relation} ({r.score:.2f}) {'; '.join(r.evidence)}")
         if errors:
@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def quotes(
         batch: Annotated[Path, typer.Option("--batch", help="JSONL input, one {id, text} object a line.")],
-        as_json: Annotated[bool, typer.Option("--json", help="Write one JSON line per input line.")] = False,
+        as_json: JsonLines = False,
     ) -> None:
         """Quotes and attributions (source, cue, content offsets) for each text of a JSONL batch."""
         from storylens.batch import load_batch
@@ -66,8 +66,7 @@ def register(app: typer.Typer) -> None:
                 fail(str(exc))
             for (ident, text), qs in zip(chunk, found, strict=True):
                 if as_json:
-                    sys.stdout.write(json.dumps({"id": ident, "quotes": [q.as_json() for q in qs]},
-                                                ensure_ascii=False) + "\n")
+                    write_json_line({"id": ident, "quotes": [q.as_json() for q in qs]})
                     continue
                 typer.echo(f"# {ident}: {len(qs)} quote(s)")
                 for q in qs:

@@ -8,19 +8,19 @@ and skipped; the exit code is then 1.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from storylens.batch import JsonLines, write_json_line
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def stance(
         batch: Annotated[Path, typer.Option("--batch", help="JSONL input, one {id, text, target} object a line.")],
-        as_json: Annotated[bool, typer.Option("--json", help="Write one JSON line per input line.")] = False,
+        as_json: JsonLines = False,
     ) -> None:
         """Stance of each text toward its target: support, oppose or neutral, with a score."""
         from storylens.batch import load_batch
@@ -30,8 +30,7 @@ def register(app: typer.Typer) -> None:
         out = stances([r["text"] for _, r in recs], [r["target"] for _, r in recs])
         for (_, r), s in zip(recs, out, strict=True):
             if as_json:
-                sys.stdout.write(json.dumps({"id": r["id"], "stance": s.stance, "score": s.score},
-                                            ensure_ascii=False) + "\n")
+                write_json_line({"id": r["id"], "stance": s.stance, "score": s.score})
             else:
                 typer.echo(f"{r['id']}\t{s.stance}\t{s.score:.2f}")
         if errors:

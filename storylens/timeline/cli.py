@@ -16,6 +16,8 @@ from typing import Annotated
 
 import typer
 
+from storylens.batch import JsonLines, write_json_line
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -63,7 +65,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def dates(
         batch: Annotated[Path, typer.Option("--batch", help="JSONL input, one {id, text, ref} object a line.")],
-        as_json: Annotated[bool, typer.Option("--json", help="Write one JSON line per input line.")] = False,
+        as_json: JsonLines = False,
     ) -> None:
         """Temporal expressions of each text, resolved against its reference (publication) date."""
         from storylens.batch import load_batch
@@ -82,9 +84,9 @@ def register(app: typer.Typer) -> None:
         for ident, text, ref in items:
             found = find_dates(text, ref)
             if as_json:
-                sys.stdout.write(json.dumps({"id": ident, "mentions": [
+                write_json_line({"id": ident, "mentions": [
                     {"text": m.text, "start": m.start, "end": m.end, "value": m.value, "granularity": m.granularity,
-                     "type": m.type} for m in found]}, ensure_ascii=False) + "\n")
+                     "type": m.type} for m in found]})
             else:
                 typer.echo(f"# {ident}: {len(found)} date(s)")
                 for m in found:
