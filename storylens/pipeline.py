@@ -22,7 +22,8 @@ from pathlib import Path
 
 from storylens.extract import content_hash, extract
 from storylens.model import Article, InputError, Report
-from storylens.nlp.annotate import prefetch_document_vectors
+from storylens.nlp.annotate import analyse_sentences, prefetch_document_vectors
+from storylens.nlp.items import absorb
 from storylens.sources import RawDoc, iter_sources
 from storylens.store import Store, open_store
 
@@ -71,6 +72,13 @@ def _extract_one(item: RawDoc) -> Article | InputError:
 
 def _extract_chunk(items: list[RawDoc | InputError]) -> list[Article | InputError]:
     return [it if isinstance(it, InputError) else _extract_one(it) for it in items]
+
+
+def _extract_and_analyse(items: list[RawDoc | InputError]) -> tuple[list[Article | InputError], list]:
+    """In a worker: extract a chunk, and work out its sentences' analysis for the stages (one pickle, so a
+    paragraph's text travels once)."""
+    out = _extract_chunk(items)
+    return out, analyse_sentences([a for a in out if isinstance(a, Article)])
 
 
 _COMPARED = ("title", "published", "outlet", "authors", "url")
@@ -132,7 +140,7 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
     seen = 0
     hashes: set[str] = set()  # content met earlier in this run: skipped like stored content
     pending: list[RawDoc | InputError] = []  # in input order; a reader's error waits its turn
-    inflight: deque[Future[list[Article | InputError]]] = deque()
+    inflight: deque[Future[tuple[list[Article | InputError], list]]] = deque()
     pool: ProcessPoolExecutor | None = None  # started with the first full chunk: a few documents need none
 
     def flush() -> None:
@@ -161,6 +169,10 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
             if len(batch) >= BATCH:
                 flush()
 
+    def receive(got: tuple[list[Article | InputError], list]) -> None:
+        absorb(got[1])
+        take(got[0])
+
     def submit(last: bool = False) -> None:
         nonlocal pool
         chunk = pending.copy()
@@ -170,9 +182,9 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
         if pool is None:
             take(_extract_chunk(chunk))
             return
-        inflight.append(pool.submit(_extract_chunk, chunk))
+        inflight.append(pool.submit(_extract_and_analyse, chunk))
         while len(inflight) > 2 * workers:
-            take(inflight.popleft().result())
+            receive(inflight.popleft().result())
 
     try:
         for item in docs:
@@ -199,7 +211,7 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
         if pending:
             submit(last=True)
         while inflight:
-            take(inflight.popleft().result())
+            receive(inflight.popleft().result())
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -127,3 +127,27 @@ def test_the_demo_report_does_not_depend_on_the_order_its_files_arrive_in() -> N
     forward = storylens.analyze(files).model_dump_json()
     backward = storylens.analyze(list(reversed(files))).model_dump_json()
     assert forward == backward
+
+
+def test_sentence_analysis_from_the_workers_is_what_this_process_computes(tmp_path: Path) -> None:
+    """The extraction workers work out each body sentence's analysis for the stages; what reaches this process
+    is what it would have computed itself (and it does reach it: the stages find it ready)."""
+    from storylens.nlp import items, text
+    from storylens.nlp.annotate import body_sentences
+    from storylens.pipeline import ingest_docs
+    from storylens.sources import iter_sources
+
+    src = tmp_path / "in.jsonl"
+    _many_records(src)
+    for memo in (text.SPLITS, items.INFOS, items.STEMS):
+        memo.clear()
+    with open_store(str(tmp_path / "s.db")) as st:
+        res = ingest_docs(st, iter_sources([src]), workers=2)
+    sents = [s for a in res.added for s in body_sentences(a)]
+    assert len(sents) > 300
+    ready = {s for s in sents if s in items.INFOS and s in items.STEMS}
+    assert ready == set(sents), "every body sentence analysed by a worker"
+    got = {s: (items.INFOS[s], items.STEMS[s]) for s in ready}
+    for memo in (items.INFOS, items.STEMS):
+        memo.clear()
+    assert all(got[s] == (items.sentence_info(s), items.content_stems(s)) for s in got)

@@ -41,6 +41,21 @@ def body_sentences(article: Article, max_sentences: int = MAX_SENTENCES) -> list
     return out[:max_sentences]
 
 
+def analyse_sentences(articles: Sequence[Article]) -> list:
+    """Every body sentence's analysis (:func:`storylens.nlp.items.sentence_info`, content stems, the split of
+    each paragraph), worked out now, in an extraction worker, and handed to the main process with the
+    articles (:func:`storylens.nlp.items.absorb`); the stages then read it there rather than work it out
+    again on one core. The values are pure functions of each text, so they are the ones the stages would
+    compute, whichever process computes them."""
+    from storylens.nlp.items import analyse_paragraphs
+
+    out: list = [[], [], []]
+    for a in articles:
+        for part, got in zip(out, analyse_paragraphs(a.body, MAX_SENTENCES), strict=True):
+            part.extend(got)
+    return out
+
+
 def sentence_paragraphs(article: Article, max_sentences: int = MAX_SENTENCES) -> list[tuple[int, int, int]]:
     """For each of :func:`body_sentences`, (paragraph index, start, end) of its text in that paragraph.
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
-from storylens.nlp.text import STOPWORDS, _name_candidates, words
+from storylens.nlp.text import SPLITS, STOPWORDS, Memo, _name_candidates, numbers, split_sentences, words
 
 _QUOTED = re.compile(r"“[^”]{3,}”|\"[^\"]{3,}\"")
 _MONTHS = {
@@ -43,9 +44,14 @@ def stem(word: str) -> str:
     return w[:7]
 
 
-@lru_cache(maxsize=1 << 15)
 def content_stems(sentence: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in words(sentence) if w not in STOPWORDS and len(w) > 1)
+    got = STEMS.get(sentence)
+    if got is None:
+        got = STEMS.put(sentence, frozenset(stem(w) for w in words(sentence) if w not in STOPWORDS and len(w) > 1))
+    return got
+
+
+STEMS: Memo = Memo(1 << 16)
 
 
 def norm_name(name: str) -> str:
@@ -112,3 +118,66 @@ def quote_share(sentence: str) -> float:
     return inside / len(sentence)
 
 
+
+
+# Words a rewrite uses when it generalises or pads (vague quantifiers, evaluative and connective words).
+GENERIC_WORDS = frozenset(
+    ["significant", "significantly", "various", "several", "numerous", "range", "key", "critical", "major", "crucial", "notable", "notably", "broader", "overall", "additionally", "furthermore", "moreover", "highlights", "highlighted", "highlighting", "underscores", "underscored", "underscoring", "emphasized", "emphasizing", "emphasizes", "emphasised", "potential", "potentially", "concerns", "ongoing", "efforts", "impact", "impacts", "situation", "incident", "individuals", "prominent", "substantial", "importance", "important", "particularly", "amid", "regarding", "aimed", "ensure", "measures", "noting", "expressed", "widespread", "considerable", "vital", "essential", "pivotal", "heightened", "growing", "increasingly", "amidst", "underscore", "highlight", "stakeholders"]
+)
+_SAID = frozenset(["said", "says", "told"])
+
+
+class SentenceInfo(NamedTuple):
+    """What the stages read from one sentence, worked out once per distinct sentence."""
+
+    words: tuple[str, ...]
+    names: tuple[str, ...]  # normalised, in order of mention
+    figures: tuple[str, ...]  # normalised, in order of mention
+    dates: tuple[str, ...]
+    quotes: int
+    quote_share: float
+    n_generic: int  # words a rewrite uses when it pads (:data:`GENERIC_WORDS`)
+    n_chars: int  # letters in all words
+    n_said: int  # "said", "says", "told"
+
+
+INFOS: Memo = Memo(1 << 16)
+
+
+def sentence_info(s: str) -> SentenceInfo:
+    got = INFOS.get(s)
+    if got is not None:
+        return got
+    ws = tuple(words(s))
+    return INFOS.put(s, SentenceInfo(
+        words=ws, names=tuple(norm_name(n) for n in sentence_names(s)),
+        figures=tuple(norm_number(n) for n in numbers(s)), dates=tuple(d for d, _ in dates_in(s)),
+        quotes=len(_QUOTED.findall(s)), quote_share=quote_share(s),
+        n_generic=sum(1 for w in ws if w in GENERIC_WORDS), n_chars=sum(len(w) for w in ws),
+        n_said=sum(1 for w in ws if w in _SAID),
+    ))
+
+
+def analyse_paragraphs(paragraphs: list[str], max_sentences: int) -> list:
+    """Split each paragraph and work out every sentence's :class:`SentenceInfo` and content stems, returning
+    what was worked out, for :func:`absorb` in another process (extraction workers do this for the stages)."""
+    splits, infos, stems = [], [], []
+    n = 0
+    for para in paragraphs:
+        sents = split_sentences(para)
+        splits.append((para, tuple(sents)))
+        for s in sents:
+            infos.append((s, sentence_info(s)))
+            stems.append((s, content_stems(s)))
+        n += len(sents)
+        if n >= max_sentences:
+            break
+    return [splits, infos, stems]
+
+
+def absorb(worked: list) -> None:
+    """Take in what :func:`analyse_paragraphs` worked out elsewhere (the same values this process would compute)."""
+    splits, infos, stems = worked
+    SPLITS.absorb(splits)
+    INFOS.absorb(infos)
+    STEMS.absorb(stems)

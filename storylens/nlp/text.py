@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -33,12 +34,41 @@ def normalize_space(text: str) -> str:
 
 def split_sentences(text: str) -> list[str]:
     """Split text into sentences; paragraphs (blank-line or newline separated) never merge."""
-    return list(_split_cached(text))
+    got = SPLITS.get(text)
+    if got is None:
+        got = SPLITS.put(text, _split(text))
+    return list(got)
 
 
-@lru_cache(maxsize=4096)
-def _split_cached(text: str) -> tuple[str, ...]:
-    # Several stages split the same bodies and leads in one run; the split is pure, so it is memoised.
+class Memo(dict):
+    """A bounded memo of a pure function of one text: the oldest entries go first when it is full.
+
+    A plain dict, so that what extraction workers worked out can be handed to the main process
+    (:meth:`absorb`), where every stage then reads it instead of working it out again.
+    """
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def put(self, key, value):  # noqa: ANN001, ANN201
+        if len(self) >= self.size:
+            for k in list(itertools.islice(iter(self), max(1, self.size // 8))):
+                del self[k]
+        self[key] = value
+        return value
+
+    def absorb(self, items) -> None:  # noqa: ANN001
+        for k, v in items:
+            if k not in self:
+                self.put(k, v)
+
+
+# Several stages split the same bodies and leads in one run; the split is pure, so it is memoised.
+SPLITS: Memo = Memo(1 << 16)
+
+
+def _split(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for para in re.split(r"\n+", text):
         para = normalize_space(para)

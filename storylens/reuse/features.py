@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
 from storylens.model import Article
-from storylens.nlp import numbers, words
+from storylens.nlp import words
 from storylens.nlp.items import (  # noqa: F401 - re-exported: the reuse features are spelled with these
     _DATELINE,
     _QUOTED,
     ALIASES,
+    GENERIC_WORDS,
     content_stems,
     dates_in,
     name_tokens,
     norm_name,
     norm_number,
     quote_share,
+    sentence_info,
     sentence_names,
     stem,
 )
@@ -35,15 +36,6 @@ def text_hash(text: str) -> str:
 
 def shingles(text: str, k: int = 5) -> set[str]:
     return _shingles_of(words(text), k)
-
-
-# Words a rewrite uses when it generalises or pads (vague quantifiers, evaluative and connective words).
-GENERIC_WORDS = frozenset(
-    ["significant", "significantly", "various", "several", "numerous", "range", "key", "critical", "major", "crucial", "notable", "notably", "broader", "overall", "additionally", "furthermore", "moreover", "highlights", "highlighted", "highlighting", "underscores", "underscored", "underscoring", "emphasized", "emphasizing", "emphasizes", "emphasised", "potential", "potentially", "concerns", "ongoing", "efforts", "impact", "impacts", "situation", "incident", "individuals", "prominent", "substantial", "importance", "important", "particularly", "amid", "regarding", "aimed", "ensure", "measures", "noting", "expressed", "widespread", "considerable", "vital", "essential", "pivotal", "heightened", "growing", "increasingly", "amidst", "underscore", "highlight", "stakeholders"]
-)
-
-
-_SAID = frozenset(["said", "says", "told"])
 
 
 @dataclass
@@ -72,31 +64,7 @@ class Specifics:
         return self._keys
 
 
-@dataclass(frozen=True)
-class _Sentence:
-    """What the reuse features read from one sentence, worked out once per distinct sentence."""
-
-    words: tuple[str, ...]
-    names: tuple[str, ...]  # normalised, in order of mention
-    figures: tuple[str, ...]  # normalised, in order of mention
-    dates: tuple[str, ...]
-    quotes: int
-    quote_share: float
-    n_generic: int
-    n_chars: int
-    n_said: int
-
-
-@lru_cache(maxsize=1 << 16)
-def _sentence(s: str) -> _Sentence:
-    ws = tuple(words(s))
-    return _Sentence(
-        words=ws, names=tuple(norm_name(n) for n in sentence_names(s)),
-        figures=tuple(norm_number(n) for n in numbers(s)), dates=tuple(d for d, _ in dates_in(s)),
-        quotes=len(_QUOTED.findall(s)), quote_share=quote_share(s),
-        n_generic=sum(1 for w in ws if w in GENERIC_WORDS), n_chars=sum(len(w) for w in ws),
-        n_said=sum(1 for w in ws if w in _SAID),
-    )
+_sentence = sentence_info  # what the reuse features read from one sentence (storylens.nlp.items)
 
 
 def specifics(sentences: list[str]) -> Specifics:
