@@ -37,6 +37,79 @@ def tmp_db(tmp_path: Path) -> Path:
     return tmp_path / "storylens.db"
 
 
+# ---------------------------------------------------------------- PostgreSQL (for the store tests on both backends)
+
+NO_PG = ("no PostgreSQL server for the tests (set STORYLENS_TEST_PG to a postgresql:// URL, or run "
+         "scripts/postgres.sh start)")
+
+
+def _pg_server_url() -> str | None:
+    """STORYLENS_TEST_PG (set by `make test`; empty means none), else the URL of a running scripts/postgres.sh server."""
+    if "STORYLENS_TEST_PG" in os.environ:
+        return os.environ["STORYLENS_TEST_PG"].strip() or None
+    try:
+        got = subprocess.run(["bash", str(REPO / "scripts" / "postgres.sh"), "url"], capture_output=True, text=True,
+                             timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return got.stdout.strip() if got.returncode == 0 and got.stdout.strip() else None
+
+
+def with_database(url: str, dbname: str) -> str:
+    """The same server URL naming another database."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + dbname, parts.query, parts.fragment))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The URL of the test PostgreSQL server; skips the test, saying why, when there is none or it cannot be used."""
+    url = _pg_server_url()
+    if not url:
+        pytest.skip(NO_PG)
+    try:
+        import psycopg
+    except ImportError:
+        pytest.skip("psycopg is not installed (pip install 'storylens[postgres]')")
+    try:
+        psycopg.connect(url, connect_timeout=10).close()
+    except psycopg.Error as exc:
+        from storylens.store.urls import redact_url
+
+        pytest.skip(f"PostgreSQL server {redact_url(url)} cannot be reached ({' '.join(str(exc).split())[:200]})")
+    return url
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A URL of a fresh, empty database on the test server, dropped after the test."""
+    import uuid
+
+    import psycopg
+
+    name = "storylens_test_" + uuid.uuid4().hex[:16]
+    try:
+        with psycopg.connect(pg_server, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        pytest.skip(f"cannot create a test database on the PostgreSQL server ({' '.join(str(exc).split())[:200]})")
+    try:
+        yield with_database(pg_server, name)
+    finally:
+        with psycopg.connect(pg_server, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_location(request: pytest.FixtureRequest, tmp_db: Path) -> str:
+    """What ``open_store`` takes, for each backend: a fresh SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_db)
+    return request.getfixturevalue("pg_url")
+
+
 @pytest.fixture
 def store(tmp_db: Path) -> Iterator:
     """An open SQLite store on a fresh file, closed after the test."""
