@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# The PostgreSQL store tests' server: STORYLENS_TEST_PG if set, else the one scripts/test-setup.sh started
+# (scripts/postgres.sh); empty when none, and those tests skip saying so.
+PG_ENV := STORYLENS_TEST_PG="$${STORYLENS_TEST_PG-$$(bash scripts/postgres.sh url 2>/dev/null)}"
 
-.PHONY: install demo test test-slow test-all lint bench schema clean
+.PHONY: install demo test test-slow test-all lint bench schema clean pg-start pg-stop
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,15 +23,15 @@ demo: install
 
 test: install
 	bash scripts/test-setup.sh
-	$(VENV)/bin/pytest -q
+	$(PG_ENV) $(VENV)/bin/pytest -q
 
 test-slow: install
 	bash scripts/test-setup.sh
-	$(VENV)/bin/pytest -q -m slow
+	$(PG_ENV) $(VENV)/bin/pytest -q -m slow
 
 test-all: install
 	bash scripts/test-setup.sh
-	$(VENV)/bin/pytest -q -m ''
+	$(PG_ENV) $(VENV)/bin/pytest -q -m ''
 
 lint: install
 	$(VENV)/bin/ruff check storylens tests bench
@@ -54,6 +57,13 @@ bench: install
 
 schema: install
 	$(VENV)/bin/storylens schema --out docs/report.schema.json
+
+# A local PostgreSQL server for --db postgresql://... (prints the URL); data in .pg/
+pg-start:
+	bash scripts/postgres.sh start
+
+pg-stop:
+	bash scripts/postgres.sh stop
 
 clean:
 	rm -rf demo-out .pytest_cache

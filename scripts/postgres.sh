@@ -121,11 +121,15 @@ running() {
 }
 
 cmd_start() {
+  if [ -n "${PG_BINDIR:-}" ] && ! find_bindir >/dev/null; then
+    die "PG_BINDIR=$PG_BINDIR has no initdb and pg_ctl"
+  fi
   BINDIR="$(find_bindir)" || { install_postgres; BINDIR="$(find_bindir)" || die "postgresql installed but initdb/pg_ctl still not found"; }
   choose_user
   local data
   data="$(data_dir)"
   if running "$data" && [ -f "$BASE/port" ] && [ -f "$BASE/password" ]; then
+    say "PostgreSQL already running on 127.0.0.1:$(cat "$BASE/port") (data in $data); reusing it"
     url
     return 0
   fi

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,6 +45,7 @@ NO_PG = ("no PostgreSQL server for the tests (set STORYLENS_TEST_PG to a postgre
          "scripts/postgres.sh start)")
 
 
+@functools.lru_cache(maxsize=1)
 def _pg_server_url() -> str | None:
     """STORYLENS_TEST_PG (set by `make test`; empty means none), else the URL of a running scripts/postgres.sh server."""
     if "STORYLENS_TEST_PG" in os.environ:
@@ -53,6 +56,21 @@ def _pg_server_url() -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return got.stdout.strip() if got.returncode == 0 and got.stdout.strip() else None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from storylens.store.urls import redact_url
+
+    url = _pg_server_url()
+    return f"PostgreSQL store tests: on {redact_url(url)}" if url else f"PostgreSQL store tests: skipped, {NO_PG}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly, at the end, when the PostgreSQL runs of the store tests were skipped."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "PostgreSQL" in str(r.longrepr)]
+    if skipped:
+        reason = str(skipped[0].longrepr[-1]) if isinstance(skipped[0].longrepr, tuple) else NO_PG
+        terminalreporter.write_line(f"PostgreSQL store tests: {len(skipped)} skipped: {reason.removeprefix('Skipped: ')}")
 
 
 def with_database(url: str, dbname: str) -> str:
