@@ -29,7 +29,8 @@ app = typer.Typer(
 STAGE_CLIS = ["storylens.reuse.cli", "storylens.stories.cli", "storylens.web.cli", "storylens.claims.cli",
               "storylens.timeline.cli", "storylens.comments.cli"]
 
-DbOpt = Annotated[str, typer.Option("--db", help="SQLite database file (created if missing).")]
+DB_HELP = "SQLite database file (created if missing), or a PostgreSQL URL: postgresql://user:password@host:port/dbname."
+DbOpt = Annotated[str, typer.Option("--db", help=DB_HELP)]
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -39,14 +40,17 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def _open_store_or_fail(db: str) -> Store:
-    """Open the store, or one line on stderr (not a database, newer schema, unreadable) and exit 2."""
-    from storylens.store import open_store
+    """Open the store, or one line on stderr (not a database, newer schema, unreadable, server down) and exit 2.
+
+    A PostgreSQL URL is named without its password."""
+    from storylens.store import describe, open_store
 
     try:
         return open_store(db)
     except Exception as exc:  # noqa: BLE001 - one line for the user
-        msg = str(exc) if str(exc).startswith(db) else f"{db}: cannot open the database ({exc})"
-        fail(msg)
+        name = describe(db)
+        text = " ".join(str(exc).split()).replace(db, name)
+        fail(text if text.startswith(name) else f"{name}: cannot open the database ({text})")
 
 
 def _internal_error(exc: BaseException) -> None:
@@ -106,8 +110,7 @@ def _progress_printer(enabled: bool):
 @app.command()
 def analyze(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders: text, HTML(.gz), JSONL, RSS/Atom, WARC.")],
-    db_opt: Annotated[str | None, typer.Option("--db", help="SQLite database file (created if missing). "
-                                                       "[default: storylens.db]")] = None,
+    db_opt: Annotated[str | None, typer.Option("--db", help=DB_HELP + " [default: storylens.db]")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON here ('-' for stdout).")] = None,
     html_out: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
     md_out: Annotated[Path | None, typer.Option("--md", help="Write a Markdown report here.")] = None,
@@ -118,11 +121,9 @@ def analyze(
                                                                "folder of one site's pages).")] = None,
 ) -> None:
     """Ingest articles, find copies, rewrites and stories, and write the report."""
-    import sqlite3
-
     from storylens.pipeline import default_workers, ingest
     from storylens.report import build_report, render_html, render_json, render_markdown
-    from storylens.store import StoreError
+    from storylens.store import StoreError, database_errors, describe
 
     db = db_opt or "storylens.db"
     store = _open_store_or_fail(db)
@@ -138,8 +139,8 @@ def analyze(
         res.timings["report"] = round(time.perf_counter() - t0, 3)
     except StoreError as exc:
         fail(str(exc))
-    except sqlite3.Error as exc:  # locked, disk full, I/O error: committed batches are kept
-        fail(f"{db}: database error ({exc}); everything committed so far is kept")
+    except database_errors() as exc:  # locked, disk full, I/O error, server gone: committed batches are kept
+        fail(f"{describe(db)}: database error ({' '.join(str(exc).split())}); everything committed so far is kept")
     except Exception as exc:  # noqa: BLE001 - never a traceback; what was committed stays committed
         _internal_error(exc)
     finally:
@@ -173,7 +174,7 @@ def analyze(
         typer.echo(
             f"{len(res.added)} new article(s), {res.skipped} already stored, "
             + (f"{res.changed} changed under a stored id (kept as stored), " if res.changed else "")
-            + f"{len(res.errors)} input error(s); store {db} holds {len(report.articles)} article(s) in {len(report.stories)} story(ies), "
+            + f"{len(res.errors)} input error(s); store {describe(db)} holds {len(report.articles)} article(s) in {len(report.stories)} story(ies), "
             f"{len(report.derivations)} derivation(s).",
             err=True,
         )
@@ -242,11 +243,9 @@ def fetch(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each server.")] = 20.0,
 ) -> None:
     """Download pages (safely), store the raw HTML, then extract and analyse them."""
-    import sqlite3
-
     from storylens.pipeline import ingest_docs, run_stages
     from storylens.sources.fetch import fetch_urls
-    from storylens.store import StoreError
+    from storylens.store import StoreError, database_errors, describe
 
     store = _open_store_or_fail(db)
     try:
@@ -255,8 +254,8 @@ def fetch(
         res.stages = run_stages(store, res.added)
     except StoreError as exc:
         fail(str(exc))
-    except sqlite3.Error as exc:  # locked, disk full, I/O error: committed batches are kept
-        fail(f"{db}: database error ({exc}); everything committed so far is kept")
+    except database_errors() as exc:  # locked, disk full, I/O error, server gone: committed batches are kept
+        fail(f"{describe(db)}: database error ({' '.join(str(exc).split())}); everything committed so far is kept")
     except Exception as exc:  # noqa: BLE001 - never a traceback
         _internal_error(exc)
     finally:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from storylens.model import Story, Storyline
+
+DB_HELP = "SQLite database file, or a PostgreSQL URL (postgresql://user:password@host:port/dbname)."
 
 
 def _fail(message: str) -> None:
@@ -20,14 +21,15 @@ def _fail(message: str) -> None:
 
 
 def _open(db: str):  # noqa: ANN202 - Store
-    from storylens.store import open_store
+    from storylens.store import describe, open_store, store_exists
 
-    if db != ":memory:" and not Path(db).exists():
+    if not store_exists(db):
         _fail(f"{db}: database not found")
     try:
         return open_store(db)
     except Exception as exc:  # noqa: BLE001 - one line for the user
-        _fail(f"{db}: cannot open database ({exc})")
+        text = " ".join(str(exc).split()).replace(db, describe(db))
+        _fail(text if text.startswith(describe(db)) else f"{describe(db)}: cannot open database ({text})")
 
 
 def _day(v: dt.datetime | dt.date | None) -> str | None:
@@ -53,7 +55,7 @@ def _line_summary(sl: Storyline) -> dict[str, object]:
 def register(app: typer.Typer) -> None:
     @app.command("stories")
     def stories_cmd(
-        db: Annotated[str, typer.Option("--db", help="SQLite database file.")] = "storylens.db",
+        db: Annotated[str, typer.Option("--db", help=DB_HELP)] = "storylens.db",
         since: Annotated[str | None, typer.Option("--since", help="Only stories active on or after this ISO date.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
@@ -101,7 +103,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("storylines")
     def storylines_cmd(
-        db: Annotated[str, typer.Option("--db", help="SQLite database file.")] = "storylens.db",
+        db: Annotated[str, typer.Option("--db", help=DB_HELP)] = "storylens.db",
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """List storylines (long-running coverage) with their stories, most articles first."""
@@ -130,7 +132,7 @@ def register(app: typer.Typer) -> None:
     @app.command("story")
     def story_cmd(
         story_id: Annotated[str, typer.Argument(help="Story id (from `storylens stories`).")],
-        db: Annotated[str, typer.Option("--db", help="SQLite database file.")] = "storylens.db",
+        db: Annotated[str, typer.Option("--db", help=DB_HELP)] = "storylens.db",
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Show one story: its articles in publication order and its history."""
@@ -175,7 +177,7 @@ def register(app: typer.Typer) -> None:
     @app.command("explain")
     def explain_cmd(
         article_id: Annotated[str, typer.Argument(help="Article id (from `storylens story` or the report).")],
-        db: Annotated[str, typer.Option("--db", help="SQLite database file.")] = "storylens.db",
+        db: Annotated[str, typer.Option("--db", help=DB_HELP)] = "storylens.db",
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Why an article is in its story: the stories it was compared with when it arrived, their scores and

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         paths: Annotated[list[Path], typer.Argument(help="Files or folders, read as `analyze` reads them.")],
         max_dates: Annotated[int | None, typer.Option("--max-dates", min=1, help="Keep the K most important days.")] = None,
         json_out: Annotated[Path | None, typer.Option("--json", help="Write the timeline as JSON here ('-' for stdout).")] = None,
-        db: Annotated[str, typer.Option("--db", help="SQLite store to use (default: in memory).")] = ":memory:",
+        db: Annotated[str, typer.Option("--db", help="Store to use: a SQLite file or a postgresql:// URL (default: in memory).")] = ":memory:",
     ) -> None:
         """One timeline for a corpus treated as one storyline: its most reported days, with sources."""
         from storylens.cli import fail
