@@ -111,15 +111,19 @@ def prefetch(texts: list[str], batch_size: int = 64) -> None:
     """Start embedding ``texts`` in a background thread; a later :func:`embed` of them finds them ready.
 
     The encoder spends its time in BLAS, which releases the GIL, so the caller's Python work (extracting
-    the next batch of articles) runs beside it on the other core. ``embed`` waits for what is pending.
+    the next batch of articles, weighing the next pairs) runs beside it on the other core. The texts are
+    queued in chunks, in order, so ``embed`` waits only for the chunks up to the last of its own texts.
     """
     global _POOL
     if not texts:
         return
+    texts = list(texts)
+    step = batch_size * 4
     with _LOCK:
         if _POOL is None:
             _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storylens-embed")
-        _PENDING.append(_POOL.submit(_fill, list(texts), batch_size))
+        for b in range(0, len(texts), step):
+            _PENDING.append(_POOL.submit(_fill, texts[b : b + step], batch_size))
 
 
 def wait_prefetch() -> None:
@@ -134,8 +138,11 @@ def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
     """Return an (N, 512) float32 array of unit vectors, one per text."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    wait_prefetch()
     keys = [_key(t) for t in texts]
+    while _PENDING and any(k not in _CACHE for k in keys):
+        fut = _PENDING.pop(0)  # queued in order: what a caller asks for is in the earliest chunks
+        with contextlib.suppress(Exception):  # a failed prefetch only means these texts are embedded here
+            fut.result()
     if any(k not in _CACHE for k in keys):
         _fill(texts, batch_size)
     return np.stack([_CACHE[k] for k in keys])

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from storylens.model import Article, Report, Story, Storyline, SummarySentence
-from storylens.report.summary import summarize_story, summary_key
+from storylens.nlp.embed import prefetch
+from storylens.report.summary import sentences_to_embed, summarize_story, summary_key
 from storylens.store import Store
 
 log = logging.getLogger("storylens.report")
@@ -140,9 +141,14 @@ def build_summaries(store: Store | None, report: Report) -> list[SummarySentence
     by_id: dict[str, Article] = {a.id: a for a in report.articles}
     conflicts_done = section_analysed(report, "conflicts")
     sources = _fact_sources(report)
+    todo = [_Prepared(store, story, by_id, report, conflicts_done, 5, sources.get(story.id, {}))
+            for story in report.stories]
+    # the sentences every uncached summary embeds, queued for the encoder's thread in story order: each
+    # summary waits only for its own, while the encoder works ahead on the next stories' sentences
+    prefetch([t for p in todo if p.cached is None for t in sentences_to_embed(p.story, p.arts)])
     out: list[SummarySentence] = []
-    for story in report.stories:
-        out.extend(summary_for(store, story, by_id, report, conflicts_done, fact_sources=sources.get(story.id, {})))
+    for p in todo:
+        out.extend(p.summary(store))
     return out
 
 
@@ -159,29 +165,42 @@ def _fact_sources(report: Report) -> dict[str, dict[tuple[str, str], tuple[str, 
     return out
 
 
+class _Prepared:
+    """What one story's summary is made from, its cache key, and the cached summary where the key matches."""
+
+    def __init__(self, store: Store | None, story: Story, by_id: dict[str, Article], report: Report,
+                 conflicts_done: bool, size: int, fact_sources: dict[tuple[str, str], tuple[str, int]] | None) -> None:
+        self.story, self.size, self.conflicts_done = story, size, conflicts_done
+        self.arts = [by_id[i] for i in story.article_ids if i in by_id]
+        ids = {a.id for a in self.arts}
+        self.confs = [c for c in report.conflicts if c.a_article_id in ids and c.b_article_id in ids]
+        self.ders = [d for d in report.derivations if d.source_id in ids and d.derived_id in ids]
+        self.fact_sources = _fact_sources(report).get(story.id, {}) if fact_sources is None else fact_sources
+        self.key = (summary_key(story, self.arts, self.confs, self.ders, size, self.fact_sources)
+                    + ("|c" if conflicts_done else ""))
+        self.state_key = f"report.summary:{story.id}"
+        self.cached: list[SummarySentence] | None = None
+        got = store.get_state(self.state_key) if store is not None else None
+        if isinstance(got, dict) and got.get("key") == self.key:
+            try:
+                self.cached = [SummarySentence.model_validate(s) for s in got.get("sentences", [])]
+            except ValueError:
+                log.debug("stale summary cache for %s", story.id)
+
+    def summary(self, store: Store | None) -> list[SummarySentence]:
+        if self.cached is not None:
+            return self.cached
+        sents = summarize_story(self.story, self.arts, self.confs, self.ders, size=self.size,
+                                conflicts_analysed=self.conflicts_done, fact_sources=self.fact_sources)
+        if store is not None:
+            try:
+                store.put_state(self.state_key, {"key": self.key, "sentences": [s.model_dump(mode="json") for s in sents]})
+            except Exception:  # noqa: BLE001 - a read-only store still gets its summary
+                log.debug("could not cache summary", exc_info=True)
+        return sents
+
+
 def summary_for(store: Store | None, story: Story, by_id: dict[str, Article], report: Report,
                 conflicts_done: bool, size: int = 5,
                 fact_sources: dict[tuple[str, str], tuple[str, int]] | None = None) -> list[SummarySentence]:
-    arts = [by_id[i] for i in story.article_ids if i in by_id]
-    ids = {a.id for a in arts}
-    confs = [c for c in report.conflicts if c.a_article_id in ids and c.b_article_id in ids]
-    ders = [d for d in report.derivations if d.source_id in ids and d.derived_id in ids]
-    if fact_sources is None:
-        fact_sources = _fact_sources(report).get(story.id, {})
-    key = summary_key(story, arts, confs, ders, size, fact_sources) + ("|c" if conflicts_done else "")
-    state_key = f"report.summary:{story.id}"
-    if store is not None:
-        cached = store.get_state(state_key)
-        if isinstance(cached, dict) and cached.get("key") == key:
-            try:
-                return [SummarySentence.model_validate(s) for s in cached.get("sentences", [])]
-            except ValueError:
-                log.debug("stale summary cache for %s", story.id)
-    sents = summarize_story(story, arts, confs, ders, size=size, conflicts_analysed=conflicts_done,
-                            fact_sources=fact_sources)
-    if store is not None:
-        try:
-            store.put_state(state_key, {"key": key, "sentences": [s.model_dump(mode="json") for s in sents]})
-        except Exception:  # noqa: BLE001 - a read-only store still gets its summary
-            log.debug("could not cache summary", exc_info=True)
-    return sents
+    return _Prepared(store, story, by_id, report, conflicts_done, size, fact_sources).summary(store)

@@ -29,12 +29,14 @@ import numpy as np
 
 from storylens.model import Article, Conflict, Derivation, Story, SummarySentence
 from storylens.nlp import embed, numbers, split_sentences, words
+from storylens.nlp.items import content_stems
 
 LEAD_SENTENCES = 10  # sentences considered per article
 MAX_ARTICLES = 40  # articles considered per story (earliest first)
 MIN_WORDS, MAX_WORDS = 5, 60
 SAME_SENTENCE = 0.82  # cosine at or above which two sentences are "the same"
-REDUNDANT = 0.70  # cosine above which a candidate repeats a picked sentence
+PARTNER_STEMS, PARTNER_SHARE = 3, 0.25  # content words two sentences share before their embeddings are compared
+REDUNDANT = 0.70  # content-word cosine above which a candidate repeats a picked sentence
 FACT_KINDS = {"number", "date", "negation", "entity", "actor", "attribution"}
 _NUMBER_WORDS = frozenset(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "billion", "trillion", "half", "dozen", "first", "second", "third", "fourth", "fifth"]
@@ -73,7 +75,7 @@ def summary_key(story: Story, articles: Iterable[Article], conflicts: Iterable[C
                 fact_sources: dict[tuple[str, str], tuple[str, int]] | None = None) -> str:
     """A digest of everything the summary depends on (for caching)."""
     h = hashlib.sha256()
-    h.update(f"v4|{story.id}|{size}".encode())  # v4: independent sources of the facts stage
+    h.update(f"v5|{story.id}|{size}".encode())  # v5: only sentences with a partner in another article embedded
     for (aid, text), (fid, n) in sorted((fact_sources or {}).items()):
         h.update(f"|f:{aid}:{fid}:{n}:{text}".encode())
     for a in sorted(articles, key=lambda x: x.id):
@@ -100,10 +102,23 @@ def summarize_story(
     aligned it into: a sentence of a fact more independent sources carry is preferred, one fact is quoted once,
     and each sentence says how many sources its fact has (one source is marked as such).
     """
+    by_id, rank, cand = _candidates(story, articles)
+    out: list[SummarySentence] = []
+    if cand:
+        out.extend(_pick(story, cand, by_id, rank, size, _ancestors(derivations or []),
+                         _reused_sentences(derivations or []), fact_sources))
+    out.extend(_conflict_notes(story, by_id, conflicts or [], derivations or [], conflicts_analysed))
+    return out
+
+
+def _candidates(story: Story, articles: list[Article]
+                ) -> tuple[dict[str, Article], dict[str, int], list[tuple[str, int, str]]]:
+    """The story's articles by id, their rank (earliest first) and the candidate sentences
+    (article id, position, sentence)."""
     by_id = {a.id: a for a in articles if a.id in set(story.article_ids) or not story.article_ids}
     ordered = sorted(by_id.values(), key=_when)[:MAX_ARTICLES]
     rank = {a.id: i for i, a in enumerate(ordered)}
-    cand: list[tuple[str, int, str]] = []  # (article_id, position, sentence)
+    cand: list[tuple[str, int, str]] = []
     for a in ordered:
         pos = 0
         for s in split_sentences(a.text):
@@ -113,12 +128,14 @@ def summarize_story(
             if MIN_WORDS <= n <= MAX_WORDS and not s.rstrip().endswith("?"):
                 cand.append((a.id, pos, s))
                 pos += 1
-    out: list[SummarySentence] = []
-    if cand:
-        out.extend(_pick(story, cand, by_id, rank, size, _ancestors(derivations or []),
-                         _reused_sentences(derivations or []), fact_sources))
-    out.extend(_conflict_notes(story, by_id, conflicts or [], derivations or [], conflicts_analysed))
-    return out
+    return by_id, rank, cand
+
+
+def sentences_to_embed(story: Story, articles: list[Article]) -> list[str]:
+    """The sentences :func:`summarize_story` will embed for ``story`` (so a caller can have them embedded in
+    the background while it summarises the stories before)."""
+    cand = _candidates(story, articles)[2]
+    return [cand[k][2] for k in _partner_rows(cand, _partner_pairs(cand))]
 
 
 def _ancestors(derivations: list[Derivation]) -> dict[str, set[str]]:
@@ -152,12 +169,8 @@ def _reused_sentences(derivations: list[Derivation]) -> dict[str, set[str]]:
     return out
 
 
-def _vectors(texts: list[str], one_article: bool) -> np.ndarray:
-    """Unit vectors of the candidate sentences: embeddings where sentences of several articles must be
-    matched across their wording; within one article, where only centrality and repetition are weighed,
-    content-word vectors (hashed), which cost nothing to compute."""
-    if not one_article:
-        return embed(texts).astype(np.float64)
+def _lexical_vectors(texts: list[str]) -> np.ndarray:
+    """Unit content-word vectors (hashed): what centrality and repetition are weighed with, at no cost."""
     import zlib
 
     out = np.zeros((len(texts), 4096))
@@ -169,6 +182,40 @@ def _vectors(texts: list[str], one_article: bool) -> np.ndarray:
     return np.divide(out, n, out=np.zeros_like(out), where=n > 0)
 
 
+def _partner_pairs(cand: list[tuple[str, int, str]]) -> list[tuple[int, int]]:
+    """Candidates of different articles that could tell one thing: they share three content words and a quarter
+    of the shorter one's (all of a shorter one's). SAME_SENTENCE is a close paraphrase: on real news every
+    pair at or above it shares that much."""
+    stems = [content_stems(c[2]) for c in cand]
+
+    def partners(a: frozenset[str], b: frozenset[str]) -> bool:
+        shared, short = len(a & b), min(len(a), len(b))
+        return shared >= min(PARTNER_STEMS, short) > 0 and shared >= PARTNER_SHARE * short
+
+    n = len(cand)
+    return [(i, j) for i in range(n) for j in range(i + 1, n)
+            if cand[i][0] != cand[j][0] and partners(stems[i], stems[j])]
+
+
+def _partner_rows(cand: list[tuple[str, int, str]], pairs: list[tuple[int, int]]) -> list[int]:
+    return sorted({k for p in pairs for k in p})
+
+
+def _same_sentence_similarity(cand: list[tuple[str, int, str]]) -> np.ndarray:
+    """Embedding cosine of every two partner candidates (:func:`_partner_pairs`); zero elsewhere. Only those
+    sentences are embedded: a sentence with no partner in another article cannot be "the same" as any."""
+    out = np.zeros((len(cand), len(cand)))
+    pairs = _partner_pairs(cand)
+    rows = _partner_rows(cand, pairs)
+    if not rows:
+        return out
+    vecs = embed([cand[k][2] for k in rows]).astype(np.float64)
+    at = {k: r for r, k in enumerate(rows)}
+    for i, j in pairs:
+        out[i, j] = out[j, i] = float(vecs[at[i]] @ vecs[at[j]])
+    return out
+
+
 def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Article],
           rank: dict[str, int], size: int, ancestors: dict[str, set[str]] | None = None,
           reused: dict[str, set[str]] | None = None,
@@ -177,8 +224,9 @@ def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Artic
     fsrc = {(aid, _squash(t)): n for (aid, t), n in (fact_sources or {}).items()}
     reused = reused or {}
     taken = [any(t == r or t in r for r in reused.get(c[0], ())) for c in cand for t in [_squash(c[2])]]
-    vecs = _vectors([c[2] for c in cand], one_article=len({c[0] for c in cand}) == 1)
+    vecs = _lexical_vectors([c[2] for c in cand])
     sim = vecs @ vecs.T
+    same = _same_sentence_similarity(cand)
     n = len(cand)
     parent = list(range(n))
 
@@ -194,7 +242,7 @@ def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Artic
         for j in range(i + 1, n):
             if cand[i][0] == cand[j][0] or facts[i] != facts[j]:
                 continue  # a sentence with other numbers or the other polarity does not corroborate
-            if sim[i, j] >= SAME_SENTENCE or norm[i] == norm[j]:
+            if same[i, j] >= SAME_SENTENCE or norm[i] == norm[j]:
                 ri, rj = find(i), find(j)
                 if ri != rj:
                     parent[max(ri, rj)] = min(ri, rj)

@@ -117,6 +117,20 @@ def story_id_for(article_id: str) -> str:
     return "s-" + hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:12]
 
 
+class _IdfTable(dict):
+    """Inverse document frequency of each term asked for, worked out on first use from the clusterer's counts."""
+
+    def __init__(self, owner: StoryClusterer) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def __missing__(self, term: str) -> float:
+        o = self.owner
+        v = math.log((o.n_docs + 1.0) / (o.df.get(term, 0) + 1.0)) + 1.0
+        self[term] = v
+        return v
+
+
 def _norm(v: dict[str, float], idf: Callable[[str], float]) -> float:
     return math.sqrt(sum((x * idf(t)) ** 2 for t, x in v.items()))
 
@@ -220,7 +234,9 @@ class StoryClusterer:
         self.embedder: Embedder | None = embedder or None
         self.loader = story_loader
         self.df: dict[str, int] = {}
-        self._idf_cache: dict[str, float] = {}  # valid until df changes
+        self._idf_cache = _IdfTable(self)  # valid until df changes
+        # idf(term): a dict lookup (the scorers ask for it millions of times on a busy stream)
+        self.idf: Callable[[str], float] = self._idf_cache.__getitem__
         self._article_norms: dict[str, dict[str, float]] = {}  # the article being scored
         self.n_docs = 0
         self.seq = 0
@@ -239,13 +255,6 @@ class StoryClusterer:
         self.deleted: set[str] = set()
 
     # ------------------------------------------------------------------ scoring helpers
-    def idf(self, term: str) -> float:
-        v = self._idf_cache.get(term)
-        if v is None:
-            v = math.log((self.n_docs + 1.0) / (self.df.get(term, 0) + 1.0)) + 1.0
-            self._idf_cache[term] = v
-        return v
-
     def threshold(self) -> float:
         """The current decision threshold: the prior, or higher when unrelated stories score high here."""
         p = self.p
