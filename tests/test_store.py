@@ -456,3 +456,10 @@ def test_killed_cli_run_resumes_through_the_cli(tmp_path: Path, backend: Backend
     assert "Traceback" not in second.stderr
     _check_exactly_once(backend, docs, n)
     assert backend.query("SELECT COUNT(*) FROM articles WHERE processed = 0") == [(0,)]
+
+
+def test_a_missing_postgres_database_says_to_create_it(pg_server: str) -> None:
+    from conftest import with_database
+
+    with pytest.raises(StoreError, match=r'database "storylens_no_such_db" does not exist\).*create it first'):
+        open_store(with_database(pg_server, "storylens_no_such_db"))

@@ -209,7 +209,9 @@ class PostgresStore(Store):
         try:
             self.conn = psycopg.connect(url, autocommit=True, **extra)
         except psycopg.Error as exc:
-            raise StoreError(f"{self.path}: cannot connect to PostgreSQL ({_one_line(exc, self.url)})") from None
+            text = _one_line(exc, self.url)
+            hint = "; create it first (createdb, or CREATE DATABASE)" if "does not exist" in text else ""
+            raise StoreError(f"{self.path}: cannot connect to PostgreSQL ({text}){hint}") from None
         try:
             self.migrate()
         except psycopg.Error as exc:
