@@ -43,6 +43,9 @@ STAGES: list[tuple[str, str]] = [
 
 Progress = Callable[[str, int, int | None], None]
 
+# The articles of the batch in progress that a stage has finished (cleared once they are marked processed).
+STAGE_DONE = "pipeline:stage-done:"
+
 
 @dataclass
 class IngestResult:
@@ -224,6 +227,7 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
                timings: dict[str, float] | None = None) -> dict[str, str]:
     """Run every analysis stage on the new articles (``timings`` gets each stage's seconds)."""
     status: dict[str, str] = {}
+    ids = [a.id for a in new]
     for name, module in STAGES:
         try:
             mod = importlib.import_module(module)
@@ -236,22 +240,30 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
         if update is None:
             status[name] = "not_available"
             continue
-        progress(name, 0, len(new))
+        # A run killed after this stage finished these articles, before they were marked processed, has
+        # said so: the stage does not count them twice (its counts and stories are not idempotent).
+        done = set(store.get_state(STAGE_DONE + name) or ())
         t0 = time.perf_counter()
         if status:
             # an earlier stage may have rewritten the new articles (e.g. furniture moved out of bodies)
-            new = store.get_articles([a.id for a in new])
-        if "progress" in inspect.signature(update).parameters:
+            new = store.get_articles(ids)
+        todo = [a for a in new if a.id not in done]
+        progress(name, 0, len(todo))
+        if not todo:
+            pass
+        elif "progress" in inspect.signature(update).parameters:
             # a stage that can say how far it is within its own work (reuse: candidate pairs compared)
             unit = getattr(mod, "PROGRESS_UNIT", "pairs")
-            update(store, new, progress=lambda done, total, _n=name, _u=unit: progress(f"{_n} {_u}", done, total))
+            update(store, todo, progress=lambda done, total, _n=name, _u=unit: progress(f"{_n} {_u}", done, total))
         else:
-            update(store, new)
-        progress(name, len(new), len(new))
+            update(store, todo)
+        store.put_state(STAGE_DONE + name, sorted(done | set(ids)))
+        progress(name, len(todo), len(todo))
         if timings is not None:
             timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - t0, 3)
         status[name] = "done"
-    store.mark_processed(a.id for a in new)
+    store.mark_processed(ids)
+    store.put_states((STAGE_DONE + name, []) for name, _ in STAGES)  # after the mark: never a stage run twice
     return status
 
 

@@ -63,10 +63,18 @@ def load_clusterer(store: Store, embedder: Any = True) -> StoryClusterer:
 
 
 def update(store: Store, new_articles: Sequence[Article], embedder: Any = True) -> None:
-    """Assign new articles (in publication order; undated ones after, in arrival order) to stories."""
+    """Assign new articles (in publication order, ties by id; undated ones after, by id) to stories."""
     if not new_articles:
         return
-    arts = [a for _, a in sorted(enumerate(new_articles), key=lambda ia: (_sort_key(ia[1]), ia[0]))]
+    # An article with an explanation was assigned by an earlier run whose state was stored with it (one
+    # transaction): that run was killed before it marked the article processed, and assigning it again would
+    # count it twice. A run killed before that transaction left no trace the next run does not redo alike.
+    new_articles = [a for a in new_articles if store.get_state(EXPLAIN_PREFIX + a.id) is None]
+    if not new_articles:
+        return
+    # publication order; the id breaks ties (and orders the undated), so the order the articles arrived in
+    # within a batch does not change the stories
+    arts = sorted(new_articles, key=lambda a: (_sort_key(a), a.id))
     c = load_clusterer(store, embedder)
     vecs = None
     if embedder is True:
@@ -80,10 +88,9 @@ def update(store: Store, new_articles: Sequence[Article], embedder: Any = True) 
     changed, deleted = c.take_changes()
     store.put_stories(changed, delete=deleted)
     store.put_storylines(lines, delete=lines_deleted)
-    for a in assignments:
-        d = c.explain(a.article_id)
-        store.put_state(EXPLAIN_PREFIX + a.article_id, d)
-    store.put_state(STATE_KEY, c.state())
+    # the explanations and the clusterer's state in one transaction: an article is assigned, or it is not
+    store.put_states([*((EXPLAIN_PREFIX + a.article_id, c.explain(a.article_id)) for a in assignments),
+                      (STATE_KEY, c.state())])
 
 
 def explain(store: Store, article_id: str) -> dict[str, Any] | None:

@@ -466,12 +466,17 @@ class StoryClusterer:
         keys = self.order.setdefault(st.id, [])
         if not keys and st.article_ids:  # rebuilt after a reload: keep the stored order
             keys.extend((_FIRST, i, a) for i, a in enumerate(st.article_ids))
+        # a run killed after it stored this story but before it stored the clusterer's state left the article
+        # in the stored story already: it takes its place once, and is counted once
+        already = any(k[2] == f.id for k in keys)
+        if already:
+            keys[:] = [k for k in keys if k[2] != f.id]
         keys.append(key)
         keys.sort(key=lambda k: (k[0], k[1]))
         st.article_ids = [k[2] for k in keys]
         if f.outlet and f.outlet not in st.outlets:
             st.outlets = sorted([*st.outlets, f.outlet])
-        if f.day:
+        if f.day and not already:
             st.activity = dict(sorted({**st.activity, f.day: st.activity.get(f.day, 0) + 1}.items()))
 
     def _refresh(self, st: Story, f: ArticleFeatures | None, pub: Any = None) -> None:

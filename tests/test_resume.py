@@ -1,0 +1,108 @@
+"""A run that dies part way through the analysis stages, then runs again, gives the report of a run that did not.
+
+The stages count what they have seen (furniture lines per outlet, story representations, the clusterer's
+state); a stage that saw a batch once must not see it again after a crash, and the order in which the resumed
+run meets the articles must not matter.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from storylens import pipeline
+from storylens.report import build_report
+from storylens.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "examples" / "harbour-ferry" / "articles"
+SEEDS = ROOT.parent / "shared" / "corpora" / "seeds"
+
+
+class Crash(Exception):
+    pass
+
+
+def _inputs() -> list[Path]:
+    return [DEMO, SEEDS] if SEEDS.is_dir() else [DEMO]
+
+
+def _report(db: Path) -> str:
+    with open_store(str(db)) as st:
+        return build_report(st).model_dump_json()
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = tmp_path_factory.mktemp("clean") / "s.db"
+    with open_store(str(db)) as st:
+        pipeline.ingest(_inputs(), st)
+    return _report(db)
+
+
+@pytest.mark.parametrize("after", ["furniture", "reuse", "stories"])
+def test_a_run_that_dies_after_a_stage_resumes_to_the_same_report(after: str, clean: str, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    names = [n for n, _ in pipeline.STAGES]
+    nxt = importlib.import_module(dict(pipeline.STAGES)[names[names.index(after) + 1]])
+
+    def die(*args: object, **kwargs: object) -> None:
+        raise Crash(f"killed after {after}")
+
+    db = tmp_path / "s.db"
+    with open_store(str(db)) as st:
+        with monkeypatch.context() as m:
+            m.setattr(nxt, "update", die)
+            with pytest.raises(Crash):
+                pipeline.ingest(_inputs(), st)
+        assert st.unprocessed_articles(), "the crashed run marked nothing processed"
+        res = pipeline.ingest(_inputs(), st)  # the same command again
+        assert len(res.added) == st.count_articles() and not st.unprocessed_articles()
+    assert _report(db) == clean, f"a crash after {after} changed the report"
+
+
+def test_a_run_that_dies_twice_in_the_stages_resumes_to_the_same_report(clean: str, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "s.db"
+    with open_store(str(db)) as st:
+        for later in ("storylens.reuse", "storylens.claims.stage"):  # dies early, then later on
+            def die(*args: object, _where: str = later, **kwargs: object) -> None:
+                raise Crash(_where)
+
+            with monkeypatch.context() as m:
+                m.setattr(importlib.import_module(later), "update", die)
+                with pytest.raises(Crash):
+                    pipeline.ingest(_inputs(), st)
+        pipeline.ingest(_inputs(), st)
+    assert _report(db) == clean
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_then_a_full_run_gives_the_clean_report(clean: str, tmp_path: Path,
+                                                                          storylens_cmd: list[str]) -> None:
+    """The real thing: ``storylens analyze`` killed with SIGKILL at random moments, then run to the end."""
+    cmd = [*storylens_cmd, "analyze", *map(str, _inputs()), "--db", str(tmp_path / "s.db"), "-q"]
+    env = {k: v for k, v in os.environ.items() if k != "STORYLENS_DEBUG"}
+    t0 = time.monotonic()
+    subprocess.run([*cmd[:-3], "--db", str(tmp_path / "timing.db"), "-q"], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
+    full = time.monotonic() - t0
+    rng = random.Random(7)
+    kills = 0
+    for _ in range(8):
+        p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, full))
+        if p.poll() is None:
+            p.send_signal(signal.SIGKILL)
+            kills += 1
+        p.wait(timeout=600)
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
+    assert kills >= 3, "enough runs were killed part way"
+    assert _report(tmp_path / "s.db") == clean
