@@ -63,7 +63,7 @@ def load_clusterer(store: Store, embedder: Any = True) -> StoryClusterer:
 
 
 def update(store: Store, new_articles: Sequence[Article], embedder: Any = True) -> None:
-    """Assign new articles (in publication order, ties by id; undated ones after, by id) to stories."""
+    """Assign new articles (in publication order, ties by outlet and id; undated ones after) to stories."""
     if not new_articles:
         return
     # An article with an explanation was assigned by an earlier run whose state was stored with it (one
@@ -72,9 +72,11 @@ def update(store: Store, new_articles: Sequence[Article], embedder: Any = True) 
     new_articles = [a for a in new_articles if store.get_state(EXPLAIN_PREFIX + a.id) is None]
     if not new_articles:
         return
-    # publication order; the id breaks ties (and orders the undated), so the order the articles arrived in
-    # within a batch does not change the stories
-    arts = sorted(new_articles, key=lambda a: (_sort_key(a), a.id))
+    # publication order; ties (a day's articles where only the day is known, and the undated) by outlet,
+    # then id, so the order the articles arrived in within a batch does not change the stories. One
+    # outlet's reports of a day together: interleaving outlets at random splits more events (on the real-news
+    # run 108 of 400 H1N1 articles land in multi-outlet stories then, against 151 by outlet)
+    arts = sorted(new_articles, key=lambda a: (_sort_key(a), (a.outlet or "").lower(), a.id))
     c = load_clusterer(store, embedder)
     vecs = None
     if embedder is True:
