@@ -87,7 +87,7 @@ def test_a_server_that_is_down_is_one_line_naming_the_url_without_its_password(r
         port = s.getsockname()[1]
     url = f"postgresql://reader:t0p-secret@127.0.0.1:{port}/news"
     for args in (["analyze", str(DEMO / "nothing-here.txt"), "--db", url], ["stories", "--db", url],
-                 ["serve", "--db", url, "--port", "1"]):
+                 ["serve", "--db", url, "--port", "1"], ["diff", "a", "b", "--db", url]):
         got = run_cli(*args)
         assert got.returncode == 2, (args, got.stderr)
         lines = got.stderr.strip().splitlines()

@@ -89,21 +89,19 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the derivation as JSON.")] = False,
     ) -> None:
         """Show how one article was derived from the other: aligned sentences and changes of substance."""
-        from pathlib import Path
-
         from storylens.reuse.core import explain_pair
-        from storylens.store import open_store
+        from storylens.store import describe, open_store, store_exists
 
         def fail(msg: str) -> None:
             typer.echo(f"storylens: error: {msg}", err=True)
             raise typer.Exit(2)
 
-        if db != ":memory:" and not Path(db).exists():
-            fail(f"{db}: no such database")
+        if not store_exists(db):
+            fail(f"{describe(db)}: no such database")
         try:
             store = open_store(db)
         except Exception as exc:  # noqa: BLE001 - one line for the user
-            fail(f"{db}: cannot open database ({exc})")
+            fail(f"{describe(db)}: cannot open database ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})")
             return
         try:
             a, b = store.get_article(id_a), store.get_article(id_b)
