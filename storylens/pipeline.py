@@ -249,8 +249,8 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
             new = store.get_articles(ids)
         todo = [a for a in new if a.id not in done]
         progress(name, 0, len(todo))
-        if not todo:
-            pass
+        if new and not todo:
+            pass  # every article of the batch done already (a stage still runs on none: it may upgrade itself)
         elif "progress" in inspect.signature(update).parameters:
             # a stage that can say how far it is within its own work (reuse: candidate pairs compared)
             unit = getattr(mod, "PROGRESS_UNIT", "pairs")

@@ -106,3 +106,18 @@ def test_sigkill_at_random_moments_then_a_full_run_gives_the_clean_report(clean:
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
     assert kills >= 3, "enough runs were killed part way"
     assert _report(tmp_path / "s.db") == clean
+
+
+def test_a_store_built_before_the_facts_stage_gets_its_facts_on_the_next_run(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Adding a stage never needs a fresh store: the next ``analyze``, with nothing new to read, runs it."""
+    db = tmp_path / "s.db"
+    with open_store(str(db)) as st:
+        with monkeypatch.context() as m:
+            m.setattr(pipeline, "STAGES", [s for s in pipeline.STAGES if s[0] not in ("claims", "comments")])
+            pipeline.ingest([DEMO], st)
+        assert not st.get_story_facts([s.id for s in st.get_stories()])
+        res = pipeline.ingest([DEMO], st)  # the same command again: nothing new
+        assert not res.added and res.skipped == st.count_articles()
+        multi = [s.id for s in st.get_stories() if len(s.article_ids) > 1]
+        assert multi and {f.story_id for f in st.get_story_facts(multi)} == set(multi)
