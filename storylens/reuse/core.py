@@ -22,7 +22,15 @@ COPY_JACCARD = 0.9
 MIN_WORDS = 15
 NEAR_COPY_JACCARD = 0.35
 DIFF_COVERAGE = 0.4  # share of the derived text's (non-quote) sentences in the diff's alignment, for a rewrite
-MIN_CHAIN_SIMILARITY = 0.45  # mean paraphrase probability of the chained sentences: they say the same thing
+# Mean paraphrase probability of the chained sentences (they say the same thing): higher when the source has
+# many more sentences than the derived text, since each derived sentence then has many more chances to meet a
+# source sentence on the same topic by chance (a live blog or round-up "explaining" a short report).
+# Lower where the derived text is mostly explained, in order, by a source of about its own length: a rewrite
+# that retells most of its source sentence by sentence in new words.
+MIN_CHAIN_SIMILARITY = 0.45
+MIN_CHAIN_SIMILARITY_PEER = 0.35  # a source at most PEER_LENGTH times the derived text's sentences ...
+PEER_LENGTH = 2.0
+PEER_COVERAGE = 0.5  # ... that explains at least half of the derived text's sentences, in order
 MIN_COVERAGE = 0.3  # share of the derived text's (non-quote) sentences in the in-order chain, for a rewrite
 MAX_GAP_DAYS = 14  # a rewrite appears within days of its source; older pairs must be copies
 TAU = 0.2  # paraphrase probability (MRPC-calibrated, strict for reworded sentences) that counts as carried
@@ -130,7 +138,7 @@ def side_features(P: np.ndarray, d: Feat, s: Feat) -> tuple[dict[str, float], li
     return ({"coverage": cov, "chain_similarity": chain_sim, "specifics_carried": carried,
              "key_containment": key, "span_density": density, "log_sentences": math.log(n_eff),
              "soft_coverage": soft, "stem_containment": _containment(d.stems_unquoted, s.stems_unquoted),
-             "n_derived": float(n_eff)}, chain)
+             "n_derived": float(n_eff), "n_source": float(max(1, int(s.usable.sum())))}, chain)
 
 
 def probability(features: dict[str, float]) -> float:
@@ -264,13 +272,21 @@ def holds(pe: PairEval, d: dirmod.Direction) -> bool:
     return al.coverage >= DIFF_COVERAGE
 
 
+def min_chain_similarity(f: dict[str, float]) -> float:
+    """The chain similarity a rewrite needs, given how many sentences its source has beside it and how much of
+    the derived text the chain explains."""
+    peer = (f.get("n_source", math.inf) <= PEER_LENGTH * f.get("n_derived", 1.0)
+            and f.get("coverage", 0.0) >= PEER_COVERAGE)
+    return MIN_CHAIN_SIMILARITY_PEER if peer else MIN_CHAIN_SIMILARITY
+
+
 def covered(pe: PairEval) -> bool:
     """The 40% rule: the derived side is mostly carried by the source, in order (chain of paraphrases), and
     the alignment a person reads in the diff covers at least as much."""
     if pe.gate or not pe.features:
         return False
     f = pe.features
-    return (f["coverage"] >= MIN_COVERAGE and f["chain_similarity"] >= MIN_CHAIN_SIMILARITY
+    return (f["coverage"] >= MIN_COVERAGE and f["chain_similarity"] >= min_chain_similarity(f)
             and max(pe.b_in_a.coverage, pe.a_in_b.coverage) >= DIFF_COVERAGE)
 
 
