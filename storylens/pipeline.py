@@ -223,11 +223,83 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
     return res
 
 
+# A stage that may run in a forked process beside the stage named, because it reads none of that stage's
+# findings: stories read the annotations, never the derivations. Results are the same either way.
+BESIDE = {"stories": "reuse"}
+
+
+def _location(store: Store) -> str | None:
+    """Where a second process can open the same store (None: an in-memory store, which it cannot)."""
+    path = getattr(store, "path", None)
+    url = getattr(store, "url", None)
+    if url:
+        return str(url)
+    if path and path != ":memory:":
+        return str(path)
+    return None
+
+
+def _die_with_parent() -> None:
+    """A killed run leaves no orphan writing to its store (Linux: the parent's death kills this process)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):  # another system: the daemon flag still ends it with a normal exit
+        pass
+
+
+def _stage_in_child(module: str, location: str, ids: list[str], out) -> None:  # noqa: ANN001 - a Connection
+    """In a forked child: open the store afresh (a connection never crosses a fork) and run one stage."""
+    _die_with_parent()
+    t0 = time.perf_counter()
+    try:
+        st = open_store(location)
+        try:
+            importlib.import_module(module).update(st, st.get_articles(ids))
+        finally:
+            st.close()
+        out.send(("done", time.perf_counter() - t0))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which runs the stage itself
+        out.send(("failed", f"{exc.__class__.__name__}: {exc}"))
+    finally:
+        out.close()
+
+
+class _Beside:
+    """One stage running in a forked process while the main process runs another."""
+
+    def __init__(self, name: str, module: str, location: str, todo: list[Article]) -> None:
+        from storylens.nlp.embed import wait_prefetch
+
+        wait_prefetch()  # no encoder thread mid-work in the fork
+        ctx = mp.get_context("fork")
+        self.name, self.module = name, module
+        self.recv, send = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_stage_in_child, args=(module, location, [a.id for a in todo], send),
+                                daemon=True)
+        self.proc.start()
+        send.close()
+
+    def join(self) -> tuple[bool, float | str]:
+        try:
+            kind, value = self.recv.recv()
+        except EOFError:
+            kind, value = "failed", "the process ended without a word"
+        self.proc.join()
+        return kind == "done" and self.proc.exitcode == 0, value
+
+
 def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
-               timings: dict[str, float] | None = None) -> dict[str, str]:
-    """Run every analysis stage on the new articles (``timings`` gets each stage's seconds)."""
+               timings: dict[str, float] | None = None, parallel: bool = False) -> dict[str, str]:
+    """Run every analysis stage on the new articles (``timings`` gets each stage's seconds).
+
+    With ``parallel``, a stage of :data:`BESIDE` runs in a forked process beside the stage it does not read
+    (where the store can be opened twice: a file or a server, not ``:memory:``)."""
     status: dict[str, str] = {}
     ids = [a.id for a in new]
+    beside: dict[str, _Beside] = {}
     for name, module in STAGES:
         try:
             mod = importlib.import_module(module)
@@ -248,6 +320,26 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
             # an earlier stage may have rewritten the new articles (e.g. furniture moved out of bodies)
             new = store.get_articles(ids)
         todo = [a for a in new if a.id not in done]
+        if name in beside:  # it ran beside an earlier stage: take its result
+            ok, value = beside.pop(name).join()
+            if ok:
+                store.put_state(STAGE_DONE + name, sorted(done | set(ids)))
+                progress(name, len(todo), len(todo))
+                if timings is not None:
+                    timings[name] = round(timings.get(name, 0.0) + float(value), 3)
+                status[name] = "done"
+                continue
+            log.warning("stage %s beside another failed (%s); running it here", name, value)
+            new = store.get_articles(ids)
+            todo = [a for a in new if a.id not in done]
+        companion = next((b for b, a in BESIDE.items() if a == name and b not in status), None)
+        location = _location(store) if parallel and todo and companion else None
+        if companion and location and "fork" in mp.get_all_start_methods():
+            cmod = dict(STAGES).get(companion)
+            cdone = set(store.get_state(STAGE_DONE + companion) or ())
+            ctodo = [a for a in new if a.id not in cdone]
+            if cmod and ctodo:
+                beside[companion] = _Beside(companion, cmod, location, ctodo)
         progress(name, 0, len(todo))
         if new and not todo:
             pass  # every article of the batch done already (a stage still runs on none: it may upgrade itself)
@@ -272,7 +364,7 @@ def ingest(paths: Iterable[str | Path], store: Store, progress: Progress = _noop
     t0 = time.perf_counter()
     res = ingest_docs(store, iter_sources(list(paths)), progress, outlet=outlet, workers=workers)
     res.timings["extract"] = round(time.perf_counter() - t0, 3)
-    res.stages = run_stages(store, res.added, progress, res.timings)
+    res.stages = run_stages(store, res.added, progress, res.timings, parallel=workers > 1)
     return res
 
 

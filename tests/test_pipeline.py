@@ -151,3 +151,39 @@ def test_sentence_analysis_from_the_workers_is_what_this_process_computes(tmp_pa
     for memo in (items.INFOS, items.STEMS):
         memo.clear()
     assert all(got[s] == (items.sentence_info(s), items.content_stems(s)) for s in got)
+
+
+def test_stories_beside_reuse_in_a_second_process_give_the_report_of_one_process(tmp_path: Path) -> None:
+    """With workers, the stories stage runs in a forked process while reuse runs here: same report."""
+    from storylens.report import build_report
+
+    reports = []
+    for workers in (1, 2):
+        with open_store(str(tmp_path / f"w{workers}.db")) as st:
+            res = ingest([DEMO, SEEDS] if SEEDS.is_dir() else [DEMO], st, workers=workers)
+            assert res.stages.get("stories") == "done" and not st.unprocessed_articles()
+            reports.append(build_report(st).model_dump_json())
+    assert reports[0] == reports[1]
+
+
+def test_a_stage_that_fails_beside_reuse_is_run_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import storylens.stories as stories_stage
+    from storylens import pipeline
+
+    here = os.getpid()
+    real = stories_stage.update
+    ran_here: list[int] = []
+
+    def fails_in_the_fork(store, new_articles, *a, **k):  # noqa: ANN001, ANN002, ANN003
+        if os.getpid() != here:
+            raise RuntimeError("the forked copy fails")
+        ran_here.append(len(new_articles))
+        return real(store, new_articles, *a, **k)
+
+    monkeypatch.setattr(stories_stage, "update", fails_in_the_fork)
+    with open_store(str(tmp_path / "s.db")) as st:
+        res = pipeline.ingest([DEMO], st, workers=2)
+        assert res.stages.get("stories") == "done" and ran_here == [st.count_articles()]
+        assert st.get_stories() and not st.unprocessed_articles()
