@@ -131,12 +131,19 @@ def analyze(
     cb, stop = _progress_printer(not quiet)
     try:
         res = ingest([str(p) for p in paths], store, cb, outlet=(outlet or "").strip()[:200] or None,
-                     workers=default_workers())
+                     workers=default_workers(), keep=False)
         import time
 
         t0 = time.perf_counter()
-        report = build_report(store)
-        res.timings["report"] = round(time.perf_counter() - t0, 3)
+        if json_out is None and md_out is None and html_out is None:
+            # no report asked for: the store is the result (the report is built on demand later, by `report`,
+            # `serve` or the next analyze with an output), and a corpus-sized report is never held here
+            report = None
+            held = (store.count_articles(), len(store.get_stories()), len(store.get_derivations()))
+        else:
+            report = build_report(store)
+            held = (len(report.articles), len(report.stories), len(report.derivations))
+            res.timings["report"] = round(time.perf_counter() - t0, 3)
     except StoreError as exc:
         fail(str(exc))
     except database_errors() as exc:  # locked, disk full, I/O error, server gone: committed batches are kept
@@ -151,14 +158,16 @@ def analyze(
     if held_before:
         typer.echo(f"storylens: note: the default store {db} already held {held_before:,} article(s) from earlier "
                    "runs; the report covers them too (--db FILE for a store of this input's own)", err=True)
-    report.errors = res.errors
-    report.stages.update(res.stages)
     if timings:
-        report.stats = {"timings": res.timings}
         typer.echo("seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in res.timings.items()), err=True)
+    if report is not None:
+        report.errors = res.errors
+        report.stages.update(res.stages)
+        if timings:
+            report.stats = {"timings": res.timings}
     written = []
     for target, render in ((json_out, render_json), (md_out, render_markdown), (html_out, render_html)):
-        if target is None:
+        if target is None or report is None:
             continue
         text = render(report)
         if str(target) == "-":
@@ -172,10 +181,10 @@ def analyze(
         written.append(str(target))
     if not quiet:
         typer.echo(
-            f"{len(res.added)} new article(s), {res.skipped} already stored, "
+            f"{res.count} new article(s), {res.skipped} already stored, "
             + (f"{res.changed} changed under a stored id (kept as stored), " if res.changed else "")
-            + f"{len(res.errors)} input error(s); store {describe(db)} holds {len(report.articles)} article(s) in {len(report.stories)} story(ies), "
-            f"{len(report.derivations)} derivation(s).",
+            + f"{len(res.errors)} input error(s); store {describe(db)} holds {held[0]} article(s) in {held[1]} story(ies), "
+            f"{held[2]} derivation(s).",
             err=True,
         )
         for w in written:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import itertools
 import logging
 import multiprocessing as mp
 import os
@@ -30,6 +31,7 @@ from storylens.store import Store, open_store
 log = logging.getLogger("storylens")
 
 BATCH = 64
+ROUND = 2000  # documents analysed together (memory is bounded by it); see ingest()
 
 # Analysis stages in order. Each module provides ``update(store, new_articles) -> None``.
 STAGES: list[tuple[str, str]] = [
@@ -50,6 +52,7 @@ STAGE_DONE = "pipeline:stage-done:"
 @dataclass
 class IngestResult:
     added: list[Article] = field(default_factory=list)
+    count: int = 0  # articles added (ingest() can leave ``added`` empty to bound memory)
     skipped: int = 0
     changed: int = 0  # records whose id is stored with other content (kept as stored, each named in errors)
     errors: list[InputError] = field(default_factory=list)
@@ -220,6 +223,7 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
             pool.shutdown(wait=True, cancel_futures=True)
     flush()
     prefetch_document_vectors(resumed)
+    res.count = len(res.added)
     return res
 
 
@@ -359,13 +363,54 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
     return status
 
 
+def default_round() -> int:
+    """Documents read, stored and analysed together: ``STORYLENS_ROUND``, else :data:`ROUND`."""
+    try:
+        return max(BATCH, int(os.environ.get("STORYLENS_ROUND", ROUND)))
+    except ValueError:
+        return ROUND
+
+
 def ingest(paths: Iterable[str | Path], store: Store, progress: Progress = _noop,
-           outlet: str | None = None, workers: int = 1) -> IngestResult:
-    t0 = time.perf_counter()
-    res = ingest_docs(store, iter_sources(list(paths)), progress, outlet=outlet, workers=workers)
-    res.timings["extract"] = round(time.perf_counter() - t0, 3)
-    res.stages = run_stages(store, res.added, progress, res.timings, parallel=workers > 1)
-    return res
+           outlet: str | None = None, workers: int = 1, round_size: int | None = None,
+           keep: bool = True) -> IngestResult:
+    """Read, store and analyse the inputs, in rounds of ``round_size`` documents (:func:`default_round`):
+    each round is extracted and stored, then every stage runs on it and its articles are marked processed,
+    so memory is bounded by the round, not the corpus. Rounds follow the input order (give a stream in
+    publication order: the stories stage orders each round by publication, not across rounds).
+
+    ``keep``: keep the added articles in the result (``added``); without it only ``count`` says how many.
+    """
+    size = round_size or default_round()
+    docs = iter(iter_sources(list(paths)))
+    total = IngestResult()
+    total.timings["extract"] = 0.0
+    read = 0
+    first = True
+    while True:
+        chunk = list(itertools.islice(docs, size))
+        if not chunk and not first:
+            break
+        t0 = time.perf_counter()
+        offset = read
+
+        def shifted(stage: str, done: int, n: int | None, _o: int = offset) -> None:
+            progress(stage, done + _o if stage == "extract" else done, n)
+
+        res = ingest_docs(store, chunk, shifted, outlet=outlet, workers=workers)
+        read += len(chunk)
+        total.timings["extract"] = round(total.timings["extract"] + time.perf_counter() - t0, 3)
+        total.stages = run_stages(store, res.added, progress, total.timings, parallel=workers > 1)
+        total.count += len(res.added)
+        if keep:
+            total.added.extend(res.added)
+        total.skipped += res.skipped
+        total.changed += res.changed
+        total.errors.extend(res.errors)
+        first = False
+        if len(chunk) < size:
+            break
+    return total
 
 
 def analyze(paths: Iterable[str | Path], db: str | None = ":memory:", progress: Progress = _noop) -> Report:

@@ -19,7 +19,7 @@ import numpy as np
 _MODEL = None
 _LOCK = threading.Lock()
 _CACHE: OrderedDict[str, np.ndarray] = OrderedDict()
-_CACHE_MAX = 200_000
+_CACHE_MAX = 1 << 16  # 128 MiB of vectors: a round's sentences, for the stages after the one that embedded them
 DIM = 512
 
 
