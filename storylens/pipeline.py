@@ -24,7 +24,7 @@ from pathlib import Path
 from storylens.extract import content_hash, extract
 from storylens.model import Article, InputError, Report
 from storylens.nlp.annotate import analyse_sentences, prefetch_document_vectors
-from storylens.nlp.items import absorb
+from storylens.nlp.items import absorb, forget_sentences
 from storylens.sources import RawDoc, iter_sources
 from storylens.store import Store, open_store
 
@@ -126,7 +126,8 @@ def _pool(workers: int) -> ProcessPoolExecutor | None:
     from storylens.nlp.embed import wait_prefetch
 
     wait_prefetch()  # an earlier ingest's encoder thread is idle before this process forks
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"),
+                               initializer=_die_with_parent)  # a killed run leaves no idle workers behind
     pool.submit(int).result()
     return pool
 
@@ -391,6 +392,8 @@ def ingest(paths: Iterable[str | Path], store: Store, progress: Progress = _noop
         chunk = list(itertools.islice(docs, size))
         if not chunk and not first:
             break
+        if not first:  # what the workers worked out for the last round's sentences: not needed again
+            forget_sentences()
         t0 = time.perf_counter()
         offset = read
 

@@ -59,3 +59,18 @@ def test_prefetched_vectors_are_the_ones_embed_computes() -> None:
         mod._CACHE.pop(mod._key(t), None)
     again = embed(texts)
     assert np.array_equal(got, again)
+
+
+def test_embed_returns_every_vector_even_when_the_cache_is_smaller_than_the_request(monkeypatch) -> None:  # noqa: ANN001
+    import importlib
+
+    import numpy as np
+
+    E = importlib.import_module("storylens.nlp.embed")
+    texts = [f"Sentence number {i} about the harbour ferry." for i in range(40)]
+    full = E.embed(texts)
+    monkeypatch.setattr(E, "_CACHE_MAX", 8)
+    E._CACHE.clear()
+    small = E.embed(texts)  # more texts than the cache holds: the oldest are dropped while it fills
+    assert small.shape == (40, E.DIM) and len(E._CACHE) <= 8
+    assert np.allclose(small, full, atol=1e-5)

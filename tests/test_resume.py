@@ -103,6 +103,16 @@ def test_sigkill_at_random_moments_then_a_full_run_gives_the_clean_report(clean:
             p.send_signal(signal.SIGKILL)
             kills += 1
         p.wait(timeout=600)
+    time.sleep(1.0)
+    marker = str(tmp_path / "s.db")
+    def cmdline(p: Path) -> str:
+        try:
+            return (p / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:  # gone meanwhile
+            return ""
+
+    left = [p for p in Path("/proc").glob("[0-9]*") if marker in cmdline(p)]
+    assert not left, "a killed run left worker processes behind"
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
     assert kills >= 3, "enough runs were killed part way"
     assert _report(tmp_path / "s.db") == clean

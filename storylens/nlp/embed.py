@@ -85,15 +85,23 @@ _PENDING: list[Future] = []
 _POOL: ThreadPoolExecutor | None = None
 
 
-def _fill(texts: list[str], batch_size: int) -> None:
-    """Embed the texts not cached yet into the cache, in batches of ``batch_size`` unique texts."""
+def _fill(texts: list[str], batch_size: int, skip: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Embed the texts not cached (nor in ``skip``) in batches of ``batch_size`` unique texts; they go into the
+    cache (oldest entries dropped past its size) and are returned, so a caller never depends on the cache
+    still holding them."""
     keys = [_key(t) for t in texts]
     uniq: dict[str, str] = {}
+    out: dict[str, np.ndarray] = {}
     for k, t in zip(keys, texts, strict=True):
-        if k not in _CACHE:
+        if skip and k in skip:
+            continue
+        v = _CACHE.get(k)
+        if v is not None:
+            out[k] = v
+        else:
             uniq.setdefault(k, t[:2000])
     if not uniq:
-        return
+        return out
     items = list(uniq.items())
     model = _model()
     for b in range(0, len(items), batch_size):
@@ -102,9 +110,10 @@ def _fill(texts: list[str], batch_size: int) -> None:
             vecs = np.asarray(model.encode([t for _, t in chunk]), dtype=np.float32)
             for (k, _), v in zip(chunk, vecs, strict=True):
                 _CACHE[k] = v
-    with _ENCODE_LOCK:
-        while len(_CACHE) > _CACHE_MAX:
-            _CACHE.popitem(last=False)
+                out[k] = v
+            while len(_CACHE) > _CACHE_MAX:
+                _CACHE.popitem(last=False)
+    return out
 
 
 def prefetch(texts: list[str], batch_size: int = 64) -> None:
@@ -143,6 +152,7 @@ def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
         fut = _PENDING.pop(0)  # queued in order: what a caller asks for is in the earliest chunks
         with contextlib.suppress(Exception):  # a failed prefetch only means these texts are embedded here
             fut.result()
-    if any(k not in _CACHE for k in keys):
-        _fill(texts, batch_size)
-    return np.stack([_CACHE[k] for k in keys])
+    got = {k: v for k in keys if (v := _CACHE.get(k)) is not None}  # the cache may drop any entry later
+    if len(got) < len(set(keys)):
+        got.update(_fill(texts, batch_size, skip=got))
+    return np.stack([got[k] for k in keys])

@@ -181,3 +181,10 @@ def absorb(worked: list) -> None:
     SPLITS.absorb(splits)
     INFOS.absorb(infos)
     STEMS.absorb(stems)
+
+
+def forget_sentences() -> None:
+    """Empty the sentence memos (between rounds of a long run, so memory follows the round)."""
+    SPLITS.clear()
+    INFOS.clear()
+    STEMS.clear()
