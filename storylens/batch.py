@@ -2,12 +2,13 @@
 
 A line that is not JSON, not an object, without an ``id`` (string or number) or without one of the string
 fields the command needs is named on stderr in one line (file, line number, reason) and skipped; the command
-goes on and exits with 1. Strings are cut at ``max_chars``.
+goes on and exits with 1. Strings are cut at ``max_chars``; a lone surrogate in them becomes U+FFFD.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +17,15 @@ import typer
 
 # the --json flag every batch command takes, and the line it writes per input line
 JsonLines = Annotated[bool, typer.Option("--json", help="Write one JSON line per input line.")]
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str, max_chars: int) -> str:
+    """``text`` cut at ``max_chars``, a lone surrogate (valid JSON, ``"\\ud800"``, but no character) replaced by
+    U+FFFD, so every offset into the text stays the same and the text can be encoded."""
+    return _LONE_SURROGATE.sub("\ufffd", text[:max_chars])
 
 
 def write_json_line(obj: dict[str, Any]) -> None:
@@ -47,7 +57,7 @@ def read_batch(path: Path, strings: tuple[str, ...], max_chars: int = 200_000
             if "id" not in rec or isinstance(rec["id"], bool) or not isinstance(rec["id"], (str, int)):
                 errors.append(f"{path}:{n}: 'id' is missing or not a string or number")
                 continue
-            items.append((n, {**rec, **{k: rec[k][:max_chars] for k in strings}}))
+            items.append((n, {**rec, **{k: _clean(rec[k], max_chars) for k in strings}}))
     return items, errors
 
 
