@@ -29,7 +29,12 @@ def _clean(text: str, max_chars: int) -> str:
 
 
 def write_json_line(obj: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    """One JSON line; the line and paragraph separators a text may hold are escaped, so a reader that splits on
+    any line break (Python's ``str.splitlines``) still sees one line per object."""
+    line = json.dumps(obj, ensure_ascii=False)
+    for ch, esc in (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085")):
+        line = line.replace(ch, esc)
+    sys.stdout.write(line + "\n")
 
 
 def read_batch(path: Path, strings: tuple[str, ...], max_chars: int = 200_000
