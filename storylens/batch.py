@@ -62,6 +62,8 @@ def read_batch(path: Path, strings: tuple[str, ...], max_chars: int = 200_000
             if "id" not in rec or isinstance(rec["id"], bool) or not isinstance(rec["id"], (str, int)):
                 errors.append(f"{path}:{n}: 'id' is missing or not a string or number")
                 continue
+            if isinstance(rec["id"], str):
+                rec["id"] = _clean(rec["id"], max_chars)
             items.append((n, {**rec, **{k: _clean(rec[k], max_chars) for k in strings}}))
     return items, errors
 

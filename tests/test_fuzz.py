@@ -348,16 +348,45 @@ _DATE_WORDS = ["today", "yesterday", "tomorrow", "last", "next", "this", "week",
                "2026-02-30", "31/02/2026", "12:75", "25:00", "Feb 29, 2025", "the 0s", "year 10000", "0000"]
 
 
-@pytest.mark.xfail(reason="the derandomized examples hit a date-resolver case not fixed yet (next session)", strict=False)
+def _overflow_is_the_known_bug(exc: OverflowError) -> bool:
+    """The one open date-resolver bug (storylens/nlp/dates.py, not fixed here: see
+    test_a_relative_date_beyond_the_calendar_gives_no_value_not_a_crash): a shift past year 1 or 9999."""
+    return "date value out of range" in str(exc) or "too large to convert" in str(exc) or "days=" in str(exc)
+
+
 @FUZZ
 @given(st.one_of(st.lists(st.sampled_from(_DATE_WORDS), max_size=25).map(" ".join), any_text),
        st.one_of(st.none(), st.dates(), st.datetimes(), st.sampled_from([dt.date.min, dt.date.max])))
 def test_date_resolver_gives_mentions_for_any_text_and_reference(text: str, ref: dt.date | None) -> None:
+    """Any exception fails, except the known overflow (tracked by the xfail test below); once that is fixed in
+    storylens/nlp/dates.py, the try goes."""
+    from storylens.nlp.dates import find_dates
+
+    try:
+        found = find_dates(text, ref)
+    except OverflowError as exc:
+        if not _overflow_is_the_known_bug(exc):
+            raise
+        return
+    for m in found:
+        assert 0 <= m.start <= m.end <= len(text) and text[m.start:m.end] == m.text
+        assert m.value and m.granularity and m.type in ("DATE", "TIME", "DURATION", "SET")
+
+
+@pytest.mark.xfail(raises=OverflowError, strict=False,
+                   reason="open bug in storylens/nlp/dates.py (_resolve adds a timedelta to the reference date "
+                          "unguarded): a shift past year 1 or 9999 raises OverflowError; fix described in "
+                          "docs/reliability.md")
+@pytest.mark.parametrize("text,ref", [("9999999 days ago", dt.date(2026, 3, 5)),
+                                      ("999999999999 weeks ago", dt.date(2026, 3, 5)),
+                                      ("yesterday", dt.date.min), ("next Tuesday", dt.date.max)])
+def test_a_relative_date_beyond_the_calendar_gives_no_value_not_a_crash(text: str, ref: dt.date) -> None:
+    """Found by the fuzzer. In an article this stops ``analyze`` (exit 3) in the claims stage, and every later
+    run on that store stops again at the same article."""
     from storylens.nlp.dates import find_dates
 
     for m in find_dates(text, ref):
-        assert 0 <= m.start <= m.end <= len(text) and text[m.start:m.end] == m.text
-        assert m.value and m.granularity and m.type in ("DATE", "TIME", "DURATION", "SET")
+        assert m.value
 
 
 # ---------------------------------------------------------------- the batch commands
@@ -446,3 +475,14 @@ def test_batch_command_names_each_bad_line_and_goes_on(command: str, fields: tup
     assert "Traceback" not in got.stderr  # type: ignore[attr-defined]
     ids = [json.loads(ln)["id"] for ln in got.stdout.splitlines()]  # type: ignore[attr-defined]
     assert ids == ["g1", "g2"]
+
+
+def test_a_lone_surrogate_in_a_batch_id_or_text_becomes_u_fffd_at_the_same_offset(tmp_path: Path) -> None:
+    """Found by the fuzzer: ``{"id": "\\ud800"}`` is valid JSON but no character; writing it out crashed."""
+    from storylens.batch import read_batch
+
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "a\\ud800", "text": "x\\udc00 on Friday"}\n', encoding="utf-8")
+    items, errors = read_batch(path, ("text",))
+    assert not errors and items[0][1]["id"] == "a\ufffd" and items[0][1]["text"] == "x\ufffd on Friday"
+    json.dumps(items[0][1], ensure_ascii=False).encode("utf-8")  # encodable now
