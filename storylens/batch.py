@@ -8,7 +8,6 @@ goes on and exits with 1. Strings are cut at ``max_chars``; a lone surrogate in 
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,13 +18,12 @@ import typer
 JsonLines = Annotated[bool, typer.Option("--json", help="Write one JSON line per input line.")]
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _clean(text: str, max_chars: int) -> str:
     """``text`` cut at ``max_chars``, a lone surrogate (valid JSON, ``"\\ud800"``, but no character) replaced by
     U+FFFD, so every offset into the text stays the same and the text can be encoded."""
-    return _LONE_SURROGATE.sub("\ufffd", text[:max_chars])
+    from storylens.nlp.text import storable
+
+    return storable(text[:max_chars])
 
 
 def write_json_line(obj: dict[str, Any]) -> None:

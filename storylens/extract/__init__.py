@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from storylens.model import Article
+from storylens.nlp.text import storable
 
 _ID_SAFE = re.compile(r"[^A-Za-z0-9._:-]+")
 
@@ -130,6 +131,15 @@ def parse_date(value: Any) -> dt.datetime | dt.date | None:
         return None
 
 
+EARLIEST = dt.date(1800, 1, 1)  # older "publication dates" are mistakes, not news
+
+
+def plausible_date(value: dt.datetime | dt.date) -> bool:
+    """A publication date news can have: from 1800 to a year from today."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return EARLIEST <= day <= dt.date.today() + dt.timedelta(days=366)
+
+
 _TAG = re.compile(r"<(link|meta)\b([^>]*)>", re.I)
 _ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 
@@ -183,8 +193,9 @@ def extract(
     if isinstance(content, bytes):
         raw = raw or content
         content = decode_bytes(content)
-    meta = dict(meta or {})
-    url = url or meta.get("url")
+    content = storable(content)
+    meta = {k: storable(v) if isinstance(v, str) else v for k, v in (meta or {}).items()}
+    url = storable(url) if url else meta.get("url")
     fmt = format or detect_format(content)
     if fmt == "html":
         from storylens.extract.html import extract_html
@@ -218,9 +229,14 @@ def extract(
         if day is not None:
             upd.update(published=day, published_from="url")
     art = art.model_copy(update=upd)
+    if art.published is not None and not plausible_date(art.published):
+        # year 1 or 9999 from a page or a record is no publication date, and every date the article's text
+        # gives relative to it ("yesterday") would fall off the calendar
+        art = art.model_copy(update={"published": None, "published_from": None})
     if art.language is None:
         art.language = detect_language(art.text)
     return art
 
 
-__all__ = ["SITE_RULES", "content_hash", "date_from_url", "detect_format", "extract", "outlet_from_url", "page_url", "parse_date"]
+__all__ = ["SITE_RULES", "content_hash", "date_from_url", "detect_format", "extract", "outlet_from_url", "page_url", "parse_date",
+           "plausible_date", "storable"]

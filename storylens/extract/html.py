@@ -93,10 +93,21 @@ def _parse(html: str) -> HtmlElement | None:
     return tree
 
 
+def _parse_fragment(html: str) -> HtmlElement | None:
+    """A one-block fragment (a feed entry's or a JSONL record's html: "<p>...</p>"), which trafilatura's check
+    refuses as no page, parsed inside a page of its own."""
+    if "<" not in html[:MAX_HTML_CHARS]:
+        return None
+    return _parse(f"<html><body>{html[:MAX_HTML_CHARS]}</body></html>")
+
+
 def extract_html(html: str, url: str | None = None) -> Article:
     """Extract one article from an HTML page (see the module docstring)."""
     empty = Article(id="", content_hash="", format="html", url=url, confidence=0.0)
     tree = _parse(html) if html and html.strip() else None
+    fragment = tree is None and bool(html and html.strip())
+    if fragment:
+        tree = _parse_fragment(html)  # its body can only be a brief (below): trafilatura keeps any one line
     if tree is None:
         return empty
     ctx = _Ctx(tree=tree, url=url, meta=PageMeta.read(tree))
@@ -107,7 +118,7 @@ def extract_html(html: str, url: str | None = None) -> Article:
     authors, byline = _choose_authors(ctx, window, stream.items)
     published, published_from = _choose_date(ctx, window)
     outlet = ctx.meta.outlet()
-    doc = _trafilatura(tree, url)
+    doc = None if fragment else _trafilatura(tree, url)
 
     comment_sections = _comment_sections(tree)
     comments = _comments(comment_sections)
@@ -120,8 +131,10 @@ def extract_html(html: str, url: str | None = None) -> Article:
         for i, line in enumerate(body):
             ctx.remove(line, "boilerplate", "html.jsonld-articlebody-disagrees", i)
         body, body_rule = declared, "jsonld"
-    if not body:
+    if not body and not fragment:
         body, body_rule = _fallback_body(ctx), "fallback"
+    if not body:
+        body = _brief_body(ctx)
     body = _clean_body(ctx, body, title, byline, captions, comments)
 
     furniture = _classify_removed(ctx, body, title, byline, captions, comment_sections)
@@ -595,6 +608,27 @@ def _fallback_body(ctx: _Ctx) -> list[str]:
     if container is None:
         return []
     return [t for t in (node_text(p) for p in container.iter("p")) if len(t.split()) >= 5]
+
+
+def _brief_body(ctx: _Ctx) -> list[str]:
+    """A short page without a body may be a brief (a sentence or two: a wire flash, a feed entry): its
+    sentences, as the plain-text extractor finds them in the page's visible blocks (furniture stays out)."""
+    import copy
+
+    from storylens.extract.text import BRIEF_MAX_CHARS, extract_text
+
+    root = ctx.tree.find("body")
+    if root is None or len(node_text(root)) > 4 * BRIEF_MAX_CHARS:
+        return []
+    root = copy.deepcopy(root)  # the page's own tree still lists every removed block afterwards
+    for bad in list(root.iter("script", "style", "noscript", "template", "nav", "footer", "header", "aside", "form")):
+        if bad.getparent() is not None:
+            bad.drop_tree()
+    text = node_text(root)
+    if not text or len(text) > BRIEF_MAX_CHARS:
+        return []
+    blocks = [node_text(el) for el in root.iter(*_BLOCK_TAGS)] or [text]
+    return extract_text("\n\n".join(b for b in blocks if b)).body
 
 
 def _clean_body(ctx: _Ctx, body: list[str], title: str | None, byline: str | None,

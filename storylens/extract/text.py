@@ -523,6 +523,27 @@ def _trim_edges(lines: list[Line], labels: dict[int, Label], inside: set[int]) -
             labels[i] = ("boilerplate", "text.legal")
 
 
+BRIEF_MAX_CHARS = 1500  # a text this short without a body run may be a brief: a wire flash of a sentence or two
+BRIEF_MIN_WORDS = 4
+_NOT_NEWS_RE = re.compile(
+    r"^(?:thanks?(?: you)? for (?:reading|watching|listening|visiting|your)|this (?:page|content|video|article|story|"
+    r"site|website|feature|link) (?:is|has|was|cannot|could|may|will|requires)|page not found|(?:please )?(?:enable|"
+    r"turn on|allow|update|upgrade)\b|(?:you|we)(?:'ve|’ve| have| are|'re|’re|'ll|’ll| will| need| must)\b|"
+    r"(?:an? )?(?:error|something went wrong)\b|loading\b|\d{3}\b)",
+    re.IGNORECASE,
+)
+
+
+def _brief(lines: list[Line], labels: dict[int, Label]) -> set[int]:
+    """A short text with no body run may be news all the same: a brief or a wire flash is one or two short
+    sentences ("The two leaders will meet in Washington on Friday."). Its body is its unlabelled sentences of at
+    least BRIEF_MIN_WORDS words; page furniture alone ("Read more.", "Subscribe now") is labelled and never one."""
+    if sum(len(ln.text) for ln in lines) > BRIEF_MAX_CHARS:
+        return set()
+    return {i for i, ln in enumerate(lines) if i not in labels and ln.terminal and ln.n_words >= BRIEF_MIN_WORDS
+            and any(ch.islower() for ch in ln.text) and not _NOT_NEWS_RE.match(ln.text)}
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -580,6 +601,8 @@ def extract_text(text: str) -> Article:
             inside -= set(above) | {d}
     _lead_after_dateline(lines, labels, inside)
     _trim_edges(lines, labels, inside)
+    if not inside:
+        inside = _brief(lines, labels)
     if inside:
         a, b = min(inside), max(inside)
     else:

@@ -397,7 +397,10 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
     for s, e, kind, m in found:
         if any(s < te and e > ts for ts, te in taken):
             continue
-        got = _resolve(kind, m, text, ref)
+        try:
+            got = _resolve(kind, m, text, ref)
+        except (OverflowError, ValueError):  # "9999999 days ago", or "yesterday" of 1 January of year 1:
+            got = None  # past the calendar's ends, so no date to give
         if got is None:
             continue
         span = text[s:e]

@@ -16,6 +16,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
+from storylens.nlp.text import storable
+
 _MODEL = None
 _LOCK = threading.Lock()
 _CACHE: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -77,7 +79,7 @@ class _FastTokenizer:
 
 
 def _key(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 _ENCODE_LOCK = threading.Lock()  # one encoder call at a time (the prefetch thread and the caller)
@@ -126,7 +128,7 @@ def prefetch(texts: list[str], batch_size: int = 64) -> None:
     global _POOL
     if not texts:
         return
-    texts = list(texts)
+    texts = [storable(t) for t in texts]
     step = batch_size * 4
     with _LOCK:
         if _POOL is None:
@@ -147,6 +149,7 @@ def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
     """Return an (N, 512) float32 array of unit vectors, one per text."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
+    texts = [storable(t) for t in texts]  # a lone surrogate cannot be encoded
     keys = [_key(t) for t in texts]
     while _PENDING and any(k not in _CACHE for k in keys):
         fut = _PENDING.pop(0)  # queued in order: what a caller asks for is in the earliest chunks

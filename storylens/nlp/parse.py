@@ -69,6 +69,9 @@ def parse(texts: Sequence[str], batch_size: int = 64) -> list[Doc]:
     nlp = model()
     from threadpoolctl import threadpool_limits
 
+    from storylens.nlp.text import storable
+
+    texts = [storable(t) for t in texts]  # a lone surrogate cannot be encoded; offsets stay the same
     with _LOCK, threadpool_limits(limits=_threads()):
         return list(nlp.pipe(texts, batch_size=batch_size))
 

@@ -27,6 +27,18 @@ STOPWORDS = frozenset(
 )
 
 
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """``text`` as a store, an encoder or a report can hold it: each lone surrogate (valid in JSON as
+    ``"\\ud800"``, but no character: it cannot be encoded) replaced by U+FFFD and each NUL (PostgreSQL refuses
+    it) by a space, so every offset into the text stays the same."""
+    if "\x00" in text:
+        text = text.replace("\x00", " ")
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
 def normalize_space(text: str) -> str:
     """NFC-normalise and collapse runs of whitespace."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
