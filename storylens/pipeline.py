@@ -72,8 +72,22 @@ def _extract_one(item: RawDoc) -> Article | InputError:
         log.debug("extraction failed", exc_info=True)
         return InputError(source=item.source, reason=f"extraction failed: {exc.__class__.__name__}: {exc}")
     if not art.body:
-        return InputError(source=item.source, reason="no article text found")
+        return InputError(source=item.source, reason=_no_text_reason(item))
     return art
+
+
+def _no_text_reason(item: RawDoc) -> str:
+    """Why a document gave no article text, in one line."""
+    if item.format == "html":
+        from storylens.extract.html import PARSER_DEPTH, nested_too_deep
+
+        try:
+            if nested_too_deep(item.content):
+                return (f"no article text found: the HTML nests tags over {PARSER_DEPTH} deep, and the parser "
+                        "reads nothing past that depth")
+        except Exception:  # noqa: BLE001 - only the message depends on it
+            log.debug("depth check failed", exc_info=True)
+    return "no article text found"
 
 
 def _extract_chunk(items: list[RawDoc | InputError]) -> list[Article | InputError]:
@@ -154,9 +168,10 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
         added = store.add_articles(batch)
         if len(added) < len(batch):
             # the store already holds these ids with other content: said, never dropped in silence
-            kept = {a.id for a in added}
+            # (by content, not id: two records of one batch may share an id, and only the first is stored)
+            kept = {a.content_hash for a in added}
             for a in batch:
-                if a.id not in kept:
+                if a.content_hash not in kept:
                     res.changed += 1
                     res.errors.append(InputError(
                         source=a.source or a.id,

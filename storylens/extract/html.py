@@ -93,6 +93,25 @@ def _parse(html: str) -> HtmlElement | None:
     return tree
 
 
+PARSER_DEPTH = 255  # libxml2 stops reading a page at this depth of nested tags (without its "huge" option)
+
+
+def nested_too_deep(html: str) -> bool:
+    """Whether the parser stopped at :data:`PARSER_DEPTH` nested tags, so everything deeper was never read
+    (asked only of a page where no article text was found, to say why)."""
+    from lxml import etree
+
+    tree = _parse(html) if html and html.strip() else None
+    if tree is None:
+        return False
+    depth = 0
+    for event, _el in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth >= PARSER_DEPTH:
+            return True
+    return False
+
+
 def _parse_fragment(html: str) -> HtmlElement | None:
     """A one-block fragment (a feed entry's or a JSONL record's html: "<p>...</p>"), which trafilatura's check
     refuses as no page, parsed inside a page of its own."""

@@ -127,7 +127,9 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
     if not sample:
         return False
-    if b"\x00" in sample:
+    # A stray NUL (a scraper's or a disk's) does not make text binary; images and archives hold NULs by the
+    # hundred and other control bytes besides.
+    if sample.count(0) > max(8, len(sample) * 0.01):
         return True
     control = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
     return control > len(sample) * 0.02
@@ -157,6 +159,35 @@ def _guess_encoding(data: bytes) -> str | None:
     return best.encoding if best is not None else None
 
 
+def _mixed_utf8(data: bytes, declared: str | None = None) -> str | None:
+    """Text whose lines are partly UTF-8 and partly a single-byte legacy encoding (Latin-1 lines appended to a
+    UTF-8 file): each line in its own encoding. None unless UTF-8 lines with non-ASCII characters (at least
+    three of them) are there, and the other lines read as a single-byte encoding."""
+    if any(enc and _MULTIBYTE.match(enc) for enc in (_codec(declared), declared_charset(data))):
+        return None
+    lines = data.splitlines(keepends=True)
+    good_non_ascii = 0
+    bad: list[int] = []
+    for i, line in enumerate(lines):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(i)
+            continue
+        good_non_ascii += sum(1 for ch in text if ord(ch) > 127)
+    if good_non_ascii < 3 or not bad:
+        return None
+    rest = b"".join(lines[i] for i in bad)
+    if _looks_binary(rest):
+        return None
+    enc = _guess_encoding(rest)
+    if enc is None or _MULTIBYTE.match(enc):
+        return None
+    bad_set = set(bad)
+    return "".join(line.decode(enc, errors="replace") if i in bad_set else line.decode("utf-8")
+                   for i, line in enumerate(lines))
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Decode bytes to text: BOM, UTF-8, declared charset, then detection. Refuses binary data."""
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -174,6 +205,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         # A page cut mid-character at the very end is still UTF-8.
         if exc.start >= len(data) - 3 and max(data[: exc.start], default=0) >= 0x80:
             return data.decode("utf-8", errors="replace")
+    mixed = _mixed_utf8(data, declared)
+    if mixed is not None:
+        return mixed
     for enc in (_codec(declared), declared_charset(data)):
         if enc:
             try:
@@ -191,9 +225,52 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
 # ---------------------------------------------------------------- files
 
 
+BOMB_RATIO = 100
+"""A streamed gzip input (JSONL, WARC) that inflates to more than this many times the compressed bytes read is a
+decompression bomb: text and HTML compress 3 to 20 times, a bomb about 1,000."""
+BOMB_AFTER = 1024 * 1024  # decompressed bytes before the ratio is judged (a short file may compress very well)
+
+
+class DecompressionBomb(InputProblem):
+    """A gzip input that inflates past :data:`BOMB_RATIO` times its size."""
+
+
+class _GuardedGzip(io.RawIOBase):
+    """The decompressed bytes of a gzip file (every member), refusing a decompression bomb as it is read.
+
+    A streamed input has no total size cap (a crawl may be tens of GB), so what is judged is the ratio: once
+    :data:`BOMB_AFTER` bytes are out, more than :data:`BOMB_RATIO` times the compressed bytes read so far raises
+    :class:`DecompressionBomb`, whatever reads it (a line reader, warcio skipping a record)."""
+
+    def __init__(self, path: Path) -> None:
+        self._raw = path.open("rb")
+        self._gz = gzip.GzipFile(fileobj=self._raw, mode="rb")
+        self.out = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._gz.readinto(buffer)
+        self.out += n
+        if self.out > BOMB_AFTER:
+            read = max(1, self._raw.tell())
+            if self.out > BOMB_RATIO * read:
+                raise DecompressionBomb(f"decompression bomb refused: {_mb(read)} of gzip inflated to {_mb(self.out)} "
+                                        f"and on (over {BOMB_RATIO} times; text compresses some 3 to 20 times)")
+        return n
+
+    def close(self) -> None:
+        try:
+            self._gz.close()
+        finally:
+            self._raw.close()
+            super().close()
+
+
 def _open_maybe_gzip(path: Path) -> IO[bytes]:
     if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")
+        return io.BufferedReader(_GuardedGzip(path), buffer_size=256 * 1024)
     return path.open("rb")
 
 
@@ -432,6 +509,7 @@ def read_jsonl_file(path: Path, max_bytes: int | None = None) -> Iterator[RawDoc
     if path.stat().st_size == 0:
         raise InputProblem("empty file")
     n_records = 0
+    n_refused = 0  # lines refused here (oversized, binary, undecodable): the file was not empty
     try:
         with _open_maybe_gzip(path) as fh:
             lineno = 0
@@ -444,9 +522,11 @@ def read_jsonl_file(path: Path, max_bytes: int | None = None) -> Iterator[RawDoc
                 if len(raw) > limit and not raw.endswith(b"\n"):
                     while raw and not raw.endswith(b"\n"):  # skip the rest of the oversized line
                         raw = fh.readline(1024 * 1024)
+                    n_refused += 1
                     yield InputError(source=where, reason=f"line is over the {_mb(limit)} limit")
                     continue
                 if b"\x00" in raw:
+                    n_refused += 1
                     yield InputError(source=where, reason="binary data in the line, not JSON")
                     continue
                 try:
@@ -455,6 +535,7 @@ def read_jsonl_file(path: Path, max_bytes: int | None = None) -> Iterator[RawDoc
                     try:
                         line = decode_bytes(raw)
                     except InputProblem as exc:
+                        n_refused += 1
                         yield InputError(source=where, reason=str(exc))
                         continue
                 item = _jsonl_line(line, where)
@@ -464,7 +545,7 @@ def read_jsonl_file(path: Path, max_bytes: int | None = None) -> Iterator[RawDoc
     except (OSError, EOFError, zlib.error) as exc:
         reason = "corrupt or truncated gzip" if path.name.lower().endswith(".gz") else "cannot read"
         raise InputProblem(f"{reason} ({_one_line(exc, 80) or exc.__class__.__name__})") from None
-    if n_records == 0:
+    if n_records == 0 and n_refused == 0:
         raise InputProblem("empty file (no JSON lines)")
 
 
@@ -610,5 +691,10 @@ def read_warc_file(path: Path, max_bytes: int | None = None) -> Iterator[RawDoc 
     """Stream a WARC file record by record (warcio handles per-record gzip); each record is capped."""
     if path.stat().st_size == 0:
         raise InputProblem("empty file")
-    with path.open("rb") as fh:
+    # gzip (by its magic, whatever the name says) is inflated here, through the bomb check; warcio reads the
+    # uncompressed stream
+    with path.open("rb") as probe:
+        gzipped = probe.read(2) == b"\x1f\x8b"
+    opened: IO[bytes] = io.BufferedReader(_GuardedGzip(path), buffer_size=256 * 1024) if gzipped else path.open("rb")
+    with opened as fh:
         yield from read_warc(fh, str(path), max_bytes)
