@@ -53,6 +53,11 @@ def _open_store_or_fail(db: str) -> Store:
         fail(text if text.startswith(name) else f"{name}: cannot open the database ({text})")
 
 
+def _say(message: str) -> None:
+    """A one-line note on stderr (shown with --quiet too: waiting for another writer is no progress line)."""
+    typer.echo(f"storylens: {message}", err=True)
+
+
 def _internal_error(exc: BaseException) -> None:
     """A bug, not bad input: one line (the traceback only with STORYLENS_DEBUG=1), exit 3."""
     import os
@@ -131,7 +136,7 @@ def analyze(
     cb, stop = _progress_printer(not quiet)
     try:
         res = ingest([str(p) for p in paths], store, cb, outlet=(outlet or "").strip()[:200] or None,
-                     workers=default_workers(), keep=False)
+                     workers=default_workers(), keep=False, on_wait=_say)
         import time
 
         t0 = time.perf_counter()
@@ -259,8 +264,9 @@ def fetch(
     store = _open_store_or_fail(db)
     try:
         docs = list(fetch_urls(urls, store=store, allow_private=allow_private, timeout=timeout))
-        res = ingest_docs(store, docs)
-        res.stages = run_stages(store, res.added)
+        with store.writer_lock(_say):  # one writer at a time (another analyze or fetch waits)
+            res = ingest_docs(store, docs)
+            res.stages = run_stages(store, res.added)
     except StoreError as exc:
         fail(str(exc))
     except database_errors() as exc:  # locked, disk full, I/O error, server gone: committed batches are kept

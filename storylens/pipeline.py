@@ -389,14 +389,24 @@ def default_round() -> int:
 
 def ingest(paths: Iterable[str | Path], store: Store, progress: Progress = _noop,
            outlet: str | None = None, workers: int = 1, round_size: int | None = None,
-           keep: bool = True) -> IngestResult:
+           keep: bool = True, on_wait: Callable[[str], None] | None = None) -> IngestResult:
     """Read, store and analyse the inputs, in rounds of ``round_size`` documents (:func:`default_round`):
     each round is extracted and stored, then every stage runs on it and its articles are marked processed,
     so memory is bounded by the round, not the corpus. Rounds follow the input order (give a stream in
     publication order: the stories stage orders each round by publication, not across rounds).
 
     ``keep``: keep the added articles in the result (``added``); without it only ``count`` says how many.
+
+    One writer at a time: the whole run holds the store's writer lock (:meth:`Store.writer_lock`), so a second
+    ``analyze`` on the same store waits (``on_wait`` hears why) instead of analysing this run's stored but
+    not yet analysed articles as its own.
     """
+    with store.writer_lock(on_wait):
+        return _ingest(paths, store, progress, outlet, workers, round_size, keep)
+
+
+def _ingest(paths: Iterable[str | Path], store: Store, progress: Progress, outlet: str | None, workers: int,
+            round_size: int | None, keep: bool) -> IngestResult:
     size = round_size or default_round()
     docs = iter(iter_sources(list(paths)))
     total = IngestResult()

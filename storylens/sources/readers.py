@@ -331,11 +331,12 @@ def _sniff(text: str) -> str:
 _FOLDER_DOC = re.compile(r"(?i)^(readme|license|licence|copying|changelog)(\.(md|rst|txt))?$")
 
 
-_DB_SIDE_FILE = re.compile(r"-(wal|shm|journal)$")
+_DB_SIDE_FILE = re.compile(r"-(wal|shm|journal|lock)$")
 
 
 def _is_database(f: Path) -> bool:
-    """An SQLite database or one of its side files: what a store beside the inputs leaves in a folder."""
+    """An SQLite database or one of its side files (SQLite's, and storylens's writer lock): what a store beside
+    the inputs leaves in a folder."""
     if _DB_SIDE_FILE.search(f.name) and f.with_name(_DB_SIDE_FILE.sub("", f.name)).is_file():
         return True
     try:

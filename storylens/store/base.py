@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from storylens.model import Article, CommentAnalysis, Derivation, Story, StoryFacts, Storyline
@@ -11,6 +14,50 @@ from storylens.model import Article, CommentAnalysis, Derivation, Story, StoryFa
 
 class StoreError(Exception):
     """The store cannot be opened or used; the message is one line for the user."""
+
+
+OnWait = Callable[[str], None]
+"""Told, in one line, that the store is busy and this process waits (and then that it goes on)."""
+
+
+def lock_wait_limit() -> float | None:
+    """Seconds to wait for another writer: ``STORYLENS_LOCK_WAIT`` (0: give up at once), else no limit."""
+    value = os.environ.get("STORYLENS_LOCK_WAIT", "").strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def wait_for_writer_lock(try_lock: Callable[[], bool], name: str, holder: Callable[[], str],
+                         on_wait: OnWait | None, timeout: float | None) -> None:
+    """Take a writer lock through ``try_lock`` (non-blocking), waiting while another process holds it.
+
+    ``on_wait`` hears one line when the wait starts and one when it ends. After ``timeout`` seconds (None: no
+    limit) a :class:`StoreError` says who holds the store."""
+    if try_lock():
+        return
+    who = holder()
+    limit = "" if timeout is None else f" (at most {timeout:.0f} s, STORYLENS_LOCK_WAIT)"
+    if timeout is not None and timeout <= 0:
+        raise StoreError(f"{name}: another storylens process{who} is writing to it; try again when it has "
+                         "finished (STORYLENS_LOCK_WAIT=SECONDS to wait for it)")
+    if on_wait is not None:
+        on_wait(f"another storylens process{who} is writing to {name}; waiting for it to finish{limit}")
+    t0 = time.monotonic()
+    pause = 0.05
+    while True:
+        time.sleep(pause)
+        pause = min(1.0, pause * 1.5)
+        if try_lock():
+            if on_wait is not None:
+                on_wait(f"{name} is free after {time.monotonic() - t0:.0f} s of waiting; going on")
+            return
+        if timeout is not None and time.monotonic() - t0 > timeout:
+            raise StoreError(f"{name}: another storylens process{holder()} is still writing to it after "
+                             f"{timeout:.0f} s of waiting; try again when it has finished")
 
 
 class Store(ABC):
@@ -134,6 +181,15 @@ class Store(ABC):
                 except ValueError:  # written by an older model: the next run of the stage rewrites it
                     continue
         return out
+
+    # one writer at a time
+    @contextlib.contextmanager
+    def writer_lock(self, on_wait: OnWait | None = None, timeout: float | None = None) -> Iterator[None]:
+        """Held while a process adds articles and runs the stages on them: a second writer (another ``analyze``,
+        ``fetch`` or upload) waits here, saying so through ``on_wait``, rather than analyse the first one's
+        articles alongside it. Re-entrant within one store object. ``timeout``: seconds to wait (None: the
+        ``STORYLENS_LOCK_WAIT`` setting, else no limit). The base store (in memory) has no other writer."""
+        yield
 
     @abstractmethod
     def close(self) -> None: ...

@@ -15,6 +15,7 @@ same order on either store.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -26,7 +27,7 @@ from typing import Any
 import psycopg
 
 from storylens.model import Article, Derivation, Story, Storyline
-from storylens.store.base import Store, StoreError
+from storylens.store.base import OnWait, Store, StoreError, lock_wait_limit, wait_for_writer_lock
 from storylens.store.urls import redact_url
 
 # Each entry migrates the schema from version i to i + 1, as sqlite.MIGRATIONS does (same numbering, so a
@@ -102,6 +103,7 @@ MIGRATIONS: list[str] = [
 
 VERSION_TABLE = "storylens_schema"
 _LOCK_KEY = 0x5704_1E25  # advisory lock held while migrating, so two processes never migrate at once
+_WRITER_KEY = 0x5704_1E26  # advisory lock held by the one process adding articles and running the stages
 _MAX_POS = 16383  # PostgreSQL's largest tsvector position
 _MAX_POSITIONS = 256  # and the most positions it keeps for one lexeme
 _K1, _B = 1.2, 0.75  # FTS5's bm25() constants
@@ -196,6 +198,7 @@ def _phrase_freq(pos: dict[str, Sequence[int]], phrase: list[str]) -> int:
 class PostgresStore(Store):
     def __init__(self, url: str) -> None:
         self.url = url
+        self._writers = 0  # writer_lock depth in this object
         self.path = redact_url(url)  # what messages name (never the password)
         try:
             params = psycopg.conninfo.conninfo_to_dict(url)
@@ -224,8 +227,12 @@ class PostgresStore(Store):
     # ------------------------------------------------------------ schema
     def _read_version(self) -> int | None:
         """The stored schema version; None when the database has no storylens tables."""
-        row = self.conn.execute("SELECT to_regclass(%s)", (VERSION_TABLE,)).fetchone()
-        if row is None or row[0] is None:
+        # a query of the catalog, not to_regclass(): that reads the session's cached catalog, which need not see a
+        # table another process created while this one waited on the migration lock (it then took a store being
+        # created beside it for "a database with other tables")
+        row = self.conn.execute("SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() "
+                                "AND table_name = %s", (VERSION_TABLE,)).fetchone()
+        if row is None:
             return None
         got = self.conn.execute(f"SELECT version FROM {VERSION_TABLE}").fetchone()
         return int(got[0]) if got else 0
@@ -514,6 +521,43 @@ class PostgresStore(Store):
             with self.conn.transaction():
                 self.conn.cursor().executemany("INSERT INTO state (key, value) VALUES (%s, %s) "
                                                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", rows)
+
+    # ------------------------------------------------------------ one writer at a time
+    @contextlib.contextmanager
+    def writer_lock(self, on_wait: OnWait | None = None, timeout: float | None = None) -> Iterator[None]:
+        """A session-level advisory lock (:data:`_WRITER_KEY`) on this connection: the server drops it when the
+        connection ends, however the process ended."""
+        if self._writers:
+            self._writers += 1
+            try:
+                yield
+            finally:
+                self._writers -= 1
+            return
+
+        def try_lock() -> bool:
+            row = self.conn.execute("SELECT pg_try_advisory_lock(%s)", (_WRITER_KEY,)).fetchone()
+            return bool(row and row[0])
+
+        def holder() -> str:
+            try:
+                row = self.conn.execute("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                                        "AND objid = %s AND pid <> pg_backend_pid() LIMIT 1",
+                                        (_WRITER_KEY & 0xFFFFFFFF,)).fetchone()
+            except psycopg.Error:
+                return ""
+            return f" (server pid {row[0]})" if row else ""
+
+        wait_for_writer_lock(try_lock, self.path, holder, on_wait,
+                             timeout if timeout is not None else lock_wait_limit())
+        self._writers = 1
+        try:
+            yield
+        finally:
+            self._writers = 0
+            with contextlib.suppress(psycopg.Error):
+                if not self.conn.closed:
+                    self.conn.execute("SELECT pg_advisory_unlock(%s)", (_WRITER_KEY,))
 
     def close(self) -> None:
         self.conn.close()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -11,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from storylens.model import Article, Derivation, Story, Storyline
-from storylens.store.base import Store, StoreError
+from storylens.store.base import OnWait, Store, StoreError, lock_wait_limit, wait_for_writer_lock
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -75,9 +77,25 @@ MIGRATIONS: list[str] = [
 ]
 
 
+def _statements(script: str) -> list[str]:
+    """The SQL statements of a migration script, one by one (run inside one transaction)."""
+    out: list[str] = []
+    current = ""
+    for piece in script.split(";"):
+        current += piece + ";"
+        if sqlite3.complete_statement(current):
+            if current.strip(" \n\t;"):
+                out.append(current.strip())
+            current = ""
+    if current.strip(" \n\t;"):
+        out.append(current.strip())
+    return out
+
+
 class SQLiteStore(Store):
     def __init__(self, path: str | Path = "storylens.db") -> None:
         self.path = str(path)
+        self._writers = 0  # writer_lock depth in this object
         if self.path != ":memory:":
             self._check_file(Path(self.path))
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -128,7 +146,16 @@ class SQLiteStore(Store):
             )
         for i in range(version, latest):
             try:
-                self.conn.executescript("BEGIN;" + MIGRATIONS[i] + f";PRAGMA user_version={i + 1};COMMIT;")
+                # BEGIN IMMEDIATE takes the write lock before the version is read again: a second process
+                # opening a new store at the same moment waits for the first one's migration, then skips it
+                self.conn.execute("BEGIN IMMEDIATE")
+                if self.schema_version > i:
+                    self.conn.commit()
+                    continue
+                for statement in _statements(MIGRATIONS[i]):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version={i + 1}")
+                self.conn.commit()
             except sqlite3.Error as exc:
                 if self.conn.in_transaction:
                     self.conn.rollback()
@@ -312,6 +339,54 @@ class SQLiteStore(Store):
         if rows:
             with self.conn:
                 self.conn.executemany("INSERT OR REPLACE INTO state (key, value) VALUES (?,?)", rows)
+
+    # ------------------------------------------------------------ one writer at a time
+    @contextlib.contextmanager
+    def writer_lock(self, on_wait: OnWait | None = None, timeout: float | None = None) -> Iterator[None]:
+        """An exclusive ``flock`` on ``<db>-lock`` beside the database (the kernel drops it when the process
+        dies, SIGKILL included; the file stays, empty but for the holder's pid)."""
+        if self._writers or self.path == ":memory:":
+            self._writers += 1
+            try:
+                yield
+            finally:
+                self._writers -= 1
+            return
+        import fcntl
+
+        lock_path = self.path + "-lock"
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:  # a read-only folder: SQLite can write nothing there either, and says so itself
+            fd = -1
+
+        def try_lock() -> bool:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+        def holder() -> str:
+            try:
+                pid = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            except OSError:
+                return ""
+            return f" (pid {pid})" if pid.isdigit() else ""
+
+        try:
+            if fd >= 0:
+                wait_for_writer_lock(try_lock, self.path, holder, on_wait,
+                                     timeout if timeout is not None else lock_wait_limit())
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, 0)
+                    os.pwrite(fd, str(os.getpid()).encode(), 0)
+            self._writers = 1
+            yield
+        finally:
+            self._writers = 0
+            if fd >= 0:
+                os.close(fd)  # and the lock with it
 
     def close(self) -> None:
         self.conn.close()

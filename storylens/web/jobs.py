@@ -101,12 +101,19 @@ class JobRunner:
             with self._lock:
                 job.status = "running"
                 store = open_store(self.db_path)
+
+                def waiting(message: str) -> None:
+                    job.stage, job.message = "waiting", message
+
                 try:
-                    res = ingest_docs(store, self._docs(job, tmp, urls, store), progress)
-                    job.added = [a.id for a in res.added]
-                    job.skipped = res.skipped
-                    job.errors = [InputError(source=_display_source(e.source, tmp), reason=e.reason) for e in res.errors]
-                    job.stages = run_stages(store, res.added, progress)
+                    # another process (an analyze beside the server) may be writing: wait for it, saying so
+                    with store.writer_lock(waiting):
+                        res = ingest_docs(store, self._docs(job, tmp, urls, store), progress)
+                        job.added = [a.id for a in res.added]
+                        job.skipped = res.skipped
+                        job.errors = [InputError(source=_display_source(e.source, tmp), reason=e.reason)
+                                      for e in res.errors]
+                        job.stages = run_stages(store, res.added, progress)
                     sids = {store.story_of(a) for a in job.added}
                     job.story_ids = sorted(s for s in sids if s)
                 finally:
