@@ -462,7 +462,7 @@ def run_case(case: Case, corpus: Path, base_db: Path, work: Path, timeout: float
     """Analyse one case into a copy of the base store and check what must hold."""
     db = work / f"{case.name}.db"
     out = work / f"{case.name}.json"
-    for f in (db, out, Path(str(db) + "-wal"), Path(str(db) + "-shm")):
+    for f in (db, out, *(Path(str(db) + side) for side in ("-wal", "-shm", "-lock"))):
         f.unlink(missing_ok=True)
     shutil.copyfile(base_db, db)
     path = corpus / case.file
@@ -521,7 +521,7 @@ def run_case(case: Case, corpus: Path, base_db: Path, work: Path, timeout: float
         p.append(f"took {run.seconds:.1f} s (over {max_seconds:.0f})")
     if run.peak_mib > max_mib:
         p.append(f"peak memory {run.peak_mib:.0f} MiB (over {max_mib:.0f})")
-    for f in (db, out, Path(str(db) + "-wal"), Path(str(db) + "-shm")):
+    for f in (db, out, *(Path(str(db) + side) for side in ("-wal", "-shm", "-lock"))):
         f.unlink(missing_ok=True)
     return res
 
@@ -534,11 +534,17 @@ def table(results: list[Result], corpus: Path | None = None) -> str:
         if corpus is not None:
             r.message = r.message.replace(str(corpus) + "/", "")
         if r.case.expect == "refused" or not r.stored:
-            what = f"refused: `{r.message.removeprefix('storylens: ')[:140]}`"
+            what = f"refused: `{r.message.removeprefix('storylens: ')[:200]}`"
         else:
             what = f"stored {len(r.stored)} article(s)"
+            if r.case.published_none:
+                what += " without a publication date (the impossible ones dropped)"
+            if r.case.present:
+                what += ", text as written"
+            if r.case.absent:
+                what += f", no {' / '.join(repr(a) for a in r.case.absent)} anywhere"
             if r.code:
-                what += f"; `{r.message.removeprefix('storylens: ')[:120]}`"
+                what += f"; `{r.message.removeprefix('storylens: ')[:200]}`"
         if r.problems:
             what = "**FAILS**: " + "; ".join(r.problems) + " - " + what
         what = what.replace("|", "\\|")
