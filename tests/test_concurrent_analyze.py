@@ -123,9 +123,9 @@ def _stored_count(location: str) -> int:
 def test_two_analyze_processes_on_one_store(store_location: str, storylens_cmd: list[str], tmp_path: Path,
                                             mode: str) -> None:
     """The second starts once the first has stored articles it has not analysed yet (before the lock, the
-    second took them for its own: "72 new article(s)" for an input of 12)."""
+    second took them for its own: "42 new article(s)" for an input of 12)."""
     a_in = tmp_path / "a.jsonl"
-    a_ids = _generated(a_in, 60)
+    a_ids = _generated(a_in, 30)
     expected = set(a_ids) | _demo_ids()
     env = _env(STORYLENS_LOCK_WAIT="0") if mode == "refuse" else _env()
     procs = {"a": _start(storylens_cmd, a_in, store_location, tmp_path, env)}
