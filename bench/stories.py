@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from storylens.model import Article  # noqa: E402
-from storylens.stories.cluster import Params, StoryClusterer  # noqa: E402
+from storylens.stories.cluster import Params, StoryClusterer, batch_order  # noqa: E402
 from storylens.stories.features import featurize, to_days  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -142,7 +142,14 @@ def tfidf_single_pass(arts: list[Article], threshold: float, window_days: float 
 
 
 # ---------------------------------------------------------------- runs
+def product_order(arts: list[Article], vecs: np.ndarray | None) -> tuple[list[Article], np.ndarray | None]:
+    """The articles (and their vectors) in the order the pipeline's stories stage takes a batch in."""
+    order = batch_order(arts, vecs)
+    return [arts[i] for i in order], None if vecs is None else vecs[order]
+
+
 def run_storylens(arts: list[Article], vecs: np.ndarray | None, params: Params) -> tuple[dict[str, str], float]:
+    arts, vecs = product_order(arts, vecs)
     c = StoryClusterer(params, embedder=None)
     t0 = time.perf_counter()
     asg = c.add(arts, embeddings=vecs)
@@ -353,7 +360,7 @@ def h1n1_stream(params: Params) -> dict[str, object]:
     if not (CORPORA / "t17-h1n1").exists():
         return {}
     arts = load_h1n1_stream()
-    vecs = embeddings_for(arts)
+    arts, vecs = product_order(arts, embeddings_for(arts))
     c = StoryClusterer(params, embedder=None)
     asg = c.add(arts, embeddings=vecs)
     pred = {a.article_id: c._resolve(a.story_id) for a in asg}

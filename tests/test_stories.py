@@ -377,3 +377,24 @@ def test_recheck_does_not_snowball_on_a_dense_one_topic_stream() -> None:
     bridge_only = Params(link_alpha=0.0, max_span_days=1e9)
     assert largest(unguarded) > 2 * plain
     assert largest(bridge_only) < largest(unguarded)
+
+
+def test_a_days_articles_are_clustered_in_an_order_of_their_own_not_their_arrival() -> None:
+    """Thirty AllSides events reported on one day (dates to the day only): however the articles arrive, the
+    stories stage takes them in one order (batch_order) and gives the same stories."""
+    import random
+
+    from storylens.stories import batch_order
+
+    sample, _ = _allsides(30, start=200)
+    day = dt.date(2024, 5, 7)
+    sample = [a.model_copy(update={"published": day}) for a in sample]
+    orders, stories = [], []
+    for seed in range(3):
+        arts = list(sample)
+        random.Random(seed).shuffle(arts)
+        orders.append([arts[i].id for i in batch_order(arts)])
+        stories.append(sorted(sorted(s.article_ids) for s in cluster(arts)))
+    assert orders[0] == orders[1] == orders[2]
+    assert stories[0] == stories[1] == stories[2]
+    assert len(stories[0]) < len(sample)  # and it grouped something

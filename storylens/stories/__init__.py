@@ -29,6 +29,7 @@ from storylens.stories.cluster import (
     Candidate,
     Params,
     StoryClusterer,
+    batch_order,
     cluster,
     story_id_for,
 )
@@ -41,19 +42,13 @@ __all__ = [
     "Candidate",
     "Params",
     "StoryClusterer",
+    "batch_order",
     "cluster",
     "explain",
     "load_clusterer",
     "story_id_for",
     "update",
 ]
-
-
-def _sort_key(a: Article) -> tuple[int, float, int]:
-    from storylens.stories.features import to_days
-
-    t = to_days(a.published)
-    return (0, t, 0) if t is not None else (1, 0.0, 0)
 
 
 def load_clusterer(store: Store, embedder: Any = True) -> StoryClusterer:
@@ -63,7 +58,7 @@ def load_clusterer(store: Store, embedder: Any = True) -> StoryClusterer:
 
 
 def update(store: Store, new_articles: Sequence[Article], embedder: Any = True) -> None:
-    """Assign new articles (in publication order, ties by outlet and id; undated ones after) to stories."""
+    """Assign new articles (in :func:`batch_order`: publication order, undated ones after) to stories."""
     if not new_articles:
         return
     # An article with an explanation was assigned by an earlier run whose state was stored with it (one
@@ -72,11 +67,10 @@ def update(store: Store, new_articles: Sequence[Article], embedder: Any = True) 
     new_articles = [a for a in new_articles if store.get_state(EXPLAIN_PREFIX + a.id) is None]
     if not new_articles:
         return
-    # publication order; ties (a day's articles where only the day is known, and the undated) by outlet,
-    # then id, so the order the articles arrived in within a batch does not change the stories. One
-    # outlet's reports of a day together: interleaving outlets at random splits more events (on the real-news
-    # run 108 of 400 H1N1 articles land in multi-outlet stories then, against 151 by outlet)
-    arts = sorted(new_articles, key=lambda a: (_sort_key(a), (a.outlet or "").lower(), a.id))
+    # publication order; a moment's articles (a day's, where only the day is known) in an order given by their
+    # content and ids (batch_order), never by how they arrived, so a resumed or re-batched run gives the same
+    # stories, and one event's reports by several outlets come in a row
+    arts = sorted(new_articles, key=lambda a: a.id)
     c = load_clusterer(store, embedder)
     vecs = None
     if embedder is True:
@@ -85,6 +79,9 @@ def update(store: Store, new_articles: Sequence[Article], embedder: Any = True) 
 
         got = document_vectors(store, arts)
         vecs = np.stack([got[a.id] for a in arts]) if arts else None
+    order = batch_order(arts, vecs)
+    arts = [arts[i] for i in order]
+    vecs = None if vecs is None else vecs[order]
     assignments = c.add(arts, vecs)
     lines, lines_deleted = c.take_storyline_changes()
     changed, deleted = c.take_changes()

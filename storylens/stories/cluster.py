@@ -940,10 +940,29 @@ def _sort_time(v: Any) -> float:
     return t if t is not None else float("inf")
 
 
+
+def batch_order(articles: Sequence[Article], vectors: np.ndarray | None = None) -> list[int]:
+    """The order in which a batch is clustered (indices into ``articles``): by publication time, undated last;
+    articles of one moment (a day's reports where only the day is known) by outlet, then id: an order of the
+    articles themselves, never of how they arrived, so a resumed or re-batched run gives the same stories.
+
+    One outlet's reports of a day together is also the order the clusterer does best with. Measured on H1N1
+    (405 articles, 2026-12-03; share of articles in a story with another outlet's article of the same or next
+    day): 0.338 so; 0.244-0.254 when a day's articles follow a maximum spanning tree of their document cosines
+    (each right after the one it is most like); 0.27 with outlets interleaved at random. ``vectors`` is taken
+    for an order of content and not used now."""
+    del vectors
+    return sorted(range(len(articles)), key=lambda i: (_sort_time(articles[i].published),
+                                                       (articles[i].outlet or "").lower(), articles[i].id))
+
+
 def cluster(articles: Sequence[Article], params: Params | None = None,
             embedder: Embedder | None | bool = True) -> list[Story]:
-    """One-shot clustering: stream the articles in publication order (undated ones last, in given order)."""
-    order = sorted(range(len(articles)), key=lambda i: (_sort_time(articles[i].published), i))
+    """One-shot clustering: the articles in :func:`batch_order` (publication order, undated ones last)."""
     c = StoryClusterer(params, embedder)
-    c.add([articles[i] for i in order])
+    vecs = None
+    if c.embedder is not None and articles:
+        vecs = np.asarray(c.embedder([featurize(a).embed_text for a in articles]), dtype=np.float32)
+    order = batch_order(articles, vecs)
+    c.add([articles[i] for i in order], None if vecs is None else vecs[order])
     return c.stories()
