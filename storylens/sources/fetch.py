@@ -43,6 +43,9 @@ _REDIRECTS = (301, 302, 303, 307, 308)
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+PRIVATE_HINT = "use --allow-private to fetch it"
+
+
 class FetchRefused(InputProblem):
     """A URL the fetcher will not contact (scheme or address)."""
 
@@ -93,8 +96,12 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return out
 
 
-def check_url(url: str, allow_private: bool = False) -> tuple[str, int, list[IPAddress]]:
-    """Refuse non-http(s) URLs and (unless allowed) hosts with any non-public address."""
+def check_url(url: str, allow_private: bool = False,
+              private_hint: str = PRIVATE_HINT) -> tuple[str, int, list[IPAddress]]:
+    """Refuse non-http(s) URLs and (unless allowed) hosts with any non-public address.
+
+    ``private_hint`` ends the refusal of a non-public address: what the reader can do about it
+    (the command line's ``--allow-private``; the web server says it fetches public addresses only)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -113,7 +120,7 @@ def check_url(url: str, allow_private: bool = False) -> tuple[str, int, list[IPA
             problem = _address_problem(ip)
             if problem:
                 raise FetchRefused(
-                    f"refused: {host} resolves to {ip} ({problem} address); use --allow-private to fetch it"
+                    f"refused: {host} resolves to {ip} ({problem} address); {private_hint}"
                 )
     return host, port, ips
 
@@ -173,13 +180,14 @@ def fetch_page(
     allow_private: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int | None = None,
+    private_hint: str = PRIVATE_HINT,
 ) -> Page:
     """Fetch one URL, following up to :data:`MAX_REDIRECTS` redirects, each checked like the first."""
     limit = max_bytes or max_bytes_limit()
     deadline = time.monotonic() + timeout * 3
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
-        host, _port, ips = check_url(current, allow_private)
+        host, _port, ips = check_url(current, allow_private, private_hint)
         resp = _connect(client, current, host, ips, allow_private, timeout)
         try:
             if resp.status_code in _REDIRECTS:
@@ -240,6 +248,7 @@ def fetch_urls(
     allow_private: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int | None = None,
+    private_hint: str = PRIVATE_HINT,
 ) -> Iterator[RawDoc | InputError]:
     """Download each URL; yield a raw document per page (or feed entry) and an error per failure.
 
@@ -255,7 +264,8 @@ def fetch_urls(
         for url in urls:
             url = url.strip()
             try:
-                page = fetch_page(client, url, allow_private=allow_private, timeout=timeout, max_bytes=limit)
+                page = fetch_page(client, url, allow_private=allow_private, timeout=timeout, max_bytes=limit,
+                                  private_hint=private_hint)
                 if store is not None:
                     store.put_raw(page.url, page.content, page.content_type)
                 yield from _to_docs(page)

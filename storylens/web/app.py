@@ -34,7 +34,8 @@ from storylens.web.api_models import (
     StoryItem,
     StoryPage,
 )
-from storylens.web.jobs import MAX_UPLOAD_FILES, MAX_URLS, Job, JobRunner
+from storylens.web.jobs import MAX_UPLOAD_FILES, MAX_URLS, Job, JobRunner, max_upload_bytes
+from storylens.web.limits import BodyCap
 from storylens.web.queries import Sort, StoryRow, all_outlets, filter_articles, filter_stories
 
 HERE = Path(__file__).parent
@@ -42,6 +43,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 MAX_PER_PAGE = 100
 ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse}}
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def _date_param(value: str | None, name: str) -> dt.date | None:
@@ -107,6 +109,8 @@ def create_app(db_path: str) -> FastAPI:
     app.state.jobs = runner
     app.state.db_path = db_path
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    # every request body (an upload's files and fields together) is capped before it is spooled
+    app.add_middleware(BodyCap, limit=max_upload_bytes())
 
     def get_store() -> Iterator[Store]:
         store = open_store(db_path)
@@ -134,6 +138,9 @@ def create_app(db_path: str) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
             return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code)
+        if request.url.path == "/upload" and request.method == "POST":  # refused before the form was read
+            return page(request, "upload.html.j2", status_code=exc.status_code, error=str(exc.detail),
+                        recent=list(runner.jobs.values())[-10:][::-1])
         return page(request, "error.html.j2", status_code=exc.status_code, status=exc.status_code,
                     detail=str(exc.detail))
 
@@ -213,14 +220,15 @@ def create_app(db_path: str) -> FastAPI:
                            per_page=per_page, pages=pages)
 
     @app.post("/api/v1/ingest", response_model=JobResponse, status_code=202, tags=["ingest"],
-              responses={413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+              responses={413: {"model": ErrorResponse}, 415: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
     async def api_ingest(
+        request: Request,
         files: Annotated[list[UploadFile] | None, File(description="Article files: text, HTML, JSONL, RSS, WARC.")] = None,
         urls: Annotated[str, Form(max_length=20000, description="Page URLs, one a line.")] = "",
         wait: Annotated[bool, Query(description="Answer only when the ingest has finished.")] = False,
     ) -> JobResponse:
         """Add files or URLs; returns the ingest job (poll /api/v1/jobs/{id} for progress)."""
-        job = await _start_job(files or [], urls, wait)
+        job = await _start_job(request, files or [], urls, wait)
         return _job_response(job)
 
     @app.get("/api/v1/jobs/{job_id}", response_model=JobResponse, tags=["ingest"], responses=ERRORS)
@@ -231,7 +239,11 @@ def create_app(db_path: str) -> FastAPI:
             raise HTTPException(status_code=404, detail="no such job")
         return _job_response(job)
 
-    async def _start_job(files: list[UploadFile], urls_text: str, wait: bool) -> Job:
+    async def _start_job(request: Request, files: list[UploadFile], urls_text: str, wait: bool) -> Job:
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media_type and media_type not in FORM_TYPES:
+            raise HTTPException(status_code=415, detail=f"send a form (multipart/form-data: files, and urls one a "
+                                                        f"line), not {media_type[:80]}")
         url_list = [u.strip() for u in urls_text.splitlines() if u.strip()]
         files = [f for f in files if f.filename or f.size]
         if not files and not url_list:
@@ -344,7 +356,7 @@ def create_app(db_path: str) -> FastAPI:
         urls: Annotated[str, Form(max_length=20000)] = "",
     ) -> Response:
         try:
-            job = await _start_job(files or [], urls, wait=False)
+            job = await _start_job(request, files or [], urls, wait=False)
         except HTTPException as exc:
             return page(request, "upload.html.j2", status_code=exc.status_code, error=str(exc.detail),
                         recent=list(runner.jobs.values())[-10:][::-1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -19,6 +20,19 @@ log = logging.getLogger("storylens.web")
 
 MAX_UPLOAD_FILES = 200
 MAX_URLS = 100
+DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024
+SERVER_PRIVATE_HINT = "this server fetches public addresses only"
+
+
+def max_upload_bytes() -> int:
+    """The cap on one request's body (every file and field of an upload together):
+    ``STORYLENS_MAX_UPLOAD_BYTES`` from the environment, else 256 MiB. One file is also capped
+    at ``STORYLENS_MAX_BYTES``."""
+    try:
+        n = int(os.environ.get("STORYLENS_MAX_UPLOAD_BYTES", ""))
+    except ValueError:
+        return DEFAULT_MAX_UPLOAD_BYTES
+    return n if n > 0 else DEFAULT_MAX_UPLOAD_BYTES
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -88,7 +102,7 @@ class JobRunner:
                 for u in urls:
                     yield InputError(source=u, reason="fetching URLs is not available in this version")
                 return
-            yield from fetch_urls(urls, store=store, allow_private=False)
+            yield from fetch_urls(urls, store=store, allow_private=False, private_hint=SERVER_PRIVATE_HINT)
 
     def _run(self, job: Job, tmp: Path, urls: list[str]) -> None:
         from storylens.pipeline import ingest_docs, run_stages
