@@ -387,6 +387,21 @@ def default_round() -> int:
         return ROUND
 
 
+def _release_memory() -> None:
+    """Hand the memory a finished round freed back to the system. glibc keeps freed heap for reuse, and a
+    round's transient matrices and memos leave it fragmented, so without this the resident size grows round
+    after round although the live objects do not (synthetic 4,000 in rounds of 1,000: 641 MB after the
+    fourth round with it, 829 MB without). Elsewhere than glibc this does nothing."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl, macOS): its allocator returns memory on its own terms
+        pass
+
+
 def ingest(paths: Iterable[str | Path], store: Store, progress: Progress = _noop,
            outlet: str | None = None, workers: int = 1, round_size: int | None = None,
            keep: bool = True, on_wait: Callable[[str], None] | None = None) -> IngestResult:
@@ -419,6 +434,7 @@ def _ingest(paths: Iterable[str | Path], store: Store, progress: Progress, outle
             break
         if not first:  # what the workers worked out for the last round's sentences: not needed again
             forget_sentences()
+            _release_memory()
         t0 = time.perf_counter()
         offset = read
 

@@ -238,3 +238,40 @@ def test_the_default_store_says_when_it_already_held_articles(run_cli, tmp_path:
     assert "default store storylens.db already held 1 article(s)" in second.stderr
     own = run_cli("analyze", str(two), "--db", str(tmp_path / "own.db"), "--json", str(tmp_path / "c.json"), "-q")
     assert "already held" not in own.stderr
+
+
+def test_analyze_reads_jsonl_on_standard_input_as_it_arrives(storylens_cmd: list[str], tmp_path: Path) -> None:
+    """``storylens analyze -``: JSONL on standard input, in rounds (here of one record), with the same store
+    as the same lines read from a file; a broken line is named by its line number on stdin."""
+    import os
+    import subprocess
+
+    lines = [json.dumps({"id": "a1", "outlet": "Harbour Times", "published": "2026-03-03", "text": ARTICLE}),
+             "{not json",
+             json.dumps({"id": "a2", "outlet": "Island Wire", "published": "2026-03-04", "text": SECOND}),
+             json.dumps({"id": "b1", "text": "The two leaders will meet in Washington on Friday."})]
+    env = {**os.environ, "STORYLENS_ROUND": "1"}
+    proc = subprocess.run([*storylens_cmd, "analyze", "-", "--db", str(tmp_path / "in.db")], input="\n".join(lines),
+                          capture_output=True, text=True, timeout=300, env=env, cwd=str(tmp_path))
+    _no_traceback(proc)
+    assert proc.returncode == 1  # one input failed
+    assert "stdin:2: broken JSON line" in proc.stderr
+    (tmp_path / "f.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    ref = subprocess.run([*storylens_cmd, "analyze", "f.jsonl", "--db", str(tmp_path / "file.db")],
+                         capture_output=True, text=True, timeout=300, env=env, cwd=str(tmp_path))
+    assert ref.returncode == 1
+
+    def stored(db: str) -> list[tuple]:
+        con = sqlite3.connect(tmp_path / db)
+        try:
+            return sorted((json.loads(d).get("external_id"), o, p, json.loads(d)["body"])
+                          for d, o, p in con.execute("SELECT data, outlet, published FROM articles"))
+        finally:
+            con.close()
+
+    assert [r[0] for r in stored("in.db")] == ["a1", "a2", "b1"]  # the brief is an article too
+    assert stored("in.db") == stored("file.db")
+    empty = subprocess.run([*storylens_cmd, "analyze", "-", "--db", str(tmp_path / "in.db")], input="",
+                           capture_output=True, text=True, timeout=300, cwd=str(tmp_path))
+    _no_traceback(empty)
+    assert empty.returncode == 1 and "stdin: no JSON lines on standard input" in empty.stderr

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -349,7 +350,9 @@ def _is_database(f: Path) -> bool:
 def _walk(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
     for p in paths:
         path = Path(p)
-        if not path.exists():
+        if str(p) == STDIN:
+            yield path  # standard input: read as JSONL by _read_path
+        elif not path.exists():
             yield InputError(source=str(p), reason="no such file or folder")
         elif path.is_dir():
             try:
@@ -388,6 +391,10 @@ def _read_path(path: Path, max_bytes: int) -> Iterator[RawDoc | InputError]:
     src = str(path)
     kind = _kind_from_name(path.name)
     try:
+        if src == STDIN:
+            src = "stdin"
+            yield from read_jsonl_stream(sys.stdin.buffer, src, max_bytes)
+            return
         if kind == "warc":
             yield from read_warc_file(path, max_bytes)
             return
@@ -506,48 +513,58 @@ def read_jsonl(text: str, src: str, max_bytes: int | None = None) -> Iterator[Ra
 def read_jsonl_file(path: Path, max_bytes: int | None = None) -> Iterator[RawDoc | InputError]:
     """Stream a JSONL file (optionally gzipped) line by line; each line is capped, not the file."""
     limit = max_bytes or max_bytes_limit()
-    src = str(path)
     if path.stat().st_size == 0:
         raise InputProblem("empty file")
-    n_records = 0
-    n_refused = 0  # lines refused here (oversized, binary, undecodable): the file was not empty
     try:
         with _open_maybe_gzip(path) as fh:
-            lineno = 0
-            while True:
-                raw = fh.readline(limit + 1)
-                if not raw:
-                    break
-                lineno += 1
-                where = f"{src}:{lineno}"
-                if len(raw) > limit and not raw.endswith(b"\n"):
-                    while raw and not raw.endswith(b"\n"):  # skip the rest of the oversized line
-                        raw = fh.readline(1024 * 1024)
-                    n_refused += 1
-                    yield InputError(source=where, reason=f"line is over the {_mb(limit)} limit")
-                    continue
-                if b"\x00" in raw:
-                    n_refused += 1
-                    yield InputError(source=where, reason="binary data in the line, not JSON")
-                    continue
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    try:
-                        line = decode_bytes(raw)
-                    except InputProblem as exc:
-                        n_refused += 1
-                        yield InputError(source=where, reason=str(exc))
-                        continue
-                item = _jsonl_line(line, where)
-                if item is not None:
-                    n_records += 1
-                    yield item
+            yield from read_jsonl_stream(fh, str(path), limit)
     except (OSError, EOFError, zlib.error) as exc:
         reason = "corrupt or truncated gzip" if path.name.lower().endswith(".gz") else "cannot read"
         raise InputProblem(f"{reason} ({_one_line(exc, 80) or exc.__class__.__name__})") from None
+
+
+STDIN = "-"  # the path that names standard input (``storylens analyze -``)
+
+
+def read_jsonl_stream(fh: IO[bytes], src: str, max_bytes: int | None = None) -> Iterator[RawDoc | InputError]:
+    """JSONL from an open binary stream (a file, or standard input as it arrives), line by line; each line is
+    capped, a line that is not UTF-8 is read in its own encoding. Raises :class:`InputProblem` when the stream
+    holds no line at all."""
+    limit = max_bytes or max_bytes_limit()
+    n_records = 0
+    n_refused = 0  # lines refused here (oversized, binary, undecodable): the stream was not empty
+    lineno = 0
+    while True:
+        raw = fh.readline(limit + 1)
+        if not raw:
+            break
+        lineno += 1
+        where = f"{src}:{lineno}"
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the oversized line
+                raw = fh.readline(1024 * 1024)
+            n_refused += 1
+            yield InputError(source=where, reason=f"line is over the {_mb(limit)} limit")
+            continue
+        if b"\x00" in raw:
+            n_refused += 1
+            yield InputError(source=where, reason="binary data in the line, not JSON")
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                line = decode_bytes(raw)
+            except InputProblem as exc:
+                n_refused += 1
+                yield InputError(source=where, reason=str(exc))
+                continue
+        item = _jsonl_line(line, where)
+        if item is not None:
+            n_records += 1
+            yield item
     if n_records == 0 and n_refused == 0:
-        raise InputProblem("empty file (no JSON lines)")
+        raise InputProblem("empty file (no JSON lines)" if src != "stdin" else "no JSON lines on standard input")
 
 
 def read_json(data: bytes, src: str) -> Iterator[RawDoc | InputError]:
