@@ -8,6 +8,7 @@ it reads what it needs from the store and writes what it finds back.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import itertools
@@ -396,10 +397,9 @@ def _release_memory() -> None:
     import gc
 
     gc.collect()
-    try:
+    # not glibc (musl, macOS): its allocator returns memory on its own terms
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (musl, macOS): its allocator returns memory on its own terms
-        pass
 
 
 def ingest(paths: Iterable[str | Path], store: Store, progress: Progress = _noop,
