@@ -249,6 +249,74 @@ def _print_article(art: Article) -> None:
 
 
 @app.command()
+def watch(
+    folder: Annotated[Path, typer.Argument(help="The folder to watch (and its subfolders).")],
+    db_opt: Annotated[str | None, typer.Option("--db", help=DB_HELP + " [default: storylens.db]")] = None,
+    interval: Annotated[float, typer.Option("--interval", help="Seconds between looks at the folder.", min=0.1)] = 5.0,
+    once: Annotated[bool, typer.Option("--once", help="Analyse what is new now and stop.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="Outlet of every input that names none.")] = None,
+) -> None:
+    """Analyse files as they appear in FOLDER, like `analyze` on each new or changed file; Ctrl-C stops.
+
+    A file is taken once it has not changed for two seconds (one being copied in waits); what was read is
+    recorded in the store, so a restarted watch goes on where it stopped."""
+    import time
+
+    from storylens.pipeline import default_workers, ingest, mark_read, new_files
+    from storylens.store import StoreError, database_errors, describe
+
+    if not folder.is_dir():
+        fail(f"{folder}: not a folder")
+    db = db_opt or "storylens.db"
+    store = _open_store_or_fail(db)
+    cb, stop = _progress_printer(not quiet)
+    n_articles = n_errors = 0
+    try:
+        if not quiet:
+            typer.echo(f"watching {folder} for new files (every {interval:g} s; Ctrl-C stops)"
+                       if not once else f"reading what is new in {folder}", err=True)
+        while True:
+            files = new_files(folder, store, settle=0.0 if once else min(2.0, interval))
+            if files:
+                t0 = time.perf_counter()
+                res = ingest([str(f) for f in files], store, cb, outlet=(outlet or "").strip()[:200] or None,
+                             workers=default_workers(), keep=False, on_wait=_say)
+                mark_read(folder, store, files)
+                for err in res.errors:
+                    typer.echo(f"storylens: {err.source}: {err.reason}", err=True)
+                n_articles += res.count
+                n_errors += len(res.errors)
+                if not quiet:
+                    took = time.perf_counter() - t0
+                    typer.echo(f"{time.strftime('%H:%M:%S')} {len(files)} file(s): {res.count} new article(s) "
+                               f"({res.count / max(took, 1e-9):.1f}/s), {res.skipped} already stored, "
+                               f"{len(res.errors)} input error(s); store {describe(db)} holds "
+                               f"{store.count_articles()} article(s) in {len(store.get_stories())} story(ies)",
+                               err=True)
+            if once:
+                if not files and not quiet:
+                    typer.echo(f"nothing new in {folder}", err=True)
+                break
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        if not quiet:
+            typer.echo(f"stopped: {n_articles} new article(s) in this watch; everything committed is kept (an "
+                       "interrupted file is read again next time)", err=True)
+    except StoreError as exc:
+        fail(str(exc))
+    except database_errors() as exc:
+        fail(f"{describe(db)}: database error ({' '.join(str(exc).split())}); everything committed so far is kept")
+    except Exception as exc:  # noqa: BLE001 - never a traceback; what was committed stays committed
+        _internal_error(exc)
+    finally:
+        stop()
+        store.close()
+    if n_errors:
+        raise typer.Exit(1)
+
+
+@app.command()
 def fetch(
     urls: Annotated[list[str], typer.Argument(help="Page URLs to download.")],
     db: DbOpt = "storylens.db",

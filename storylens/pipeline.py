@@ -457,6 +457,42 @@ def _ingest(paths: Iterable[str | Path], store: Store, progress: Progress, outle
     return total
 
 
+WATCH_PREFIX = "watch:seen:"  # per watched folder: {path: [size, mtime_ns]} of the files already read
+
+
+def new_files(folder: Path, store: Store, settle: float = 2.0, now: float | None = None) -> list[Path]:
+    """The files under ``folder`` (as ``analyze FOLDER`` lists them) not yet read from this folder into this
+    store, or changed since, that nobody is still writing: unchanged for ``settle`` seconds (a file still being
+    copied in waits for the next poll)."""
+    from storylens.sources import list_files
+
+    seen = store.get_state(WATCH_PREFIX + str(folder.resolve())) or {}
+    now = time.time() if now is None else now
+    out = []
+    for f in list_files(folder):
+        try:
+            st = f.stat()
+        except OSError:  # gone between the listing and now
+            continue
+        if seen.get(str(f)) == [st.st_size, st.st_mtime_ns]:
+            continue
+        if now - st.st_mtime < settle:
+            continue
+        out.append(f)
+    return out
+
+
+def mark_read(folder: Path, store: Store, files: list[Path]) -> None:
+    """Record ``files`` as read from ``folder`` (their size and time now), after they were analysed."""
+    key = WATCH_PREFIX + str(folder.resolve())
+    seen = store.get_state(key) or {}
+    for f in files:
+        with contextlib.suppress(OSError):
+            st = f.stat()
+            seen[str(f)] = [st.st_size, st.st_mtime_ns]
+    store.put_state(key, seen)
+
+
 def analyze(paths: Iterable[str | Path], db: str | None = ":memory:", progress: Progress = _noop) -> Report:
     """Read inputs, run every stage, and return the report of everything in the store."""
     from storylens.report import build_report

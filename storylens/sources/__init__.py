@@ -10,7 +10,8 @@ from storylens.sources.readers import (
     RawDoc,
     decode_bytes,
     iter_sources,
+    list_files,
     max_bytes_limit,
 )
 
-__all__ = ["MAX_BYTES", "InputProblem", "RawDoc", "decode_bytes", "iter_sources", "max_bytes_limit"]
+__all__ = ["MAX_BYTES", "InputProblem", "RawDoc", "decode_bytes", "iter_sources", "list_files", "max_bytes_limit"]

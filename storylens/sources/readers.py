@@ -375,6 +375,12 @@ def _walk(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
             yield path
 
 
+def list_files(folder: Path) -> list[Path]:
+    """The files ``analyze FOLDER`` reads, in the order it reads them (hidden files, sidecars, a folder's
+    README and a store kept beside the inputs left out)."""
+    return [p for p in _walk([folder]) if isinstance(p, Path)]
+
+
 def iter_sources(paths: Iterable[str | Path], max_bytes: int | None = None) -> Iterator[RawDoc | InputError]:
     """Yield raw documents (and errors) for files and folders, in a stable order."""
     if isinstance(paths, str | Path):
