@@ -499,7 +499,7 @@ def _jsonl_line(line: str, where: str) -> RawDoc | InputError | None:
     except json.JSONDecodeError as exc:
         return InputError(source=where, reason=f"broken JSON line at column {exc.colno} ({exc.msg})")
     except RecursionError:
-        return InputError(source=where, reason="broken JSON line (nested too deeply)")
+        return InputError(source=where, reason="JSON line nested too deeply to read (an article record is a flat object)")
     return _record_to_doc(rec, where)
 
 
@@ -580,7 +580,7 @@ def read_json(data: bytes, src: str) -> Iterator[RawDoc | InputError]:
     except json.JSONDecodeError as exc:
         raise InputProblem(f"broken JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})") from None
     except RecursionError:
-        raise InputProblem("broken JSON (nested too deeply)") from None
+        raise InputProblem("JSON nested too deeply to read (an article record is a flat object)") from None
     if isinstance(doc, dict) and isinstance(doc.get("articles"), list):
         doc = doc["articles"]
     if isinstance(doc, dict):
