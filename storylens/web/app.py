@@ -36,7 +36,8 @@ from storylens.web.api_models import (
 )
 from storylens.web.jobs import MAX_UPLOAD_FILES, MAX_URLS, Job, JobRunner, max_upload_bytes
 from storylens.web.limits import BodyCap
-from storylens.web.queries import Sort, StoryRow, all_outlets, filter_articles, filter_stories
+from storylens.web.listings import Listings
+from storylens.web.queries import Sort, StoryRow, filter_article_ids, filter_stories
 
 HERE = Path(__file__).parent
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -107,6 +108,8 @@ def create_app(db_path: str) -> FastAPI:
     env.globals["m"] = macros
     runner = JobRunner(db_path)
     app.state.jobs = runner
+    listings = Listings(db_path)  # every story's row, the outlets, the article order: read once per change
+    app.state.listings = listings
     app.state.db_path = db_path
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     # every request body (an upload's files and fields together) is capped before it is spooled
@@ -158,7 +161,8 @@ def create_app(db_path: str) -> FastAPI:
         per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
     ) -> StoryPage:
         """Stories, filtered and sorted, one page at a time."""
-        rows = filter_stories(store, q, outlet, _date_param(date_from, "date_from"), _date_param(date_to, "date_to"), sort)
+        rows = filter_stories(store, q, outlet, _date_param(date_from, "date_from"), _date_param(date_to, "date_to"), sort,
+                              rows_of=listings.story_rows)
         items, pages = _paginate(rows, page, per_page)
         return StoryPage(items=[_story_item(r) for r in items], total=len(rows), page=page, per_page=per_page, pages=pages)
 
@@ -193,10 +197,11 @@ def create_app(db_path: str) -> FastAPI:
         per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
     ) -> ArticlePage:
         """Articles (in time order, or by relevance when searching), one page at a time."""
-        arts = filter_articles(store, q, outlet, _date_param(date_from, "date_from"), _date_param(date_to, "date_to"))
-        items, pages = _paginate(arts, page, per_page)
-        return ArticlePage(items=[_article_item(store, a) for a in items], total=len(arts), page=page,
-                           per_page=per_page, pages=pages)
+        ids = filter_article_ids(store, q, outlet, _date_param(date_from, "date_from"), _date_param(date_to, "date_to"),
+                                 index_of=listings.article_index)
+        items, pages = _paginate(ids, page, per_page)
+        return ArticlePage(items=[_article_item(store, a) for a in store.get_articles(items)], total=len(ids),
+                           page=page, per_page=per_page, pages=pages)
 
     @app.get("/api/v1/articles/{article_id:path}", response_model=ArticleResponse, tags=["articles"], responses=ERRORS)
     def api_article(article_id: str, store: StoreDep) -> ArticleResponse:
@@ -214,10 +219,10 @@ def create_app(db_path: str) -> FastAPI:
         per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 20,
     ) -> ArticlePage:
         """Full-text search over article titles and bodies, best match first."""
-        arts = filter_articles(store, q)
-        items, pages = _paginate(arts, page, per_page)
-        return ArticlePage(items=[_article_item(store, a) for a in items], total=len(arts), page=page,
-                           per_page=per_page, pages=pages)
+        ids = filter_article_ids(store, q)
+        items, pages = _paginate(ids, page, per_page)
+        return ArticlePage(items=[_article_item(store, a) for a in store.get_articles(items)], total=len(ids),
+                           page=page, per_page=per_page, pages=pages)
 
     @app.post("/api/v1/ingest", response_model=JobResponse, status_code=202, tags=["ingest"],
               responses={413: {"model": ErrorResponse}, 415: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
@@ -277,27 +282,28 @@ def create_app(db_path: str) -> FastAPI:
         page_no: Annotated[int, Query(alias="page", ge=1, le=1_000_000)] = 1,
     ) -> HTMLResponse:
         d_from, d_to = _date_param(date_from, "date_from"), _date_param(date_to, "date_to")
-        has_stories = bool(store.get_stories())
+        has_stories = listings.has_stories(store)
         params = {k: v for k, v in {"q": q, "outlet": outlet, "date_from": date_from, "date_to": date_to,
                                      "sort": sort}.items() if v}
         per_page = 25
         ctx: dict[str, Any] = {"q": q or "", "outlet": outlet or "", "date_from": date_from or "",
-                               "date_to": date_to or "", "sort": sort, "outlets": all_outlets(store),
+                               "date_to": date_to or "", "sort": sort, "outlets": listings.outlets(store),
                                "has_stories": has_stories, "total_articles": store.count_articles()}
         from storylens.report.build import stage_status
         from storylens.report.views import sparkline
 
         ctx["stories_stage"] = stage_status().get("stories")
         if has_stories:
-            rows = filter_stories(store, q, outlet, d_from, d_to, sort)
+            rows = filter_stories(store, q, outlet, d_from, d_to, sort, rows_of=listings.story_rows)
             items, pages = _paginate(rows, page_no, per_page)
             ctx["rows"] = [(r, sparkline(r.activity)) for r in items]
+            total = len(rows)
         else:
-            arts = filter_articles(store, q, outlet, d_from, d_to)
-            items, pages = _paginate(arts, page_no, per_page)
-            ctx["articles"] = items
-            rows = arts
-        ctx.update(total=len(rows), page=page_no, pages=pages,
+            ids = filter_article_ids(store, q, outlet, d_from, d_to, index_of=listings.article_index)
+            page_ids, pages = _paginate(ids, page_no, per_page)
+            ctx["articles"] = store.get_articles(page_ids)
+            total = len(ids)
+        ctx.update(total=total, page=page_no, pages=pages,
                    prev_url=("/?" + urlencode({**params, "page": page_no - 1})) if page_no > 1 else None,
                    next_url=("/?" + urlencode({**params, "page": page_no + 1})) if page_no < pages else None)
         return page(request, "stories.html.j2", **ctx)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -81,8 +82,10 @@ def filter_stories(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     sort: Sort = "activity",
+    rows_of: Callable[[Store], list[StoryRow]] = story_rows,
 ) -> list[StoryRow]:
-    rows = story_rows(store)
+    """Stories matching the filters, sorted. ``rows_of`` gives every story's row (a cache may stand in)."""
+    rows = list(rows_of(store))
     if q and q.strip():
         hits = store.search(q, limit=SEARCH_LIMIT)
         rank: dict[str, int] = {}
@@ -111,6 +114,57 @@ def filter_stories(
     return rows
 
 
+@dataclass(frozen=True)
+class ArticleKey:
+    """What the article filters need of one article, without its text."""
+
+    id: str
+    outlet: str  # lower case, "" when unknown
+    day: dt.date | None
+    order: tuple[int, str, str]  # publication order (views.when)
+
+
+def _key(a: Article) -> ArticleKey:
+    return ArticleKey(a.id, (a.outlet or "").lower(), a.published_date(), when(a))
+
+
+def article_index(store: Store) -> list[ArticleKey]:
+    """Every stored article's key, in publication order."""
+    return sorted((_key(a) for a in store.iter_articles()), key=lambda k: k.order)
+
+
+def filter_article_ids(
+    store: Store,
+    q: str | None = None,
+    outlet: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    index_of: Callable[[Store], list[ArticleKey]] | None = None,
+) -> list[str]:
+    """Ids of the articles matching the filters: by relevance when searching, else in time order.
+    ``index_of`` gives every article's key (a cache may stand in); a search without filters needs none."""
+    searching = bool(q and q.strip())
+    index: list[ArticleKey] | None = None
+    if not searching or outlet or date_from or date_to:
+        index = (index_of or article_index)(store)
+    if searching:
+        hits = store.search(q or "", limit=SEARCH_LIMIT)
+        if not (outlet or date_from or date_to):
+            return hits
+        by_id = {k.id: k for k in index or []}
+        missing = [i for i in hits if i not in by_id]  # stored since the index was read
+        by_id.update((a.id, _key(a)) for a in store.get_articles(missing))
+        keys = [by_id[i] for i in hits if i in by_id]
+    else:
+        keys = list(index or [])
+    if outlet:
+        o = outlet.strip().lower()
+        keys = [k for k in keys if k.outlet == o]
+    if date_from or date_to:
+        keys = [k for k in keys if _in_range(k.day, k.day, date_from, date_to)]
+    return [k.id for k in keys]
+
+
 def filter_articles(
     store: Store,
     q: str | None = None,
@@ -119,16 +173,7 @@ def filter_articles(
     date_to: dt.date | None = None,
 ) -> list[Article]:
     """Articles matching the filters: by relevance when searching, else in time order."""
-    if q and q.strip():
-        arts = store.get_articles(store.search(q, limit=SEARCH_LIMIT))
-    else:
-        arts = sorted(store.iter_articles(), key=when)
-    if outlet:
-        o = outlet.strip().lower()
-        arts = [a for a in arts if (a.outlet or "").lower() == o]
-    if date_from or date_to:
-        arts = [a for a in arts if _in_range(a.published_date(), a.published_date(), date_from, date_to)]
-    return arts
+    return store.get_articles(filter_article_ids(store, q, outlet, date_from, date_to))
 
 
 def all_outlets(store: Store) -> list[str]:
