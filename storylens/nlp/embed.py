@@ -137,6 +137,12 @@ def prefetch(texts: list[str], batch_size: int = 64) -> None:
             _PENDING.append(_POOL.submit(_fill, texts[b : b + step], batch_size))
 
 
+def forget() -> None:
+    """Empty the cache of sentence vectors (between rounds of a long run); pending prefetches still fill it."""
+    with _ENCODE_LOCK:
+        _CACHE.clear()
+
+
 def wait_prefetch() -> None:
     """Wait for every pending :func:`prefetch` (its errors are not raised: ``embed`` computes what is missing)."""
     while _PENDING:
