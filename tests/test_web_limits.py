@@ -85,8 +85,12 @@ def test_too_many_files_and_an_oversized_field_are_4xx(db: str) -> None:
     many = [("files", (f"f{i}.txt", b"x", "text/plain")) for i in range(201)]
     r = client.post("/api/v1/ingest", files=many)
     assert r.status_code == 413 and "at most 200 files" in r.json()["detail"]
-    r = client.post("/api/v1/ingest", data={"urls": "https://example.org/a\n" * 1200})
+    r = client.post("/api/v1/ingest", data={"urls": "\n".join(f"https://example.org/{i}" for i in range(101))})
+    assert r.status_code == 413 and "100 URLs" in r.json()["detail"]
+    r = client.post("/api/v1/ingest", data={"urls": "https://example.org/a\n" * 1200})  # over 20,000 characters
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "urls"]
+    r = client.post("/api/v1/ingest", files=[("files", (f"f{i}.txt", b"x", "text/plain")) for i in range(1001)])
+    assert r.status_code == 400 and "Maximum number of files is 1000" in r.json()["detail"]
     r = client.post("/api/v1/ingest", data={"urls": "x" * 2_000_000})  # past the form parser's field cap
     assert r.status_code == 400 and "maximum size" in r.json()["detail"]
     r = client.post("/upload", data={"urls": "x" * 2_000_000})
