@@ -104,7 +104,7 @@ class SQLiteStore(Store):
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the database ({exc})") from None
         try:
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            self._wal()
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.migrate()
@@ -114,6 +114,22 @@ class SQLiteStore(Store):
         except StoreError:
             self.conn.close()
             raise
+
+    def _wal(self, wait: float = 30.0) -> None:
+        """Switch to write-ahead logging. Two processes converting a new file at the same moment can get "database
+        is locked" at once, without SQLite's busy timeout (seen in the suite: three processes opening one new
+        store); try again for up to ``wait`` seconds."""
+        import time
+
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     @staticmethod
     def _check_file(path: Path) -> None:
