@@ -58,6 +58,18 @@ def _say(message: str) -> None:
     typer.echo(f"storylens: {message}", err=True)
 
 
+def _store_failure(db: str, exc: Exception) -> None:
+    """The one line (and exit code) for what stopped a command writing to the store ``db``: the store's own
+    refusal, a database error (locked, disk full, I/O error, server gone: committed batches are kept), or a bug."""
+    from storylens.store import StoreError, database_errors, describe
+
+    if isinstance(exc, StoreError):
+        fail(str(exc))
+    if isinstance(exc, database_errors()):
+        fail(f"{describe(db)}: database error ({' '.join(str(exc).split())}); everything committed so far is kept")
+    _internal_error(exc)
+
+
 def _internal_error(exc: BaseException) -> None:
     """A bug, not bad input: one line (the traceback only with STORYLENS_DEBUG=1), exit 3."""
     import os
@@ -128,7 +140,7 @@ def analyze(
     """Ingest articles, find copies, rewrites and stories, and write the report."""
     from storylens.pipeline import default_workers, ingest
     from storylens.report import build_report, render_html, render_json, render_markdown
-    from storylens.store import StoreError, database_errors, describe
+    from storylens.store import describe
 
     db = db_opt or "storylens.db"
     store = _open_store_or_fail(db)
@@ -149,12 +161,8 @@ def analyze(
             report = build_report(store)
             held = (len(report.articles), len(report.stories), len(report.derivations))
             res.timings["report"] = round(time.perf_counter() - t0, 3)
-    except StoreError as exc:
-        fail(str(exc))
-    except database_errors() as exc:  # locked, disk full, I/O error, server gone: committed batches are kept
-        fail(f"{describe(db)}: database error ({' '.join(str(exc).split())}); everything committed so far is kept")
     except Exception as exc:  # noqa: BLE001 - never a traceback; what was committed stays committed
-        _internal_error(exc)
+        _store_failure(db, exc)
     finally:
         stop()
         store.close()
@@ -264,7 +272,7 @@ def watch(
     import time
 
     from storylens.pipeline import default_workers, ingest, mark_read, new_files
-    from storylens.store import StoreError, database_errors, describe
+    from storylens.store import describe
 
     if not folder.is_dir():
         fail(f"{folder}: not a folder")
@@ -303,12 +311,8 @@ def watch(
         if not quiet:
             typer.echo(f"stopped: {n_articles} new article(s) in this watch; everything committed is kept (an "
                        "interrupted file is read again next time)", err=True)
-    except StoreError as exc:
-        fail(str(exc))
-    except database_errors() as exc:
-        fail(f"{describe(db)}: database error ({' '.join(str(exc).split())}); everything committed so far is kept")
     except Exception as exc:  # noqa: BLE001 - never a traceback; what was committed stays committed
-        _internal_error(exc)
+        _store_failure(db, exc)
     finally:
         stop()
         store.close()
