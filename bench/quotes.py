@@ -253,7 +253,7 @@ def learn(min_count: int = 3, min_rate: float = 0.03, strong_rate: float = 0.35,
     y: list[int] = []
     for (ri, base, _), doc in zip(units, docs, strict=True):
         regions = Q.quote_regions(recs[ri]["text"])
-        for c in Q.candidates(doc, base, regions, lex):
+        for c in Q.candidates(doc, base, regions, lex, recs[ri]["text"]):
             if c.how == "acc":
                 continue
             X.append(dict.fromkeys(c.features, 1.0))

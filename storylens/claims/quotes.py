@@ -44,6 +44,7 @@ QUOTE_CHARS = "“”\"‘’"
 _SUBJ = ("nsubj", "nsubjpass", "csubj", "expl")
 _CONTENT_DEPS = ("ccomp", "xcomp", "csubjpass")
 _OBJ_DEPS = ("dobj", "attr", "oprd")
+_RELATIVE = ("who", "which", "that")
 _PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 _TITLE_WORDS = """mr mrs ms dr prof sen senator rep representative gov governor president vice prime minister secretary
     chief chairman chairwoman chair mayor judge justice gen general adm admiral col lt sgt capt officer
@@ -61,8 +62,9 @@ class QuoteSpan:
     cue: Span
     content: Span
     kind: Kind
-    speaker: str | None  # the source text as written ("Ishiba", "he", "sources")
+    speaker: str | None  # the source text as written ("Ishiba", "he", "sources", "who")
     resolved: str | None = None  # the fullest name the article gives for the speaker, when safe
+    antecedent: Span | None = None  # for a relative-pronoun source ("who"), the noun phrase it stands for
 
     def as_json(self) -> dict[str, list[int] | None]:
         return {"source": list(self.source) if self.source else None, "cue": list(self.cue),
@@ -264,10 +266,10 @@ def _source_of(v: Token) -> list[Token] | None:
         seen += 1
         subj = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
         if subj:
-            if (subj[0].lower_ in ("who", "which", "that") and cur.dep_ == "relcl"
-                    and cur.head.pos_ in ("NOUN", "PROPN")):
-                head = cur.head
-                return [t for t in head.subtree if t.i <= head.i and t.i not in {x.i for x in cur.subtree}]
+            if subj[0].lower_ in _RELATIVE and cur.dep_ == "relcl":
+                # "Sanders, who endorsed Canova": the relative pronoun is the source (PolNeAR marks "who";
+                # the antecedent gives the name, see _antecedent)
+                return [subj[0]]
             return _subtree(subj[0])
         passive = [c for c in cur.children if c.dep_ == "nsubjpass"]
         agent = [c for c in cur.children if c.dep_ == "agent"]
@@ -322,6 +324,20 @@ def _content_of(v: Token, source: list[Token] | None, cue: list[Token], lex: Lex
     return [], ""
 
 
+def _antecedent(source: list[Token] | None) -> list[Token] | None:
+    """The noun phrase a relative-pronoun source stands for ("Jeb Bush, who announced ..." gives "Jeb Bush"):
+    the antecedent's subtree up to the relative clause."""
+    if not source or len(source) != 1 or source[0].lower_ not in _RELATIVE or source[0].head.dep_ != "relcl":
+        return None
+    rel = source[0].head
+    head = rel.head
+    if head.i == rel.i or head.pos_ not in ("NOUN", "PROPN", "PRON", "NUM"):
+        return None
+    inside = {x.i for x in rel.subtree}
+    toks = _tokens_trimmed([t for t in head.subtree if t.i <= head.i and t.i not in inside])
+    return toks or None
+
+
 def _according(tok: Token) -> tuple[list[Token], list[Token], list[Token]] | None:
     """"according to X, Y": (cue, source, content) tokens."""
     to = [c for c in tok.children if c.lower_ == "to"]
@@ -356,10 +372,14 @@ class Candidate:
     content: list[Token]
     how: str
     features: list[str]
+    antecedent: list[Token] | None = None
+    content_span: Span | None = None  # a quotation outside the parse ("how=adjq"), when content is empty
 
 
-def candidates(doc: Doc, base: int, regions: list[Span], lex: Lexicon) -> list[Candidate]:
-    """Every possible attribution in a parsed unit (before the learned model decides)."""
+def candidates(doc: Doc, base: int, regions: list[Span], lex: Lexicon, text: str | None = None) -> list[Candidate]:
+    """Every possible attribution in a parsed unit (before the learned model decides). With ``text`` (the
+    whole article), a cue whose parse gives no content may take the quotation right before or after its
+    speaker and cue ("'... fun!' Trump tweeted." parsed apart from its quotation)."""
     out: list[Candidate] = []
     for tok in doc:
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
@@ -383,25 +403,44 @@ def candidates(doc: Doc, base: int, regions: list[Span], lex: Lexicon) -> list[C
             source = _tokens_trimmed(source) or None
         content, how = _content_of(tok, source, cue, lex)
         content = _tokens_trimmed(content)
+        span = None
         if not content:
-            continue
-        out.append(Candidate(tok.i, cue, source, content, how, _features(tok, lem, how, source, content,
-                                                                          regions, base)))
+            span = _lone_quote(text, regions, base, source, cue) if text is not None else None
+            if span is None:
+                continue
+            how = "adjq"
+        cspan = span or _span_of(content, base)
+        out.append(Candidate(tok.i, cue, source, content, how,
+                             _features(tok, lem, how, source, content, cspan, regions, base),
+                             _antecedent(source), span))
     return out
 
 
-def _features(v: Token, lem: str, how: str, source: list[Token] | None, content: list[Token],
+def _lone_quote(text: str, regions: list[Span], base: int, source: list[Token] | None,
+                cue: list[Token]) -> Span | None:
+    """The quotation right before the speaker and cue, or right after them, of a cue with no content in its
+    own parse; None when the cue stands alone or between words."""
+    spans = [_span_of(cue, base)] + ([_span_of(source, base)] if source else [])
+    left, right = min(s for s, _ in spans), max(e for _, e in spans)
+    before = [r for r in regions if r[1] <= left and not text[r[1]:left].strip(" ,—–-")]
+    if before:
+        return before[-1]
+    after = [r for r in regions if r[0] >= right and not text[right:r[0]].strip(" ,:—–-")]
+    return after[0] if after else None
+
+
+def _features(v: Token, lem: str, how: str, source: list[Token] | None, content: list[Token], cspan: Span,
               regions: list[Span], base: int) -> list[str]:
     at = base + v.idx
     src_head = min(source, key=lambda t: (t.head in source, t.i)) if source else None
-    n = len(content)
+    n = len(content) if content else 9
     feats = [f"lem={lem}", f"how={how}", f"how={how}|lem={lem}", f"dep={v.dep_}", f"tag={v.tag_}",
              f"subj={src_head.pos_ if src_head is not None else 'none'}",
              f"subj={src_head.pos_ if src_head is not None else 'none'}|lem={lem}",
              "clen=" + ("1" if n == 1 else "2-3" if n <= 3 else "4-8" if n <= 8 else "9+")]
     if any(rs < at < re_ for rs, re_ in regions):
         feats.append("cue_in_quote")
-    cs, ce = base + min(t.idx for t in content), base + max(t.idx + len(t) for t in content)
+    cs, ce = cspan
     if any(rs <= cs + 1 and ce <= re_ + 1 for rs, re_ in regions):
         feats.append("content_quoted")
     if any(c.dep_ == "mark" and c.lower_ == "that" for t in content for c in [t]):
@@ -415,14 +454,19 @@ def _features(v: Token, lem: str, how: str, source: list[Token] | None, content:
 
 def _from_doc(doc: Doc, base: int, text: str, regions: list[Span], lex: Lexicon) -> list[QuoteSpan]:
     out: list[QuoteSpan] = []
-    for c in candidates(doc, base, regions, lex):
+    for c in candidates(doc, base, regions, lex, text):
         if c.how == "acc" or lex.probability(c.features) >= lex.threshold:
-            out.append(_make(text, regions, base, c.source, c.cue, c.content, c.how))
+            q = _make(text, regions, base, c.source, c.cue, c.content, c.how, c.content_span)
+            out.append(replace(q, antecedent=_span_of(c.antecedent, base)) if c.antecedent else q)
     return out
 
 
 def _make(text: str, regions: list[Span], base: int, source: list[Token] | None, cue: list[Token],
-          content: list[Token], how: str) -> QuoteSpan:
+          content: list[Token], how: str, content_span: Span | None = None) -> QuoteSpan:
+    if content_span is not None:
+        src = _span_of(source, base) if source else None
+        return QuoteSpan(source=src, cue=_span_of(cue, base), content=content_span, kind="direct",
+                         speaker=text[src[0]:src[1]] if src else None)
     c = _span_of(content, base)
     c = _adjacent_quote(text, regions, base, source, cue, c)
     # a content that starts or ends inside a quotation takes the whole quotation
@@ -500,8 +544,9 @@ def _finish(text: str, quotes: list[QuoteSpan]) -> list[QuoteSpan]:
     names = article_names(text)
     resolved: list[QuoteSpan] = []
     for q in out:
-        r = resolve_speaker(q.speaker, text, q.source[0] if q.source else q.cue[0], names, resolved) \
-            if q.speaker else None
+        mention = text[q.antecedent[0]:q.antecedent[1]] if q.antecedent else q.speaker
+        at = q.antecedent[0] if q.antecedent else q.source[0] if q.source else q.cue[0]
+        r = resolve_speaker(mention, text, at, names, resolved) if mention else None
         resolved.append(replace(q, resolved=r))
     return resolved
 
