@@ -107,8 +107,10 @@ def score(records: Sequence[dict], preds: Sequence[list[Q.QuoteSpan]]) -> dict[s
                 if gold_ext[t] > 0:
                     gold_ext[t] -= 1
                     tp_exact += 1
-            pairs = sorted(((_shared(text, p, g), i, j) for i, p in enumerate(ps) for j, g in enumerate(gold)),
-                           reverse=True)
+            pairs = sorted(
+                ((_shared(text, p, g), i, j) for i, p in enumerate(ps) for j, g in enumerate(gold)),
+                reverse=True,
+            )
             used_p: set[int] = set()
             used_g: set[int] = set()
             for n, i, j in pairs:
@@ -121,10 +123,13 @@ def score(records: Sequence[dict], preds: Sequence[list[Q.QuoteSpan]]) -> dict[s
                 tp_over += 1
                 soft_p += n / _nonspace(text, [ps[i]])
                 soft_r += n / _nonspace(text, gold[j])
-        out[role] = {"gold": n_gold, "pred": n_pred,
-                     **_prf("exact", tp_exact, tp_exact, n_pred, n_gold),
-                     **_prf("overlap", tp_over, tp_over, n_pred, n_gold),
-                     **_prf("soft", soft_p, soft_r, n_pred, n_gold)}
+        out[role] = {
+            "gold": n_gold,
+            "pred": n_pred,
+            **_prf("exact", tp_exact, tp_exact, n_pred, n_gold),
+            **_prf("overlap", tp_over, tp_over, n_pred, n_gold),
+            **_prf("soft", soft_p, soft_r, n_pred, n_gold),
+        }
     return out
 
 
@@ -153,17 +158,24 @@ def baseline(text: str) -> list[Q.QuoteSpan]:
         if m is None:
             continue
         src = None
-        sb = _SUBJ_BEFORE.search(text[max(0, m.start() - 60):m.start()])
+        sb = _SUBJ_BEFORE.search(text[max(0, m.start() - 60) : m.start()])
         if sb:
             s = max(0, m.start() - 60) + sb.start(1)
             src = (s, s + len(sb.group(1).rstrip()))
         else:
-            sa = _SUBJ_AFTER.match(text[m.end():m.end() + 60])
+            sa = _SUBJ_AFTER.match(text[m.end() : m.end() + 60])
             if sa:
                 s = m.end() + sa.start(1)
                 src = (s, s + len(sa.group(1).rstrip()))
-        out.append(Q.QuoteSpan(source=src, cue=m.span(), content=(rs, re_), kind="direct",
-                               speaker=text[src[0]:src[1]] if src else None))
+        out.append(
+            Q.QuoteSpan(
+                source=src,
+                cue=m.span(),
+                content=(rs, re_),
+                kind="direct",
+                speaker=text[src[0] : src[1]] if src else None,
+            )
+        )
     return out
 
 
@@ -244,10 +256,18 @@ def learn(min_count: int = 3, min_rate: float = 0.03, strong_rate: float = 0.35,
             if base + tok.idx in cue_chars[ri]:
                 cue[lem] += 1
                 forms[lem][tok.lower_] += 1
-    data: dict = {"source": "PolNeAR train/ only (bench/quotes.py learn)", "min_count": min_count,
-                  "min_rate": min_rate, "strong_rate": strong_rate, "filter_rate": 0.1,
-                  "lemmas": {lem: {"cue": cue[lem], "seen": seen[lem], "forms": sorted(forms[lem])}
-                             for lem in sorted(cue) if cue[lem] >= min_count}}
+    data: dict = {
+        "source": "PolNeAR train/ only (bench/quotes.py learn)",
+        "min_count": min_count,
+        "min_rate": min_rate,
+        "strong_rate": strong_rate,
+        "filter_rate": 0.1,
+        "lemmas": {
+            lem: {"cue": cue[lem], "seen": seen[lem], "forms": sorted(forms[lem])}
+            for lem in sorted(cue)
+            if cue[lem] >= min_count
+        },
+    }
     lex = Q.Lexicon.from_data(data)
     X: list[dict[str, float]] = []
     y: list[int] = []
@@ -262,8 +282,9 @@ def learn(min_count: int = 3, min_rate: float = 0.03, strong_rate: float = 0.35,
     model = LogisticRegression(C=c_reg, max_iter=3000)
     model.fit(vec.fit_transform(X), y)
     names = vec.get_feature_names_out()
-    data["weights"] = {str(n): round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True)
-                       if abs(w) >= 1e-3}
+    data["weights"] = {
+        str(n): round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True) if abs(w) >= 1e-3
+    }
     data["bias"] = round(float(model.intercept_[0]), 4)
     data["training_candidates"] = {"n": len(y), "positive": int(sum(y))}
     grid: dict[str, float] = {}
@@ -272,8 +293,11 @@ def learn(min_count: int = 3, min_rate: float = 0.03, strong_rate: float = 0.35,
         preds = Q.find_quotes_many([r["text"] for r in recs], lx, parser)
         sc = score(recs, preds)
         grid[str(th)] = round((sc["source"]["overlap_f1"] + sc["content"]["overlap_f1"]) / 2, 4)
-        print(f"threshold {th}: {grid[str(th)]} source {sc['source']['overlap_f1']} "
-              f"content {sc['content']['overlap_f1']}", file=sys.stderr)
+        print(
+            f"threshold {th}: {grid[str(th)]} source {sc['source']['overlap_f1']} "
+            f"content {sc['content']['overlap_f1']}",
+            file=sys.stderr,
+        )
     best = max(grid, key=lambda t: (grid[t], -float(t)))
     data["threshold"] = float(best)
     data["threshold_grid_train"] = grid
@@ -285,8 +309,9 @@ def learn(min_count: int = 3, min_rate: float = 0.03, strong_rate: float = 0.35,
 
 def _git() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                              text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except Exception:  # noqa: BLE001
         return "?"
 
@@ -317,27 +342,38 @@ def evaluate(split: str, use_cache: bool) -> dict:
         parser.save()
     words = sum(len(t.split()) for t in distinct)
     return {
-        "split": split, "annotation_files": len(recs), "articles": len(distinct),
+        "split": split,
+        "annotation_files": len(recs),
+        "articles": len(distinct),
         "words_per_article": round(words / len(distinct), 1),
-        "system": score(recs, preds), "baseline": score(recs, base),
-        "speed": {"ms_per_article": round(1000 * t_sys / len(distinct), 2),
-                  "articles_per_s": round(len(distinct) / t_sys, 2),
-                  "ms_per_1000_words": round(1000 * t_sys / words * 1000, 2),
-                  "sentences_parsed_share": round(n_parsed / max(1, n_units), 3),
-                  "baseline_ms_per_article": round(1000 * t_base / len(texts), 3)},
-        "commit": _git(), "threads": P._threads(), "model": P.model_version(),
+        "system": score(recs, preds),
+        "baseline": score(recs, base),
+        "speed": {
+            "ms_per_article": round(1000 * t_sys / len(distinct), 2),
+            "articles_per_s": round(len(distinct) / t_sys, 2),
+            "ms_per_1000_words": round(1000 * t_sys / words * 1000, 2),
+            "sentences_parsed_share": round(n_parsed / max(1, n_units), 3),
+            "baseline_ms_per_article": round(1000 * t_base / len(texts), 3),
+        },
+        "commit": _git(),
+        "threads": P._threads(),
+        "model": P.model_version(),
     }
 
 
 def markdown(res: dict) -> str:
-    lines = ["| system | role | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 | soft F1 |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| system | role | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 | soft F1 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for name in ("system", "baseline"):
         for role in ("source", "cue", "content"):
             m = res[name][role]
-            lines.append(f"| {name} | {role} | {m['exact_p']:.3f} | {m['exact_r']:.3f} | {m['exact_f1']:.3f} | "
-                         f"{m['overlap_p']:.3f} | {m['overlap_r']:.3f} | {m['overlap_f1']:.3f} | "
-                         f"{m['soft_f1']:.3f} |")
+            lines.append(
+                f"| {name} | {role} | {m['exact_p']:.3f} | {m['exact_r']:.3f} | {m['exact_f1']:.3f} | "
+                f"{m['overlap_p']:.3f} | {m['overlap_r']:.3f} | {m['overlap_f1']:.3f} | "
+                f"{m['soft_f1']:.3f} |"
+            )
     return "\n".join(lines)
 
 

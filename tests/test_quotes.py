@@ -32,8 +32,8 @@ def test_seed_quotes_resolve_to_full_names() -> None:
         for q in find_quotes(text):
             if q.speaker and q.kind == "direct":
                 by_speaker.setdefault(q.speaker.split()[-1], []).append(q.resolved or "")
-                content = text[q.content[0]:q.content[1]]
-                assert content[0] in "“\"", content  # a direct quote's content is the quotation
+                content = text[q.content[0] : q.content[1]]
+                assert content[0] in '“"', content  # a direct quote's content is the quotation
     assert by_speaker.get("Ishiba"), "no direct quote by Ishiba found in the seeds"
     assert set(by_speaker["Ishiba"]) == {"Shigeru Ishiba"}
     assert set(by_speaker.get("Hayashi", [])) == {"Yoshimasa Hayashi"}
@@ -42,11 +42,13 @@ def test_seed_quotes_resolve_to_full_names() -> None:
 def test_quote_before_and_after_cue_and_indirect_speech() -> None:
     text = _seeds()[0]
     quotes = find_quotes(text)
-    cues = {text[q.cue[0]:q.cue[1]].lower() for q in quotes}
+    cues = {text[q.cue[0] : q.cue[1]].lower() for q in quotes}
     assert "according to" in cues and "said" in cues
     direct = [q for q in quotes if q.kind == "direct" and q.speaker == "Ishiba"]
     assert direct and direct[0].content[1] <= direct[0].source[0]  # "“...,” Ishiba said"
-    indirect = [q for q in quotes if q.kind != "direct" and text[q.content[0]:q.content[1]].startswith("that")]
+    indirect = [
+        q for q in quotes if q.kind != "direct" and text[q.content[0] : q.content[1]].startswith("that")
+    ]
     assert indirect and all(q.source is not None for q in indirect)  # "... sources said on Jan. 29 that ..."
 
 
@@ -57,15 +59,17 @@ def test_offsets_point_into_the_text() -> None:
                 if sp is not None:
                     assert 0 <= sp[0] < sp[1] <= len(text)
             if q.source:
-                assert text[q.source[0]:q.source[1]] == q.speaker
+                assert text[q.source[0] : q.source[1]] == q.speaker
 
 
 def test_pronoun_resolves_only_when_safe() -> None:
-    one = "Maria Lopez arrived late. \"We are ready,\" Lopez said. \"The plan works,\" she said."
+    one = 'Maria Lopez arrived late. "We are ready," Lopez said. "The plan works," she said.'
     qs = find_quotes(one)
     assert [q.resolved for q in qs] == ["Maria Lopez", "Maria Lopez"]
-    two = ("Maria Lopez arrived late. \"We are ready,\" Lopez said. Her rival, Ana Ruiz, stayed away. "
-           "\"The plan works,\" she said.")
+    two = (
+        'Maria Lopez arrived late. "We are ready," Lopez said. Her rival, Ana Ruiz, stayed away. '
+        '"The plan works," she said.'
+    )
     qs = find_quotes(two)
     assert qs[-1].speaker == "she" and qs[-1].resolved is None
     assert resolve_speaker("Clinton", "Bill Clinton and Hillary Clinton spoke.", 0) == "Clinton"
@@ -102,15 +106,21 @@ def test_polnear_train_sources_found() -> None:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "storylens.cli", "quotes", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "storylens.cli", "quotes", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
 
 
 def test_cli_batch_end_to_end(tmp_path: Path) -> None:
     texts = _seeds()
     inp = tmp_path / "in.jsonl"
-    inp.write_text("".join(json.dumps({"id": f"s{i}", "text": t}) + "\n" for i, t in enumerate(texts)),
-                   encoding="utf-8")
+    inp.write_text(
+        "".join(json.dumps({"id": f"s{i}", "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf-8"
+    )
     res = _cli("--batch", str(inp), "--json")
     assert res.returncode == 0, res.stderr
     lines = [json.loads(x) for x in res.stdout.splitlines()]
@@ -122,8 +132,8 @@ def test_cli_batch_end_to_end(tmp_path: Path) -> None:
             assert set(q) == {"source", "cue", "content"}
             s, e = q["cue"]
             assert 0 <= s < e <= len(text)
-    said = [q for q in lines[0]["quotes"] if texts[0][q["cue"][0]:q["cue"][1]] == "said" and q["source"]]
-    assert any(texts[0][q["source"][0]:q["source"][1]] == "Ishiba" for q in said)
+    said = [q for q in lines[0]["quotes"] if texts[0][q["cue"][0] : q["cue"][1]] == "said" and q["source"]]
+    assert any(texts[0][q["source"][0] : q["source"][1]] == "Ishiba" for q in said)
 
 
 def test_cli_bad_input(tmp_path: Path) -> None:

@@ -39,8 +39,8 @@ Parser = Callable[[Sequence[str]], "list[Doc]"]
 
 LEXICON_PATH = Path(__file__).with_name("cues.json")
 
-OPEN_QUOTES = "“\"‘"
-QUOTE_CHARS = "“”\"‘’"
+OPEN_QUOTES = '“"‘'
+QUOTE_CHARS = '“”"‘’'
 _SUBJ = ("nsubj", "nsubjpass", "csubj", "expl")
 _CONTENT_DEPS = ("ccomp", "xcomp", "csubjpass")
 _OBJ_DEPS = ("dobj", "attr", "oprd")
@@ -67,8 +67,11 @@ class QuoteSpan:
     antecedent: Span | None = None  # for a relative-pronoun source ("who"), the noun phrase it stands for
 
     def as_json(self) -> dict[str, list[int] | None]:
-        return {"source": list(self.source) if self.source else None, "cue": list(self.cue),
-                "content": list(self.content)}
+        return {
+            "source": list(self.source) if self.source else None,
+            "cue": list(self.cue),
+            "content": list(self.content),
+        }
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,11 @@ class Lexicon:
     @classmethod
     def from_data(cls, data: dict, threshold: float | None = None) -> Lexicon:
         counts: dict[str, dict] = data["lemmas"]
-        keep = {lem: c for lem, c in counts.items()
-                if c["cue"] >= data["min_count"] and c["cue"] / max(1, c["seen"]) >= data["min_rate"]}
+        keep = {
+            lem: c
+            for lem, c in counts.items()
+            if c["cue"] >= data["min_count"] and c["cue"] / max(1, c["seen"]) >= data["min_rate"]
+        }
         strong = {lem for lem, c in keep.items() if c["cue"] / max(1, c["seen"]) >= data["strong_rate"]}
         forms: set[str] = set()
         filter_rate = data.get("filter_rate", data["min_rate"])
@@ -108,8 +114,14 @@ class Lexicon:
             forms.update(_inflections(lem))
             forms.update(c.get("forms", []))
         th = data.get("threshold", 0.5) if threshold is None else threshold
-        return cls(frozenset(keep), frozenset(strong), frozenset(forms), dict(data.get("weights", {})),
-                   float(data.get("bias", 0.0)), th)
+        return cls(
+            frozenset(keep),
+            frozenset(strong),
+            frozenset(forms),
+            dict(data.get("weights", {})),
+            float(data.get("bias", 0.0)),
+            th,
+        )
 
     def probability(self, features: Sequence[str]) -> float:
         if not self.weights:  # counts only (while learning): every candidate passes
@@ -190,9 +202,12 @@ def find_quotes(text: str, lexicon: Lexicon | None = None, parser: Parser | None
     return find_quotes_many([text], lexicon, parser)[0]
 
 
-def find_quotes_many(texts: Sequence[str], lexicon: Lexicon | None = None,
-                     parser: Parser | None = None,
-                     select: Sequence[Sequence[Span]] | None = None) -> list[list[QuoteSpan]]:
+def find_quotes_many(
+    texts: Sequence[str],
+    lexicon: Lexicon | None = None,
+    parser: Parser | None = None,
+    select: Sequence[Sequence[Span]] | None = None,
+) -> list[list[QuoteSpan]]:
     """:func:`find_quotes` over many texts, with the candidate sentences of all of them parsed in one batch.
 
     ``select`` (one list of character ranges per text) limits the work to the sentences that overlap those
@@ -231,11 +246,18 @@ _EDGE_PUNCT = ",;:.—–-()[]"
 def _tokens_trimmed(tokens: list[Token]) -> list[Token]:
     """Drop punctuation and conjunctions at the edges of a token run (keeping quotation marks)."""
     toks = sorted(tokens, key=lambda t: t.i)
-    while toks and (toks[0].text in _EDGE_PUNCT or toks[0].dep_ in ("cc", "prep") and toks[0].i != toks[-1].i
-                    and toks[0].lower_ in ("and", "but", "or")):
+    while toks and (
+        toks[0].text in _EDGE_PUNCT
+        or toks[0].dep_ in ("cc", "prep")
+        and toks[0].i != toks[-1].i
+        and toks[0].lower_ in ("and", "but", "or")
+    ):
         toks.pop(0)
-    while toks and toks[-1].text in _EDGE_PUNCT and not (
-            toks[-1].text == "." and len(toks) > 1 and toks[-1].nbor(-1).text in QUOTE_CHARS):
+    while (
+        toks
+        and toks[-1].text in _EDGE_PUNCT
+        and not (toks[-1].text == "." and len(toks) > 1 and toks[-1].nbor(-1).text in QUOTE_CHARS)
+    ):
         toks.pop()
     return toks
 
@@ -289,7 +311,9 @@ def _source_of(v: Token) -> list[Token] | None:
     return None
 
 
-def _content_of(v: Token, source: list[Token] | None, cue: list[Token], lex: Lexicon) -> tuple[list[Token], str]:
+def _content_of(
+    v: Token, source: list[Token] | None, cue: list[Token], lex: Lexicon
+) -> tuple[list[Token], str]:
     """What cue verb ``v`` attributes, and how it was found."""
     taken = {t.i for t in cue} | ({t.i for t in source} if source else set())
     comps = [c for c in v.children if c.dep_ in _CONTENT_DEPS]
@@ -307,14 +331,20 @@ def _content_of(v: Token, source: list[Token] | None, cue: list[Token], lex: Lex
     # parenthetical cue: "The plan, he said, is ready." / "It is ready, he said." (not when the verb it
     # interrupts attributes itself: "Asked about it, she said ..." and "..., he said, citing ..." are the
     # head's own attribution)
-    if (v.dep_ in ("parataxis", "ccomp", "advcl") and v.head.pos_ in ("VERB", "AUX") and v.head.i != v.i
-            and v.head.lemma_.lower() not in lex.strong):
+    if (
+        v.dep_ in ("parataxis", "ccomp", "advcl")
+        and v.head.pos_ in ("VERB", "AUX")
+        and v.head.i != v.i
+        and v.head.lemma_.lower() not in lex.strong
+    ):
         ex = {t.i for t in v.subtree}
         toks = [t for t in v.head.subtree if t.i not in ex]
         if toks:
             return toks, "head"
     objs = [c for c in v.children if c.dep_ in _OBJ_DEPS]
-    preps = [c for c in v.children if c.dep_ == "prep" and c.lower_ in ("for", "about", "to", "on", "against")]
+    preps = [
+        c for c in v.children if c.dep_ == "prep" and c.lower_ in ("for", "about", "to", "on", "against")
+    ]
     if objs:
         toks = [t for c in objs for t in _subtree(c, taken)]
         return toks, "obj"
@@ -339,7 +369,7 @@ def _antecedent(source: list[Token] | None) -> list[Token] | None:
 
 
 def _according(tok: Token) -> tuple[list[Token], list[Token], list[Token]] | None:
-    """"according to X, Y": (cue, source, content) tokens."""
+    """ "according to X, Y": (cue, source, content) tokens."""
     to = [c for c in tok.children if c.lower_ == "to"]
     if not to:
         nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
@@ -376,7 +406,9 @@ class Candidate:
     content_span: Span | None = None  # a quotation outside the parse ("how=adjq"), when content is empty
 
 
-def candidates(doc: Doc, base: int, regions: list[Span], lex: Lexicon, text: str | None = None) -> list[Candidate]:
+def candidates(
+    doc: Doc, base: int, regions: list[Span], lex: Lexicon, text: str | None = None
+) -> list[Candidate]:
     """Every possible attribution in a parsed unit (before the learned model decides). With ``text`` (the
     whole article), a cue whose parse gives no content may take the quotation right before or after its
     speaker and cue ("'... fun!' Trump tweeted." parsed apart from its quotation)."""
@@ -410,34 +442,58 @@ def candidates(doc: Doc, base: int, regions: list[Span], lex: Lexicon, text: str
                 continue
             how = "adjq"
         cspan = span or _span_of(content, base)
-        out.append(Candidate(tok.i, cue, source, content, how,
-                             _features(tok, lem, how, source, content, cspan, regions, base),
-                             _antecedent(source), span))
+        out.append(
+            Candidate(
+                tok.i,
+                cue,
+                source,
+                content,
+                how,
+                _features(tok, lem, how, source, content, cspan, regions, base),
+                _antecedent(source),
+                span,
+            )
+        )
     return out
 
 
-def _lone_quote(text: str, regions: list[Span], base: int, source: list[Token] | None,
-                cue: list[Token]) -> Span | None:
+def _lone_quote(
+    text: str, regions: list[Span], base: int, source: list[Token] | None, cue: list[Token]
+) -> Span | None:
     """The quotation right before the speaker and cue, or right after them, of a cue with no content in its
     own parse; None when the cue stands alone or between words."""
     spans = [_span_of(cue, base)] + ([_span_of(source, base)] if source else [])
     left, right = min(s for s, _ in spans), max(e for _, e in spans)
-    before = [r for r in regions if r[1] <= left and not text[r[1]:left].strip(" ,—–-")]
+    before = [r for r in regions if r[1] <= left and not text[r[1] : left].strip(" ,—–-")]
     if before:
         return before[-1]
-    after = [r for r in regions if r[0] >= right and not text[right:r[0]].strip(" ,:—–-")]
+    after = [r for r in regions if r[0] >= right and not text[right : r[0]].strip(" ,:—–-")]
     return after[0] if after else None
 
 
-def _features(v: Token, lem: str, how: str, source: list[Token] | None, content: list[Token], cspan: Span,
-              regions: list[Span], base: int) -> list[str]:
+def _features(
+    v: Token,
+    lem: str,
+    how: str,
+    source: list[Token] | None,
+    content: list[Token],
+    cspan: Span,
+    regions: list[Span],
+    base: int,
+) -> list[str]:
     at = base + v.idx
     src_head = min(source, key=lambda t: (t.head in source, t.i)) if source else None
     n = len(content) if content else 9
-    feats = [f"lem={lem}", f"how={how}", f"how={how}|lem={lem}", f"dep={v.dep_}", f"tag={v.tag_}",
-             f"subj={src_head.pos_ if src_head is not None else 'none'}",
-             f"subj={src_head.pos_ if src_head is not None else 'none'}|lem={lem}",
-             "clen=" + ("1" if n == 1 else "2-3" if n <= 3 else "4-8" if n <= 8 else "9+")]
+    feats = [
+        f"lem={lem}",
+        f"how={how}",
+        f"how={how}|lem={lem}",
+        f"dep={v.dep_}",
+        f"tag={v.tag_}",
+        f"subj={src_head.pos_ if src_head is not None else 'none'}",
+        f"subj={src_head.pos_ if src_head is not None else 'none'}|lem={lem}",
+        "clen=" + ("1" if n == 1 else "2-3" if n <= 3 else "4-8" if n <= 8 else "9+"),
+    ]
     if any(rs < at < re_ for rs, re_ in regions):
         feats.append("cue_in_quote")
     cs, ce = cspan
@@ -461,12 +517,25 @@ def _from_doc(doc: Doc, base: int, text: str, regions: list[Span], lex: Lexicon)
     return out
 
 
-def _make(text: str, regions: list[Span], base: int, source: list[Token] | None, cue: list[Token],
-          content: list[Token], how: str, content_span: Span | None = None) -> QuoteSpan:
+def _make(
+    text: str,
+    regions: list[Span],
+    base: int,
+    source: list[Token] | None,
+    cue: list[Token],
+    content: list[Token],
+    how: str,
+    content_span: Span | None = None,
+) -> QuoteSpan:
     if content_span is not None:
         src = _span_of(source, base) if source else None
-        return QuoteSpan(source=src, cue=_span_of(cue, base), content=content_span, kind="direct",
-                         speaker=text[src[0]:src[1]] if src else None)
+        return QuoteSpan(
+            source=src,
+            cue=_span_of(cue, base),
+            content=content_span,
+            kind="direct",
+            speaker=text[src[0] : src[1]] if src else None,
+        )
     c = _span_of(content, base)
     c = _adjacent_quote(text, regions, base, source, cue, c)
     # a content that starts or ends inside a quotation takes the whole quotation
@@ -477,18 +546,24 @@ def _make(text: str, regions: list[Span], base: int, source: list[Token] | None,
     cue_span = _span_of(cue, base)
     if src and c[0] < src[1] and src[0] < c[1]:  # quotation swallowed the source: keep the content as parsed
         c = _span_of(content, base)
-    return QuoteSpan(source=src, cue=cue_span, content=c, kind=_kind(c, regions),
-                     speaker=text[src[0]:src[1]] if src else None)
+    return QuoteSpan(
+        source=src,
+        cue=cue_span,
+        content=c,
+        kind=_kind(c, regions),
+        speaker=text[src[0] : src[1]] if src else None,
+    )
 
 
-def _adjacent_quote(text: str, regions: list[Span], base: int, source: list[Token] | None, cue: list[Token],
-                   c: Span) -> Span:
+def _adjacent_quote(
+    text: str, regions: list[Span], base: int, source: list[Token] | None, cue: list[Token], c: Span
+) -> Span:
     """A quotation right before the speaker and cue ("'...,' she said") or right after them ("she said:
     '...'") is the content; both when the cue sits between two halves of one quotation."""
     spans = [_span_of(cue, base)] + ([_span_of(source, base)] if source else [])
     left, right = min(s for s, _ in spans), max(e for _, e in spans)
-    before = [r for r in regions if r[1] <= left and not text[r[1]:left].strip(" ,—–-")]
-    after = [r for r in regions if r[0] >= right and not text[right:r[0]].strip(" ,:—–-")]
+    before = [r for r in regions if r[1] <= left and not text[r[1] : left].strip(" ,—–-")]
+    after = [r for r in regions if r[0] >= right and not text[right : r[0]].strip(" ,:—–-")]
     if before and after and before[-1][1] > c[0] - 1:
         return before[-1][0], after[0][1]
     if before:
@@ -525,8 +600,13 @@ def _dedupe(quotes: list[QuoteSpan]) -> list[QuoteSpan]:
     for q in qs:
         if q.content in contents:  # "..., she said, adding/responding ...": one quote, the first cue
             continue
-        inside = any(o is not q and o.content[0] <= q.cue[0] and q.cue[1] <= o.content[1]
-                     and not (q.content[0] <= o.cue[0] and o.cue[1] <= q.content[1]) for o in qs)
+        inside = any(
+            o is not q
+            and o.content[0] <= q.cue[0]
+            and q.cue[1] <= o.content[1]
+            and not (q.content[0] <= o.cue[0] and o.cue[1] <= q.content[1])
+            for o in qs
+        )
         if not inside:
             out.append(q)
             contents.add(q.content)
@@ -544,7 +624,7 @@ def _finish(text: str, quotes: list[QuoteSpan]) -> list[QuoteSpan]:
     names = article_names(text)
     resolved: list[QuoteSpan] = []
     for q in out:
-        mention = text[q.antecedent[0]:q.antecedent[1]] if q.antecedent else q.speaker
+        mention = text[q.antecedent[0] : q.antecedent[1]] if q.antecedent else q.speaker
         at = q.antecedent[0] if q.antecedent else q.source[0] if q.source else q.cue[0]
         r = resolve_speaker(mention, text, at, names, resolved) if mention else None
         resolved.append(replace(q, resolved=r))
@@ -592,13 +672,19 @@ def _names_in(text: str, start: int, end: int) -> list[tuple[int, str]]:
     for m in _NAME_RUN.finditer(text, start, end):
         words = _strip_titles(re.sub(r"[’']s$", "", m.group(0)).split())
         if words:
-            out.append((m.start(), " ".join(w.rstrip(".,") if not re.fullmatch(r"[A-Z]\.", w) else w
-                                            for w in words)))
+            out.append(
+                (m.start(), " ".join(w.rstrip(".,") if not re.fullmatch(r"[A-Z]\.", w) else w for w in words))
+            )
     return out
 
 
-def resolve_speaker(mention: str | None, text: str, at: int, names: list[tuple[int, str]] | None = None,
-                    earlier: Sequence[QuoteSpan] = ()) -> str | None:
+def resolve_speaker(
+    mention: str | None,
+    text: str,
+    at: int,
+    names: list[tuple[int, str]] | None = None,
+    earlier: Sequence[QuoteSpan] = (),
+) -> str | None:
     """The fullest name ``text`` gives for ``mention`` (found at offset ``at``).
 
     A name ("Ishiba", "Mr. Ishiba", "Prime Minister Ishiba") resolves to the longest name run in the article
@@ -614,8 +700,16 @@ def resolve_speaker(mention: str | None, text: str, at: int, names: list[tuple[i
     names = article_names(text) if names is None else names
     low = m.lower()
     if low in _PRONOUNS:
-        prev = [q for q in earlier if q.resolved and q.source and q.source[0] < at
-                and q.speaker and q.speaker.lower() not in _PRONOUNS and _is_person_name(q.resolved)]
+        prev = [
+            q
+            for q in earlier
+            if q.resolved
+            and q.source
+            and q.source[0] < at
+            and q.speaker
+            and q.speaker.lower() not in _PRONOUNS
+            and _is_person_name(q.resolved)
+        ]
         if not prev:
             return None
         last = prev[-1]
