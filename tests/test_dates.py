@@ -122,3 +122,20 @@ def test_a_day_many_articles_were_published_on_outranks_an_equally_mentioned_one
             art("d", "Averill Post", "2025-03-06", "Pilots said the channel was poorly marked.")]
     days = [e.date for e in corpus_timeline(Report(articles=arts), max_dates=1)]
     assert days == ["2025-03-06"], "March 6: mentioned once and the day two other outlets published"
+
+
+def test_a_month_in_a_past_clause_is_the_one_gone_by_and_a_deadline_stays_ahead() -> None:
+    ref = dt.date(1989, 10, 27)  # a Friday
+    got = dict(values("In January, the hospital group brought in a new chief executive.", ref))
+    assert got["January"] == "1989-01", "past tense: the January gone by, not the one ahead"
+    got = dict(values("Since the buyout firm acquired the chain in February, it has sold four units.", ref))
+    assert got["February"] == "1989-02", "without the tense, the nearer February ahead"
+    got = dict(values("The offer, which had been scheduled to expire Friday evening, was extended to Nov. 16.", ref))
+    assert got["Friday evening"] == "1989-10-27TEV", "a plan that is over: the Friday just gone"
+    assert got["Nov. 16"] == "1989-11-16", "an end point a few weeks ahead stays ahead"
+    got = dict(values("The ambassador said on Tuesday that his country would retaliate.", ref))
+    assert got["Tuesday"] == "1989-10-24", "the date goes with 'said', not with the reported 'would'"
+    got = dict(values("Steel costs rose under the new labor pact, effective June 1, the union said.", ref))
+    assert got["June 1"] == "1990-06-01"
+    wed = dt.date(1990, 8, 15)
+    assert dict(values("Saddam said he will begin withdrawing troops on Friday.", wed))["Friday"] == "1990-08-17"

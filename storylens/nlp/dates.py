@@ -49,7 +49,14 @@ _NUM = (r"(?:\d+(?:\s+1/2|\.5)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eight
         r"seventy|eighty|ninety|hundred|several|a few|few)")
 _UNITS = r"(?:day|week|month|year|decade|century|hour|minute|quarter)s?"
 _AHEAD = re.compile(r"\b(?:will|shall|is to|are to|to be|expected|scheduled|planned|plans? to|planning|next|upcoming|"
-                    r"would|going to|set to|due)\b", re.IGNORECASE)
+                    r"would|going to|set to|due|effective|payable|takes? effect)\b", re.IGNORECASE)
+# Past tense: the common irregular verbs of news, "-ed" forms (the look-ahead ones excepted), "since", "ago".
+_BACK = re.compile(r"\b(?:said|told|was|were|had|did|since|ago|began|came|went|rose|fell|met|made|took|gave|got|"
+                   r"saw|left|won|lost|sold|bought|paid|held|brought|ran|began|grew|led|spent|struck|wrote|"
+                   r"(?!hundred|united|limited)[a-z]{2,}[^aeiou\s]ed|[a-z]{2,}ied)\b", re.IGNORECASE)
+_FINITE = {"said", "told", "was", "were", "had", "did", "since", "ago"}  # past whatever comes before them
+# Before a past form that is then a participle or an adjective ("will be paid", "the reduced dividend").
+_ADJ_BEFORE = re.compile(r"\b(?:be|been|being|is|are|was|were|the|a|an|its|their|his|her|and|or|newly|to)\s+$", re.I)
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("mdy", re.compile(rf"\b(?:{_DAY},?\s+)?(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b")),
@@ -144,29 +151,68 @@ def _shift_months(d: dt.date, n: int) -> tuple[int, int]:
     return m // 12, m % 12 + 1
 
 
+# A date up to two months ahead stays ahead in a clause that looks back ("was extended to Nov. 16", "had been
+# set to expire Nov. 6"): deadlines and payment dates; further ahead, the past tense takes the date a year back.
+PAST_SLACK = 60
 AHEAD_WINDOW = 100  # characters before a mention in which a look-ahead word ("will", "expected to") counts
 
 
-def _closest_year(ref: dt.date, mon: int, day: int, ahead: bool = False) -> int:
-    """The year of a month (and day) named without one: the next such date when the sentence looks ahead
-    (a month back still counts), else the nearest, with the past preferred (news reports more than it
-    announces: a date ahead counts twice its distance)."""
+def _closest_year(ref: dt.date, mon: int, day: int | None, tense: str | None = None) -> int:
+    """The year of a month (and day) named without one: the next such date when the clause looks ahead
+    (a month back still counts), else the nearest, with the past preferred (news reports more than it announces: a date ahead counts
+    twice its distance), but the last one when the clause looks back and the nearest is more than
+    ``PAST_SLACK`` days ahead ("in January, the company brought in" in October). ``day`` None: the month as a whole (the current month is past and ahead)."""
     years = (ref.year - 1, ref.year, ref.year + 1)
 
     def gap(y: int) -> int:
+        if day is None:
+            return 0 if (y, mon) == (ref.year, ref.month) else (dt.date(y, mon, 15) - ref).days
         return (dt.date(y, mon, day) - ref).days
 
-    if ahead:
+    if tense == "ahead":
         return min((y for y in years if gap(y) >= -31), key=gap)
-    return min(years, key=lambda y: -gap(y) if gap(y) <= 0 else 2 * gap(y))
+    near = min(years, key=lambda y: -gap(y) if gap(y) <= 0 else 2 * gap(y))
+    if tense == "past" and gap(near) > PAST_SLACK:
+        return max(y for y in years if gap(y) <= 0)
+    return near
+
+
+def _tense(text: str, start: int, end: int) -> str | None:
+    """Whether the clause around a mention looks ahead ("ahead": will, expected to, next...) or back ("past":
+    said, was, rose, since...): the cue nearest the mention decides, so "said on Tuesday that Iraq would
+    retaliate" is past and "said it will begin withdrawing on Friday" ahead; None without a cue."""
+    lo = max(text.rfind(".", 0, start), text.rfind(";", 0, start), start - AHEAD_WINDOW) + 1
+    # A clause ends at the next comma, unless the mention opens the sentence ("In January, the company
+    # brought in"): then the clause it belongs to is the one after the comma.
+    opener = re.fullmatch(r"\W*(?:\w+\s+){0,2}", text[lo:start]) is not None
+    ends = [k for k in (text.find(".", end), text.find(";", end), -1 if opener else text.find(",", end)) if k >= 0]
+    hi = min(ends + [end + (AHEAD_WINDOW if opener else 20)])
+    before = text[max(0, start - 12):start].lower()
+    if re.search(r"\bsince\s+$", before):
+        return "past"
+    if re.search(r"\b(?:to|until|till|through|by|before)\s+$", before):
+        return None  # an end point ("was extended to Nov. 16"): the tense of the verb says nothing of it
+    best: tuple[int, str] | None = None
+    for rx, tense in ((_AHEAD, "ahead"), (_BACK, "past")):
+        for c in rx.finditer(text, lo, hi):
+            if start <= c.start() < end:
+                continue
+            word = c.group(0).lower()
+            if tense == "past" and (_AHEAD.fullmatch(word) or word not in _FINITE
+                                    and _ADJ_BEFORE.search(text[max(lo, c.start() - 12):c.start()])):
+                continue  # "expected", "scheduled"; "will be paid", "the reduced dividend": not a past event
+            label = tense
+            if tense == "ahead" and re.search(r"\bhad(?:\s+been)?\s+$", text[max(lo, c.start() - 12):c.start()]):
+                label = "past"  # "had been scheduled to expire Friday": a plan that is over
+            gap = start - c.end() if c.end() <= start else c.start() - end
+            if best is None or gap < best[0]:
+                best = (gap, label)
+    return best[1] if best else None
 
 
 def _ahead(text: str, start: int, end: int) -> bool:
     """Whether the clause around a mention looks ahead (will, expected to, next...)."""
-    lo = max(text.rfind(".", 0, start), text.rfind(";", 0, start), start - AHEAD_WINDOW) + 1
-    ends = [k for k in (text.find(".", end), text.find(";", end), text.find(",", end)) if k >= 0]
-    hi = min(ends + [end + 20])
-    return bool(_AHEAD.search(text[lo:hi]))
+    return _tense(text, start, end) == "ahead"
 
 
 def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tuple[str, str, str] | None:
@@ -180,7 +226,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             return f"{int(g['y']):04d}-{mon:02d}-{day:02d}", "day", "DATE"
         if ref is None:
             return f"XXXX-{mon:02d}-{day:02d}", "day", "DATE"
-        y = _closest_year(ref, mon, min(day, 28), _ahead(text, m.start(), m.end()))
+        y = _closest_year(ref, mon, min(day, 28), _tense(text, m.start(), m.end()))
         return f"{y:04d}-{mon:02d}-{day:02d}", "day", "DATE"
     if kind in ("iso", "slash"):
         mon, day = int(g["m"]), int(g["d"])
@@ -322,7 +368,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         elif pre == "this":
             y = ref.year
         else:
-            y = _closest_year(ref, mon, 15, _ahead(text, m.start(), m.end()))
+            y = _closest_year(ref, mon, None, _tense(text, m.start(), m.end()))
         return f"{y:04d}-{mon:02d}", "month", "DATE"
     if kind == "monrel":
         if ref is None:
