@@ -139,3 +139,21 @@ def test_a_month_in_a_past_clause_is_the_one_gone_by_and_a_deadline_stays_ahead(
     assert got["June 1"] == "1990-06-01"
     wed = dt.date(1990, 8, 15)
     assert dict(values("Saddam said he will begin withdrawing troops on Friday.", wed))["Friday"] == "1990-08-17"
+
+
+def test_results_report_quarters_a_year_earlier_and_quarters_with_their_year() -> None:
+    ref = dt.date(1989, 10, 26)
+    text = ("Harbor Steel said third-quarter net income rose to $87 million from $58 million a year earlier. "
+            "Sales in the quarter climbed 12%, and profit for this year's third quarter beat the 1988 period. "
+            "In the year-ago quarter the mill was shut, and the company expects a loss in the third quarter of 1990. "
+            "Last year's first quarter had been its best.")
+    got = dict(values(text, ref))
+    assert got["third-quarter"] == "1989-Q3" and got["a year earlier"] == "1988-Q3", "the quarter compared with"
+    assert got["the quarter"] == "1989-Q3" and got["this year's third quarter"] == "1989-Q3"
+    assert got["the 1988 period"] == "1988-Q3" and got["the year-ago quarter"] == "1988-Q3"
+    assert got["the third quarter of 1990"] == "1990-Q3" and got["Last year's first quarter"] == "1988-Q1"
+    # A fiscal quarter named in the lead is the one the report is about, not the calendar quarter just ended.
+    fiscal = values("Sun said first-quarter sales rose 39% from a year earlier; for the quarter it broke even.", ref)
+    assert dict(fiscal)["a year earlier"] == "1988-Q1" and dict(fiscal)["the quarter"] == "1989-Q1"
+    # Without a quarter in sight, "a year ago" is the year.
+    assert dict(values("A year ago the town had no bus service at all.", ref))["A year ago"] == "1988"

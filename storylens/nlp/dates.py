@@ -67,6 +67,13 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("monyear", re.compile(rf"\b(?:(?P<pos>early|mid|late)[- ])?(?P<mon>{_MON}),?\s+(?P<y>(?:19|20)\d\d)\b")),
     ("half", re.compile(r"\b(?:the\s+)?(?P<which>first|second|latter|last)\s+half\s+of\s+(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this|next|last)\s+year)\b", re.I)),
     ("quarter", re.compile(r"\b(?:the\s+)?(?:(?P<rel>latest|current|past|last|next|year-earlier|year-ago)\s+|(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ])quarter\b|\bthe\s+quarter\b", re.I)),
+    # A quarter with its year: "the third quarter of 1990", "the 1988 third quarter", "this year's third quarter",
+    # "the year-earlier quarter", "the quarter a year ago"; a results period: "the 1988 period", "the latest period".
+    ("qyear", re.compile(r"\b(?:the\s+)?(?:(?P<pre>(?:19|20)\d\d|(?:this|last|next)\s+year's|(?:comparable\s+)?year-(?:earlier|ago))"
+                         r"\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ])?quarter(?:\s+of\s+(?P<post>(?:19|20)\d\d|"
+                         r"(?:this|last|next)\s+year)|\s+(?P<ago>a\s+year\s+(?:ago|earlier)))?\b", re.I)),
+    ("period", re.compile(r"\b[Tt]he\s+(?P<pre>(?:19|20)\d\d|year-earlier|year-ago|latest|same|comparable|corresponding)\s+"
+                          r"period(?:\s+(?P<ago>a\s+year\s+(?:ago|earlier)|last\s+year))?\b")),
     ("decade", re.compile(r"\b(?:the\s+)?(?:(?P<c>19|20)(?P<d>\d)0s|'(?P<s>\d)0s)\b")),
     ("ago", re.compile(rf"\b(?P<n>{_NUM})\s+(?P<u>{_UNITS})\s+(?P<dir>ago|earlier|before|later|from now|hence)\b", re.I)),
     ("recentunits", re.compile(r"\b(?:recent|past|last|coming|next)\s+(?:several\s+|few\s+)?(?P<u>years|months|weeks|days|decades)\b", re.I)),
@@ -149,6 +156,20 @@ def _week(d: dt.date) -> str:
 def _shift_months(d: dt.date, n: int) -> tuple[int, int]:
     m = d.year * 12 + d.month - 1 + n
     return m // 12, m % 12 + 1
+
+
+def _quarter_value(y: int, q: int) -> str:
+    while q < 1:
+        q, y = q + 4, y - 1
+    while q > 4:
+        q, y = q - 4, y + 1
+    return f"{y:04d}-Q{q}"
+
+
+# The quarter a results report is about is known only from the document: "the quarter", "a year earlier" and
+# "the 1988 period" are given as this prefix plus a year shift ("-1", "0") or a year ("1988"), and
+# ``_doc_quarters`` puts in the quarter the report is about.
+_DOC_QUARTER = "@Q"
 
 
 # A date up to two months ahead stays ahead in a clause that looks back ("was extended to Nov. 16", "had been
@@ -254,22 +275,40 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             q = ORDINAL[g["ord"].lower()]
             if q > _quarter(ref) and not _ahead(text, m.start(), m.end()):
                 y -= 1
-        elif rel in ("last", "past", "latest"):
+        elif rel in ("last", "past"):
             q -= 1
         elif rel == "next":
             q += 1
         elif rel in ("year-earlier", "year-ago"):
-            y -= 1
-            q -= 1
+            return _DOC_QUARTER + "-1", "quarter", "DATE"  # the quarter reported on, a year before
+        elif rel != "current":
+            return _DOC_QUARTER + "0", "quarter", "DATE"  # "the quarter", "the latest quarter": the one reported on
+        return _quarter_value(y, q), "quarter", "DATE"
+    if kind in ("qyear", "period"):
+        if ref is None:
+            return None
+        pre = " ".join((g.get("pre") or "").lower().split())
+        post = " ".join((g.get("post") or "").lower().split())
+        ago = g.get("ago")
+        rel = {"this year's": 0, "last year's": -1, "next year's": 1, "this year": 0, "last year": -1, "next year": 1}
+        if kind == "period" and not re.search(r"\bquarter", text[max(0, m.start() - 600): m.end() + 200], re.I):
+            return None  # a period in a report that is not about a quarter: leave it to the year, if any
+        if re.fullmatch(r"\d{4}", pre or post):
+            y: int | str = int(pre or post)
+        elif (pre or post) in rel:
+            y = ref.year + rel[pre or post]
+        elif "year-" in pre or ago:
+            y = "-1"
+        elif kind == "period" and pre in ("latest", "comparable", "same", "corresponding"):
+            y = "0"
         else:
-            q -= 1  # "the quarter" in a results report: the one just ended
-        while q < 1:
-            q += 4
-            y -= 1
-        while q > 4:
-            q -= 4
-            y += 1
-        return f"{y:04d}-Q{q}", "quarter", "DATE"
+            return None  # a quarter without its year: the "quarter" rule
+        if g.get("ord"):
+            q = ORDINAL[g["ord"].lower()]
+            if isinstance(y, str):
+                y = ref.year + int(y) - (1 if q > _quarter(ref) else 0)
+            return _quarter_value(y, q), "quarter", "DATE"
+        return f"{_DOC_QUARTER}{y}", "quarter", "DATE"
     if kind == "decade":
         if g.get("c"):
             return f"{g['c']}{g['d']}", "decade", "DATE"
@@ -277,6 +316,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
     if kind == "ago":
         n = _num(g["n"])
         u = g["u"].lower().rstrip("s")
+        if n == 1 and u == "year" and g["dir"].lower() in ("ago", "earlier"):
+            return _resolve("yearago", m, text, ref)  # "a year ago": the quarter compared with, in results news
         if n is None and g["dir"].lower() == "ago":
             return "PAST_REF", "fuzzy", "DATE"  # "several years ago"
         if ref is None or n is None or u in ("hour", "minute", "decade", "century"):
@@ -297,10 +338,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if ref is None:
             return None
         if re.search(r"\bquarter", text[max(0, m.start() - 400): m.end() + 200], re.I):
-            q, y = _quarter(ref) - 1, ref.year - 1  # results: the quarter just ended, a year before
-            if q < 1:
-                q, y = 4, y - 1
-            return f"{y:04d}-Q{q}", "quarter", "DATE"
+            return _DOC_QUARTER + "-1", "quarter", "DATE"  # results: the quarter reported on, a year before
         return f"{ref.year - 1:04d}", "year", "DATE"
     if kind == "recentunits":
         return f"PX{UNIT[g['u'].lower().rstrip('s')]}", "duration", "DURATION"
@@ -460,7 +498,28 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         value, gran, typ = got
         out.append(DateMention(span, s, e, value, gran, typ))
     out.sort(key=lambda d: d.start)
-    return _join_times(text, out)
+    return _join_times(text, _doc_quarters(out, ref))
+
+
+def _doc_quarters(found: list[DateMention], ref: dt.date | None) -> list[DateMention]:
+    """Resolve the quarters known only from the document (``_DOC_QUARTER``): the quarter a results report is
+    about is the first quarter of the last year it names (its lead: "third-quarter profit rose"), else the
+    quarter just ended; "the quarter" is that one, "a year earlier" that quarter a year before."""
+    if ref is None or not any(d.value.startswith(_DOC_QUARTER) for d in found):
+        return found
+    now = ref.year * 4 + _quarter(ref) - 1
+    named = [d.value for d in found if re.fullmatch(r"\d{4}-Q[1-4]", d.value)
+             and 1 <= now - (int(d.value[:4]) * 4 + int(d.value[-1]) - 1) <= 4]  # ended, within a year
+    base = named[0] if named else _quarter_value(ref.year, _quarter(ref) - 1)
+    out = []
+    for d in found:
+        if d.value.startswith(_DOC_QUARTER):
+            y, q = int(base[:4]), int(base[-1])
+            arg = d.value[len(_DOC_QUARTER):]
+            y = int(arg) if len(arg) == 4 else y + int(arg)
+            d = DateMention(d.text, d.start, d.end, _quarter_value(y, q), d.granularity, d.type)
+        out.append(d)
+    return out
 
 
 _BETWEEN = re.compile(r"^,?\s*(?:(?:EST|EDT|CST|CDT|PST|PDT|GMT|BST|UTC|ET|PT|local time)\b,?\s*)?(?:on\s+)?$")
