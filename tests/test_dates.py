@@ -157,3 +157,58 @@ def test_results_report_quarters_a_year_earlier_and_quarters_with_their_year() -
     assert dict(fiscal)["a year earlier"] == "1988-Q1" and dict(fiscal)["the quarter"] == "1989-Q1"
     # Without a quarter in sight, "a year ago" is the year.
     assert dict(values("A year ago the town had no bus service at all.", ref))["A year ago"] == "1988"
+
+
+def test_weekend_night_and_weekday_named_on_its_own_day() -> None:
+    mon = dt.date(1990, 8, 13)  # a Monday
+    got = dict(values("The ambassador said over the weekend that talks had failed. CBS first reported it last "
+                      "night.", mon))
+    assert got["over the weekend"] == "1990-W32-WE" and got["last night"] == "1990-08-12TNI"
+    ahead = dict(values("Traders squared positions ahead of the weekend.", dt.date(1989, 10, 27)))  # a Friday
+    assert ahead["ahead of the weekend"] == "1989-W43-WE"
+    wed = dt.date(1989, 11, 1)  # a Wednesday
+    assert dict(values("Orkem said last Wednesday that the two were in talks.", wed))["last Wednesday"] == "1989-10-25"
+    assert dict(values("The board meets next Wednesday.", wed))["next Wednesday"] == "1989-11-08"
+
+
+def test_the_year_of_a_report_and_years_named_before() -> None:
+    ref = dt.date(1989, 11, 2)
+    got = dict(values("For the year ended Sept. 30, Ralston earned $422.5 million. Sales for the full year were "
+                      "$6.6 billion, and the company expects a rise for the fiscal year.", ref))
+    assert got["the year"] == "P1Y", "the year ended Sept. 30: twelve months, not a calendar year"
+    assert got["the full year"] == "1989" and got["the fiscal year"] == "1989"
+    got = dict(values("On May 22, 1995, Farkas was made a general, and the following year he was sent to "
+                      "Washington. That year the agency also moved.", dt.date(1998, 4, 18)))
+    assert got["the following year"] == "1996" and got["That year"] == "1996"
+
+
+def test_years_in_words_as_transcripts_write_them() -> None:
+    ref = dt.date(1998, 2, 27)
+    got = dict(values("In nineteen ninety-one Keating was convicted. January nineteen ninety-seven: a bomb in "
+                      "Atlanta. His promise to halve unemployment by the year two thousand is gone. Oil fell to the "
+                      "level of the winter of nineteen ninety-four, and two thousand troops left.", ref))
+    assert got["nineteen ninety-one"] == "1991" and got["January nineteen ninety-seven"] == "1997-01"
+    assert got["the year two thousand"] == "2000" and got["the winter of nineteen ninety-four"] == "1994-WI"
+    assert "two thousand" not in got, "a number of troops, not a year"
+
+
+def test_months_after_for_through_and_possessive_and_seasons() -> None:
+    ref = dt.date(1989, 10, 30)
+    got = dict(values("The banks will lend up to $90 million through January. Sales fell this past spring and "
+                      "in the early summer.", ref))
+    assert got["January"] == "1990-01", "an end point: the January ahead"
+    assert got["this past spring"] == "1989-SP"
+    got = dict(values("After a revision to December's figures, the job figures for January rose.", dt.date(1998, 2, 6)))
+    assert got["December's"] == "1997-12" and got["January"] == "1998-01"
+    assert dict(values("Sales fell this past spring and in the early summer.", ref))["the early summer"] == "1989-SU"
+    assert dict(values("Last summer the plant closed.", ref))["Last summer"] == "1989-SU"
+
+
+def test_ages_rates_and_conjunctions_are_not_temporal_expressions() -> None:
+    ref = dt.date(1989, 10, 27)
+    text = ("Mr. Schwarz, 52 years old, will succeed him, and the plan saves $500 million a year. Qantas adds "
+            "four flights a week. Trading opens as soon as the threat ends, and the deal closes in the near future.")
+    got = dict(values(text, ref))
+    assert "52 years" not in got and "52 years old" not in got and "a year" not in got and "a week" not in got
+    assert "soon" not in got and got["the near future"] == "FUTURE_REF"
+    assert dict(values("The talks lasted a year.", ref))["a year"] == "P1Y"

@@ -47,6 +47,10 @@ _NUM = (r"(?:\d+(?:\s+1/2|\.5)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eight
         r"six|seven|eight|nine)|a couple of|a hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
         r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
         r"seventy|eighty|ninety|hundred|several|a few|few)")
+_ONES_W = "one|two|three|four|five|six|seven|eight|nine"
+# A year said in words, as broadcast transcripts write them: "nineteen ninety-six", "two thousand and one".
+_SPELLED_YEAR = (rf"(?i:nineteen[- ](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:{_ONES_W}))?|ten|eleven|"
+                 rf"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|two\s+thousand(?:\s+and\s+(?:{_ONES_W}))?)")
 _UNITS = r"(?:day|week|month|year|decade|century|hour|minute|quarter)s?"
 _AHEAD = re.compile(r"\b(?:will|shall|is to|are to|to be|expected|scheduled|planned|plans? to|planning|next|upcoming|"
                     r"would|going to|set to|due|effective|payable|takes? effect)\b", re.IGNORECASE)
@@ -66,7 +70,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("slash", re.compile(r"\b(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{2}|\d{4})\b")),
     ("monyear", re.compile(rf"\b(?:(?P<pos>early|mid|late)[- ])?(?P<mon>{_MON}),?\s+(?P<y>(?:19|20)\d\d)\b")),
     ("half", re.compile(r"\b(?:the\s+)?(?P<which>first|second|latter|last)\s+half\s+of\s+(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this|next|last)\s+year)\b", re.I)),
-    ("quarter", re.compile(r"\b(?:the\s+)?(?:(?P<rel>latest|current|past|last|next|year-earlier|year-ago)\s+|(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ])quarter\b|\bthe\s+quarter\b", re.I)),
+    ("quarter", re.compile(r"\b(?:the\s+)?(?:(?P<rel>latest|current|past|last|next|year-earlier|year-ago)\s+|(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ])quarter\b|\bthe\s+quarter\b(?!-)", re.I)),
     # A quarter with its year: "the third quarter of 1990", "the 1988 third quarter", "this year's third quarter",
     # "the year-earlier quarter", "the quarter a year ago"; a results period: "the 1988 period", "the latest period".
     ("qyear", re.compile(r"\b(?:the\s+)?(?:(?P<pre>(?:19|20)\d\d|(?:this|last|next)\s+year's|(?:comparable\s+)?year-(?:earlier|ago))"
@@ -80,12 +84,24 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("relunit", re.compile(r"\b(?P<rel>last|this|next|past|coming|previous|current)\s+(?P<u>week|month|year|weekend|spring|summer|fall|autumn|winter)\b", re.I)),
     ("yearago", re.compile(r"\b(?:a|one)\s+year\s+(?:ago|earlier)\b|\byear-(?:earlier|ago)\b", re.I)),
     ("weekday", re.compile(rf"\b(?:(?P<rel>last|next|this|on|early|late)\s+)?(?P<wd>{_DAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
-    ("day", re.compile(r"\b(?P<w>today|yesterday|tomorrow|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)),
+    ("day", re.compile(r"\b(?P<w>today|yesterday|tomorrow|tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b", re.I)),
+    # "the weekend" (the one just gone, or the coming one in a clause that looks ahead); "the year" of a report
+    # (the publication year; "the year ended June 30" is a span of a year); "that year", "the following year".
+    ("season", re.compile(rf"\b(?:(?P<rel>this\s+past|last|this|next|coming|past|previous)\s+|(?P<the>the\s+(?:(?:early|late)\s+)?|"
+                          rf"(?:early|late|mid)[- ]))?(?P<s>spring|summer|fall|autumn|winter)\b(?:\s+of\s+(?:(?P<y>(?:19|20)\d\d)|"
+                          rf"(?P<sy>{_SPELLED_YEAR})))?(?!-)", re.I)),
+    ("weekend", re.compile(r"\b(?:over\s+|ahead\s+of\s+)?the\s+weekend\b", re.I)),
+    ("theyear", re.compile(r"\b(?:[Tt]he\s+(?P<kind>full\s+|fiscal\s+|current\s+)?year\b"
+                           r"|(?P<ana>[Tt]hat\s+year|[Tt]he\s+(?:following|next|previous)\s+year|[Tt]he\s+year\s+before))"
+                           r"(?![-'\u2019]|\s+(?:19|20)\d\d|\s+two\s+thousand)")),
+    ("spelledyear", re.compile(rf"\b(?:(?P<mon>{_MONTHS_FULL})\s+|(?i:the\s+year\s+))?(?P<sy>{_SPELLED_YEAR})\b(?![- ](?:hundred|thousand))")),
     ("time", re.compile(r"\b(?:(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|(?P<noon>noon|midnight)\b)", re.I)),
-    ("monalone", re.compile(rf"\b(?P<pre>(?i:in|since|until|by|from|of|early|late|mid|last|next|this))[- ](?P<mon>{_MONTHS_FULL})\b(?!\.?\s+\d)")),
+    ("monalone", re.compile(rf"\b(?P<pre>(?i:in|since|until|by|from|of|early|late|mid|last|next|this|for|through|during|before|"
+                            rf"after|to))[- ](?P<mon>{_MONTHS_FULL})\b(?!\.?\s+\d|'s)|\b(?P<pos>(?P<mon2>{_MONTHS_FULL})'s)")),
     ("year", re.compile(r"(?<![\d,.$£€-])\b(?:(?:in|since|by|of|from|until|during|for|before|after|the)\s+)?(?P<y>(?:19[0-9]|20[0-4])\d)\b(?!\d|,\d|%|\s*(?:percent|people|tons?|troops|jobs)\b)", re.I)),
-    ("fuzzy", re.compile(r"\b(?P<w>now|currently|current|recently|recent|soon|the past|the future|nowadays|these days|lately|the time being)\b", re.I)),
-    ("duration", re.compile(rf"\b(?:(?:the\s+)?(?:last|past|next|first|coming)\s+)?(?P<n>{_NUM})[- ](?P<u>{_UNITS})(?P<half>\s+and\s+a\s+half)?(?:[- ]long|[- ]old)?\b", re.I)),
+    ("fuzzy", re.compile(r"\b(?P<w>now|currently|current|recently|recent|soon|the past|the future|nowadays|these days|lately|the time being|"
+                         r"the near future|the near term|the short term)\b", re.I)),
+    ("duration", re.compile(rf"\b(?:(?:the\s+)?(?:last|past|next|first|coming)\s+)?(?P<n>{_NUM})[- ](?P<u>{_UNITS})(?P<half>\s+and\s+a\s+half)?(?:[- ]long)?\b(?![- ]old\b)", re.I)),
     ("set", re.compile(rf"\b(?P<w>daily|weekly|monthly|annually|yearly|hourly|nightly)\b|\b(?:each|every)\s+(?P<what>{_DAY}|{_MONTHS_FULL}|"
                        r"day|week|month|year|morning|night|summer|winter|spring|fall)\b", re.I)),
     ("century", re.compile(r"\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[- ]century\b", re.I)),
@@ -156,6 +172,41 @@ def _week(d: dt.date) -> str:
 def _shift_months(d: dt.date, n: int) -> tuple[int, int]:
     m = d.year * 12 + d.month - 1 + n
     return m // 12, m % 12 + 1
+
+
+_SEASON = {"spring": ("SP", 3), "summer": ("SU", 6), "fall": ("FA", 9), "autumn": ("FA", 9), "winter": ("WI", 12)}
+
+
+def _season(ref: dt.date, name: str, mode: str) -> str:
+    """A season named without its year (three months from its first: March, June, September, December):
+    "past" the last one over before ``ref`` ("last summer" in October is this year's), "ahead" the next to
+    begin, "this" the one of ``ref``'s year, "latest" the last one begun (the one under way counts)."""
+    code, first = _SEASON[name]
+    start = {y: dt.date(y, first, 1) for y in (ref.year - 1, ref.year, ref.year + 1)}
+    if mode == "this":
+        y = ref.year
+    elif mode == "ahead":
+        y = min(y for y, d in start.items() if d > ref)
+    elif mode == "past":
+        y = max(y for y, d in start.items() if _shift_months(d, 3) <= (ref.year, ref.month))
+    else:
+        y = max(y for y, d in start.items() if d <= ref)
+    return f"{y:04d}-{code}"
+
+
+def _spelled_year(words: str) -> int | None:
+    w = " ".join(words.lower().replace("-", " ").split())
+    if w.startswith("two thousand"):
+        rest = w[len("two thousand"):].replace("and", "").split()
+        return 2000 + (_ONES[rest[0]] if rest else 0)
+    tail = _num(w[len("nineteen "):])
+    return 1900 + tail if isinstance(tail, int) and 10 <= tail <= 99 else None
+
+
+# "$500 million a year", "four flights a week", "20 times a day": the words before a rate.
+_RATE_BEFORE = re.compile(r"(?:\d\S*|million|billion|thousand|hundred|cents|dollars|percent|times|[a-z]{3,}[^s\W]s)\s+$", re.I)
+# "that year", "the following year": the last year the text named, shifted (``_doc_years``).
+_DOC_YEAR = "@Y"
 
 
 def _quarter_value(y: int, q: int) -> str:
@@ -356,8 +407,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             return f"{y:04d}-{mo:02d}", "month", "DATE"
         if u == "year":
             return f"{ref.year + k:04d}", "year", "DATE"
-        season = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}[u]
-        return f"{ref.year + k:04d}-{season}", "season", "DATE"
+        return _season(ref, u, "past" if k < 0 else "ahead" if k > 0 else "this"), "season", "DATE"
     if kind == "weekday":
         wd = WEEKDAYS[g["wd"].lower()]
         if ref is None:
@@ -365,6 +415,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         rel = (g.get("rel") or "").lower()
         ahead = rel == "next" or (rel != "last" and _ahead(text, m.start(), m.end()))
         delta = (wd - ref.weekday()) % 7 if ahead else -((ref.weekday() - wd) % 7)
+        if delta == 0 and rel in ("last", "next"):
+            delta = 7 if rel == "next" else -7  # "last Wednesday", written on a Wednesday: the one a week ago
         day = ref + dt.timedelta(days=delta)
         part = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}.get((g.get("part") or "").lower())
         if part:
@@ -374,9 +426,9 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if ref is None:
             return None
         w = " ".join(g["w"].lower().split())
-        shift = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0}.get(w, 0)
+        shift = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "last night": -1}.get(w, 0)
         day = (ref + dt.timedelta(days=shift)).isoformat()
-        if w == "tonight":
+        if w in ("tonight", "last night"):
             return f"{day}TNI", "time", "TIME"
         if w.startswith("this "):
             return f"{day}T{ {'morning': 'MO', 'afternoon': 'AF', 'evening': 'EV'}[w.split()[1]] }", "time", "TIME"
@@ -395,10 +447,10 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             h = 0
         return f"{ref.isoformat()}T{h:02d}:{int(g['mi'] or 0):02d}", "time", "TIME"
     if kind == "monalone":
-        mon = MONTHS[g["mon"].lower()]
+        mon = MONTHS[(g["mon"] or g["mon2"]).lower()]
         if ref is None:
             return f"XXXX-{mon:02d}", "month", "DATE"
-        pre = g["pre"].lower()
+        pre = (g["pre"] or "").lower()
         if pre == "last":  # the last such month before this one ("last May" in February: a year ago)
             y = ref.year if mon < ref.month else ref.year - 1
         elif pre == "next":
@@ -406,7 +458,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         elif pre == "this":
             y = ref.year
         else:
-            y = _closest_year(ref, mon, None, _tense(text, m.start(), m.end()))
+            end_point = pre in ("until", "by", "through", "to", "before")  # "loans through January"
+            y = _closest_year(ref, mon, None, None if end_point else _tense(text, m.start(), m.end()))
         return f"{y:04d}-{mon:02d}", "month", "DATE"
     if kind == "monrel":
         if ref is None:
@@ -416,7 +469,53 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
     if kind == "year":
         return g["y"], "year", "DATE"
     if kind == "fuzzy":
-        return FUZZY[" ".join(g["w"].lower().split())], "fuzzy", "DATE"
+        w = " ".join(g["w"].lower().split())
+        if w == "soon" and re.search(r"\bas\s+$", text[max(0, m.start() - 4):m.start()], re.I):
+            return None  # "as soon as": a conjunction
+        return FUZZY.get(w, "FUTURE_REF"), "fuzzy", "DATE"
+    if kind == "season":
+        sea = g["s"].lower()
+        if g.get("y") or g.get("sy"):
+            y = int(g["y"]) if g.get("y") else _spelled_year(g["sy"])
+            return (f"{y:04d}-{_SEASON[sea][0]}", "season", "DATE") if y else None
+        rel = " ".join((g.get("rel") or "").lower().split())
+        if ref is None or not (rel or g.get("the") or re.match(r"(?i)early|late|mid", m.group(0))):
+            return None  # "summer" alone: "summer jobs", "a summer house"
+        if rel in ("this past", "last", "past", "previous"):
+            mode = "past"
+        elif rel in ("next", "coming"):
+            mode = "ahead"
+        elif rel == "this":
+            mode = "this"
+        else:
+            mode = "ahead" if _ahead(text, m.start(), m.end()) else "latest"
+        return _season(ref, sea, mode), "season", "DATE"
+    if kind == "weekend":
+        if ref is None:
+            return None
+        if _ahead(text, m.start(), m.end()) or m.group(0).lower().startswith("ahead"):
+            sat = ref + dt.timedelta(days=(5 - ref.weekday()) % 7 if ref.weekday() != 6 else -1)
+        else:  # the weekend just gone (the one under way on a Saturday or Sunday)
+            sat = ref - dt.timedelta(days=(ref.weekday() - 5) % 7)
+        return _week(sat) + "-WE", "week", "DATE"
+    if kind == "theyear":
+        if ref is None:
+            return None
+        if re.match(r"\s+(?:ended|ending)\b", text[m.end():]):
+            return "P1Y", "duration", "DURATION"  # "the year ended June 30": the twelve months to that day
+        ana = " ".join((g.get("ana") or "").lower().split())
+        if ana:
+            shift = {"that year": 0, "the following year": 1, "the next year": 1, "the previous year": -1,
+                     "the year before": -1}[ana]
+            return f"{_DOC_YEAR}{shift:+d}", "year", "DATE"
+        return f"{ref.year:04d}", "year", "DATE"
+    if kind == "spelledyear":
+        y = _spelled_year(g["sy"])
+        if y is None or (y == 2000 and not m.group(0).lower().startswith("the")):
+            return None  # "two thousand" alone is a number: "two thousand troops"
+        if g.get("mon"):
+            return f"{y:04d}-{MONTHS[g['mon'].lower()]:02d}", "month", "DATE"
+        return f"{y:04d}", "year", "DATE"
     if kind == "duration":
         n = _num(g["n"])
         u = g["u"].lower().rstrip("s")
@@ -428,6 +527,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         t = u in ("hour", "minute")
         if n is None:
             return f"P{'T' if t else ''}X{code}", "duration", "DURATION"
+        if g["n"].lower() in ("a", "an") and _RATE_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            return None  # "$500 million a year", "four flights a week": a rate, not a span of time
         if g.get("half"):
             n = n + 0.5
         return _amount(n, code, t), "duration", "DURATION"
@@ -460,9 +561,9 @@ _TRIGGER = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)|"
     r"today|yesterday|tomorrow|tonight|\bnow|current|recent|soon|past|future|week|month|year|quarter|decade|"
     r"centur|\bday|hour|minute|morning|afternoon|evening|night|spring|summer|fall\b|autumn|winter|lately|"
-    r"time being|half|noon|midnight|daily|weekly|monthly|annually|yearly|hourly|nightly|ties\b|each|every",
+    r"time being|half|noon|midnight|daily|weekly|monthly|annually|yearly|hourly|nightly|ties\b|each|every|nineteen|thousand",
     re.IGNORECASE)
-_TRIM_LEAD = re.compile(r"^(?:in|since|by|of|from|until|during|for|before|after|on)\s+", re.I)
+_TRIM_LEAD = re.compile(r"^(?:in|since|by|of|from|until|during|for|before|after|on|through|to)\s+", re.I)
 
 
 def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[DateMention]:
@@ -498,7 +599,24 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         value, gran, typ = got
         out.append(DateMention(span, s, e, value, gran, typ))
     out.sort(key=lambda d: d.start)
-    return _join_times(text, _doc_quarters(out, ref))
+    return _join_times(text, _doc_years(_doc_quarters(out, ref), ref))
+
+
+def _doc_years(found: list[DateMention], ref: dt.date | None) -> list[DateMention]:
+    """"that year" is the year of the last date named before it ("In 1995 ... that year"), "the following
+    year" the one after; the publication year when none was named."""
+    out: list[DateMention] = []
+    last = ref.year if ref else None
+    for d in found:
+        if d.value.startswith(_DOC_YEAR):
+            if last is None:
+                continue
+            last += int(d.value[len(_DOC_YEAR):])
+            d = DateMention(d.text, d.start, d.end, f"{last:04d}", d.granularity, d.type)
+        elif re.match(r"\d{4}(?:$|-)", d.value):
+            last = int(d.value[:4])
+        out.append(d)
+    return out
 
 
 def _doc_quarters(found: list[DateMention], ref: dt.date | None) -> list[DateMention]:
