@@ -212,3 +212,17 @@ def test_ages_rates_and_conjunctions_are_not_temporal_expressions() -> None:
     assert "52 years" not in got and "52 years old" not in got and "a year" not in got and "a week" not in got
     assert "soon" not in got and got["the near future"] == "FUTURE_REF"
     assert dict(values("The talks lasted a year.", ref))["a year"] == "P1Y"
+
+
+def test_days_and_months_relative_to_the_last_date_named_and_parts_of_a_day() -> None:
+    ref = dt.date(1989, 10, 30)
+    got = dict(values("The index rose on Oct. 12, and the next day its chief resigned. The following month, the "
+                      "company sold the unit.", ref))
+    assert got["the next day"] == "1989-10-13" and got["The following month"] == "1989-11"
+    got = dict(values("The strike began on March 26, 1996. The union had met the day before.", ref))
+    assert got["the day before"] == "1996-03-25"
+    got = dict(values("Dealers placed heavy orders Friday. In the morning they bought; mid-afternoon yesterday "
+                      "they sold.", ref))
+    assert got["In the morning"] == "1989-10-27TMO", "the morning of the day just named"
+    assert got["mid-afternoon yesterday"] == "1989-10-29TAF"
+    assert dict(values("The president arrived later in the day.", ref))["later in the day"] == "1989-10-30"

@@ -90,6 +90,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("season", re.compile(rf"\b(?:(?P<rel>this\s+past|last|this|next|coming|past|previous)\s+|(?P<the>the\s+(?:(?:early|late)\s+)?|"
                           rf"(?:early|late|mid)[- ]))?(?P<s>spring|summer|fall|autumn|winter)\b(?:\s+of\s+(?:(?P<y>(?:19|20)\d\d)|"
                           rf"(?P<sy>{_SPELLED_YEAR})))?(?!-)", re.I)),
+    ("dayana", re.compile(r"\b(?:(?P<pre>[Tt]hat|[Tt]he\s+same|[Tt]he\s+following|[Tt]he\s+next|[Tt]he\s+previous)\s+"
+                          r"(?P<u>day|month|morning|afternoon|evening|night)|(?:later|earlier)\s+in\s+the\s+(?P<u2>day|month)|"
+                          r"[Tt]he\s+(?P<u3>day|month)\s+(?P<post>before|after)(?=\s*[,.;:)]|\s*$)|[Ii]n\s+the\s+(?P<u4>morning|afternoon|evening))\b")),
+    ("dayparts", re.compile(r"\b(?:(?P<d1>yesterday|today|tomorrow)\s+(?P<p1>morning|afternoon|evening|night)|(?:early\s+|late\s+|"
+                            r"mid-?\s?)?(?P<p2>morning|afternoon|evening)\s+(?P<d2>yesterday|today|tomorrow)|"
+                            r"(?P<mid>mid-?\s?(?:morning|afternoon)))\b", re.I)),
     ("weekend", re.compile(r"\b(?:over\s+|ahead\s+of\s+)?the\s+weekend\b", re.I)),
     ("theyear", re.compile(r"\b(?:[Tt]he\s+(?P<kind>full\s+|fiscal\s+|current\s+)?year\b"
                            r"|(?P<ana>[Tt]hat\s+year|[Tt]he\s+(?:following|next|previous)\s+year|[Tt]he\s+year\s+before))"
@@ -174,6 +180,7 @@ def _shift_months(d: dt.date, n: int) -> tuple[int, int]:
     return m // 12, m % 12 + 1
 
 
+_PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 _SEASON = {"spring": ("SP", 3), "summer": ("SU", 6), "fall": ("FA", 9), "autumn": ("FA", 9), "winter": ("WI", 12)}
 
 
@@ -205,8 +212,8 @@ def _spelled_year(words: str) -> int | None:
 
 # "$500 million a year", "four flights a week", "20 times a day": the words before a rate.
 _RATE_BEFORE = re.compile(r"(?:\d\S*|million|billion|thousand|hundred|cents|dollars|percent|times|[a-z]{3,}[^s\W]s)\s+$", re.I)
-# "that year", "the following year": the last year the text named, shifted (``_doc_years``).
-_DOC_YEAR = "@Y"
+# "that year", "the following month", "the next day": relative to the last date the text named (``_doc_anaphora``).
+_DOC_REL = "@"
 
 
 def _quarter_value(y: int, q: int) -> str:
@@ -490,6 +497,26 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         else:
             mode = "ahead" if _ahead(text, m.start(), m.end()) else "latest"
         return _season(ref, sea, mode), "season", "DATE"
+    if kind == "dayana":
+        if ref is None:
+            return None
+        pre = " ".join((g.get("pre") or "").lower().split())
+        u = (g.get("u") or g.get("u2") or g.get("u3") or g.get("u4")).lower()
+        shift = {"the following": 1, "the next": 1, "the previous": -1}.get(pre, 0)
+        if g.get("post"):
+            shift = -1 if g["post"] == "before" else 1
+        if u == "month":
+            return f"{_DOC_REL}M{shift:+d}", "month", "DATE"
+        if u == "day":
+            return f"{_DOC_REL}D{shift:+d}", "day", "DATE"
+        return f"{_DOC_REL}D{shift:+d}T{_PARTS[u]}", "time", "TIME"
+    if kind == "dayparts":
+        if ref is None:
+            return None
+        w = (g.get("d1") or g.get("d2") or "today").lower()
+        part = (g.get("p1") or g.get("p2") or g.get("mid").replace("-", " ").split()[-1].removeprefix("mid")).lower()
+        day = ref + dt.timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[w])
+        return f"{day.isoformat()}T{_PARTS[part]}", "time", "TIME"
     if kind == "weekend":
         if ref is None:
             return None
@@ -507,7 +534,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if ana:
             shift = {"that year": 0, "the following year": 1, "the next year": 1, "the previous year": -1,
                      "the year before": -1}[ana]
-            return f"{_DOC_YEAR}{shift:+d}", "year", "DATE"
+            return f"{_DOC_REL}Y{shift:+d}", "year", "DATE"
         return f"{ref.year:04d}", "year", "DATE"
     if kind == "spelledyear":
         y = _spelled_year(g["sy"])
@@ -599,22 +626,39 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         value, gran, typ = got
         out.append(DateMention(span, s, e, value, gran, typ))
     out.sort(key=lambda d: d.start)
-    return _join_times(text, _doc_years(_doc_quarters(out, ref), ref))
+    return _join_times(text, _doc_anaphora(_doc_quarters(out, ref), ref))
 
 
-def _doc_years(found: list[DateMention], ref: dt.date | None) -> list[DateMention]:
-    """"that year" is the year of the last date named before it ("In 1995 ... that year"), "the following
-    year" the one after; the publication year when none was named."""
+def _doc_anaphora(found: list[DateMention], ref: dt.date | None) -> list[DateMention]:
+    """Dates given relative to the last one the text named (``_DOC_REL`` + "Y", "M" or "D" and a shift):
+    "In 1995 ... the following year" is 1996, "Oct. 12, the day before the plunge" ... "that day" is Oct. 12,
+    "the next day" the 13th, "in the morning" that day's morning; the publication date when none was named."""
+    if ref is None:
+        return [d for d in found if not d.value.startswith(_DOC_REL)]
+    day, year, month = ref, ref.year, ref.month
     out: list[DateMention] = []
-    last = ref.year if ref else None
     for d in found:
-        if d.value.startswith(_DOC_YEAR):
-            if last is None:
-                continue
-            last += int(d.value[len(_DOC_YEAR):])
-            d = DateMention(d.text, d.start, d.end, f"{last:04d}", d.granularity, d.type)
+        ana = re.fullmatch(r"@([YMD])([+-]?\d+)(T\w+)?", d.value)
+        if ana:
+            unit, shift, part = ana.group(1), int(ana.group(2)), ana.group(3) or ""
+            if unit == "Y":
+                year += shift
+                value = f"{year:04d}"
+            elif unit == "M":
+                year, month = _shift_months(dt.date(year, month, 1), shift)
+                value = f"{year:04d}-{month:02d}"
+            else:
+                day = day + dt.timedelta(days=shift)
+                year, month = day.year, day.month
+                value = day.isoformat() + part
+            d = DateMention(d.text, d.start, d.end, value, d.granularity, d.type)
+        elif re.match(r"\d{4}-\d\d-\d\d", d.value):
+            day = dt.date.fromisoformat(d.value[:10])
+            year, month = day.year, day.month
+        elif re.match(r"\d{4}-\d\d$", d.value):
+            year, month = int(d.value[:4]), int(d.value[5:7])
         elif re.match(r"\d{4}(?:$|-)", d.value):
-            last = int(d.value[:4])
+            year = int(d.value[:4])
         out.append(d)
     return out
 
