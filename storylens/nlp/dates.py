@@ -590,6 +590,9 @@ _TRIGGER = re.compile(
     r"centur|\bday|hour|minute|morning|afternoon|evening|night|spring|summer|fall\b|autumn|winter|lately|"
     r"time being|half|noon|midnight|daily|weekly|monthly|annually|yearly|hourly|nightly|ties\b|each|every|nineteen|thousand",
     re.IGNORECASE)
+_MOD_DATE = re.compile(r"\b(?:(?:early|late|earlier|later|mid|sometime|right|around|about|the\s+(?:end|beginning|middle|start)\s+of)\s+)+\Z", re.I)
+_MOD_DURATION = re.compile(r"\b(?:(?:nearly|almost|about|around|roughly|more\s+than|less\s+than|at\s+least|up\s+to|no\s+more\s+than|"
+                           r"over|only|just)\s+|the\s+(?:latest\s+|same\s+)?)+\Z", re.I)
 _TRIM_LEAD = re.compile(r"^(?:in|since|by|of|from|until|during|for|before|after|on|through|to)\s+", re.I)
 
 
@@ -619,11 +622,23 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         lead = _TRIM_LEAD.match(span) if kind in ("year", "weekday", "monalone") else None
         if kind == "weekday" and m.group("rel") and m.group("rel").lower() == "on":
             lead = re.match(r"on\s+", span)
+        if kind == "year" and not lead:
+            lead = re.match(r"the\s+", span, re.I)
+        elif kind in ("weekend", "dayana"):
+            lead = re.match(r"(?:over|ahead\s+of|(?:later|earlier)\s+in|in)\s+", span, re.I)
+        elif kind == "quarter":
+            lead = re.match(r"the\s+(?=\w+-quarter)", span, re.I)  # "the third-quarter loss": the modifier alone
+        if kind == "monalone" and m.group("pos"):
+            e -= 2  # "December's figures": the month
         if lead:
             s += lead.end()
-            span = text[s:e]
-        taken.append((s, e))
         value, gran, typ = got
+        # TimeML's extent takes in the modifier ("early next year", "nearly two years", "the nine months").
+        mod = (_MOD_DURATION if typ == "DURATION" else _MOD_DATE).search(text, max(0, s - 40), s)
+        if mod and not any(mod.start() < te and s > ts for ts, te in taken):
+            s = mod.start()
+        span = text[s:e]
+        taken.append((s, e))
         out.append(DateMention(span, s, e, value, gran, typ))
     out.sort(key=lambda d: d.start)
     return _join_times(text, _doc_anaphora(_doc_quarters(out, ref), ref))
