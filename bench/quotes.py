@@ -7,6 +7,10 @@ Gold: every ``Source``, ``Cue`` and ``Content`` span of every annotation file (a
 annotators counts twice, once against each). A discontinuous gold span (fragments ``s e;s e``) is compared by
 its extent (first start to last end) for exact matching and by its fragments for overlap.
 
+Predicted spans are counted once per article and role, as the gold's entities are: one mention that is the
+source of two quotes ("X said A and added B", annotated as one Source linked to two attributions) is one
+predicted source.
+
 Matching, one to one:
 * exact: the spans are equal once whitespace, punctuation and quotation marks are trimmed from both ends;
 * overlap: the two share at least one non-space character; pairs are taken greedily, largest shared length
@@ -98,7 +102,9 @@ def score(records: Sequence[dict], preds: Sequence[list[Q.QuoteSpan]]) -> dict[s
         for rec, qs in zip(records, preds, strict=True):
             text = rec["text"]
             gold = rec["gold"][gname]
-            ps = [getattr(q, role) for q in qs if getattr(q, role) is not None]
+            # distinct spans, as in the gold (one Source entity may serve several attributions: "X said A and
+            # added B" links both to one "X"; two quotes naming the same mention are one predicted span)
+            ps = list(dict.fromkeys(getattr(q, role) for q in qs if getattr(q, role) is not None))
             n_pred += len(ps)
             n_gold += len(gold)
             gold_ext = Counter(_trim(text, g[0][0], g[-1][1]) for g in gold)

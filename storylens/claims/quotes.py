@@ -282,33 +282,58 @@ def _cue_tokens(v: Token) -> list[Token]:
 
 def _source_of(v: Token) -> list[Token] | None:
     """The speaker of cue verb ``v``: its subject, passive agent, inherited or relative-clause antecedent."""
+    return _source_via(v)[0]
+
+
+def _source_via(v: Token) -> tuple[list[Token] | None, str]:
+    """:func:`_source_of` and how it was found: ``subj`` (own subject), ``rel`` (a relative pronoun),
+    ``agent`` ("was told by X"), ``antecedent`` (the noun a subjectless relative clause hangs on), ``up``
+    (the subject of the verb the cue is conjoined to or controlled by: "X paused, then revealed ...",
+    "X was quick to point out ...", "X deflected questions before saying ..."), or ``none``."""
     seen = 0
     cur = v
     while cur is not None and seen < 4:
         seen += 1
+        via = "subj" if seen == 1 else "up"
         subj = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
         if subj:
             if subj[0].lower_ in _RELATIVE and cur.dep_ == "relcl":
                 # "Sanders, who endorsed Canova": the relative pronoun is the source (PolNeAR marks "who";
                 # the antecedent gives the name, see _antecedent)
-                return [subj[0]]
-            return _subtree(subj[0])
+                return [subj[0]], "rel"
+            return _subtree(subj[0]), via
         passive = [c for c in cur.children if c.dep_ == "nsubjpass"]
         agent = [c for c in cur.children if c.dep_ == "agent"]
         if agent:
             objs = [g for g in agent[0].children if g.dep_ == "pobj"]
             if objs:
-                return _subtree(objs[0])
+                return _subtree(objs[0]), "agent"
         if passive:
-            return None  # "it was reported that", "he was told": no speaker named
+            if seen > 1:  # "Romer was sidelined after demonstrating that ...": the one sidelined demonstrated
+                return _subtree(passive[0]), via
+            return None, "none"  # "it was reported that", "he was told": no speaker named
         if cur.dep_ == "relcl" and cur.head.pos_ in ("NOUN", "PROPN", "PRON"):
             head = cur.head
-            return [t for t in head.subtree if t.i <= head.i and t.i not in {x.i for x in cur.subtree}]
+            inside = {x.i for x in cur.subtree}
+            return [t for t in head.subtree if t.i <= head.i and t.i not in inside], "antecedent"
         if cur.dep_ in ("conj", "xcomp", "advcl") and cur.head.pos_ in ("VERB", "AUX"):
             cur = cur.head
             continue
-        return None
-    return None
+        # "quick to point out", "likely to say": the adjective's verb has the subject
+        if cur.dep_ == "xcomp" and cur.head.pos_ == "ADJ" and cur.head.dep_ in ("acomp", "conj"):
+            cur = cur.head.head
+            continue
+        # "before saying", "by implying": the verb the preposition hangs on
+        if (
+            cur.dep_ == "pcomp"
+            and cur.tag_ == "VBG"
+            and cur.head.dep_ == "prep"
+            and cur.head.head.pos_ in ("VERB", "AUX")
+        ):
+            cur = cur.head.head
+            continue
+        return None, "none"
+    return None, "none"
 
 
 def _content_of(
@@ -430,7 +455,7 @@ def candidates(
         if lem not in lex.lemmas:
             continue
         cue = _cue_tokens(tok)
-        source = _source_of(tok)
+        source, via = _source_via(tok)
         if source is not None:
             source = _tokens_trimmed(source) or None
         content, how = _content_of(tok, source, cue, lex)
@@ -449,7 +474,7 @@ def candidates(
                 source,
                 content,
                 how,
-                _features(tok, lem, how, source, content, cspan, regions, base),
+                _features(tok, lem, how, source, content, cspan, regions, base) + [f"src={via}"],
                 _antecedent(source),
                 span,
             )
@@ -505,7 +530,61 @@ def _features(
         feats.append("neg")
     if src_head is not None and src_head.lower_ in _PRONOUNS:
         feats.append("subj_pronoun")
+    feats.extend(_more_features(v, lem, how, src_head, content, cspan, regions, base))
     return feats
+
+
+_WH = frozenset(["how", "why", "whether", "if", "what", "when", "where", "who", "which"])
+
+
+def _more_features(
+    v: Token,
+    lem: str,
+    how: str,
+    src_head: Token | None,
+    content: list[Token],
+    cspan: Span,
+    regions: list[Span],
+    base: int,
+) -> list[str]:
+    """What the speaker is (the source's head word: "critics", "officials" attribute; "weeds", "the plan" do
+    not), what kind of content follows (a that-clause, an infinitive, a question, a noun phrase, and which
+    noun), a particle ("backed away" is not "backed"), and whether the line is a title-case headline."""
+    out = []
+    if src_head is not None:
+        word = (
+            "PROPN"
+            if src_head.pos_ == "PROPN"
+            else src_head.lower_
+            if src_head.pos_ == "PRON"
+            else src_head.lemma_.lower()
+        )
+        out += [f"shead={word}", f"shead={word}|lem={lem}"]
+    first = content[0] if content else None
+    if first is None or first.text in QUOTE_CHARS or first.text in ("''", "``"):
+        ctype = "quote"
+    elif first.lower_ == "that":
+        ctype = "that"
+    elif first.lower_ == "to" and first.tag_ == "TO":
+        ctype = "to"
+    elif first.lower_ in _WH:
+        ctype = "wh"
+    else:
+        root = min(content, key=lambda t: (t.head in content and t.head.i != t.i, t.i))
+        ctype = root.pos_
+        if how in ("obj", "prep"):
+            out.append(f"chead={root.lemma_.lower()}")
+    out += [f"ctype={ctype}", f"ctype={ctype}|lem={lem}"]
+    for c in v.children:
+        if c.dep_ == "prt":
+            out.append(f"prt={lem}_{c.lower_}")
+    words = v.sent.text.split()
+    if len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words):
+        out.append("titlecase")
+    ss, se = base + v.sent.start_char, base + v.sent.end_char
+    if any(rs < se and ss < re_ for rs, re_ in regions):
+        out.append("quote_in_sent")
+    return out
 
 
 def _from_doc(doc: Doc, base: int, text: str, regions: list[Span], lex: Lexicon) -> list[QuoteSpan]:
