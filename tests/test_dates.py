@@ -236,3 +236,20 @@ def test_extents_take_in_their_modifiers_and_leave_out_prepositions() -> None:
     assert got["the nine months"] == "P9M" and got["early next year"] == "1990"
     assert got["nearly two years"] == "P2Y" and got["third-quarter"] == "1989-Q3"
     assert got["1987"] == "1987" and got["the weekend"] == "1989-W42-WE"
+
+
+def test_spans_by_unit_sets_by_unit_and_counted_quarters() -> None:
+    ref = dt.date(1989, 10, 27)
+    text = ("Moscow ruled Ukraine for centuries, and troops may stay for years. Unisys pays interest every "
+            "quarter and each month, and the base is leased for at least 20 more years, with an option for an "
+            "additional year. Profit fell in the past two quarters; the charge is spread over the next three "
+            "quarters. Eight trading days later the index recovered, and over the next couple of years it may "
+            "double. Islam will one day be the second religion, and a quarter of the shares changed hands.")
+    got = dict(values(text, ref))
+    assert got["centuries"] == "PXC" and got["years"] == "PXY"
+    assert got["every quarter"] == "P1Q" and got["each month"] == "P1M"
+    assert got["at least 20 more years"] == "P20Y" and got["an additional year"] == "P1Y"
+    assert got["the past two quarters"] == "P2Q" and got["the next three quarters"] == "P3Q"
+    assert got["Eight trading days"] == "P8D" and got["the next couple of years"] == "P2Y"
+    assert got["one day"] == "FUTURE_REF" and "a quarter" not in got
+    assert dict(values("The truce lasted about a decade.", ref))["about a decade"] == "P1E"

@@ -37,14 +37,15 @@ NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fiv
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
-UNIT = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "DE", "century": "CE", "hour": "H",
+# Decades and centuries as TimeBank writes them ("about a decade" P1E, "centuries" PXC).
+UNIT = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "E", "century": "C", "hour": "H",
         "minute": "M", "quarter": "Q"}
 
 _MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _MONTHS_FULL = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _NUM = (r"(?:\d+(?:\s+1/2|\.5)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|"
-        r"six|seven|eight|nine)|a couple of|a hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+        r"six|seven|eight|nine)|a couple of|couple of|a hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
         r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
         r"seventy|eighty|ninety|hundred|several|a few|few)")
 _ONES_W = "one|two|three|four|five|six|seven|eight|nine"
@@ -105,11 +106,14 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("monalone", re.compile(rf"\b(?P<pre>(?i:in|since|until|by|from|of|early|late|mid|last|next|this|for|through|during|before|"
                             rf"after|to))[- ](?P<mon>{_MONTHS_FULL})\b(?!\.?\s+\d|'s)|\b(?P<pos>(?P<mon2>{_MONTHS_FULL})'s)")),
     ("year", re.compile(r"(?<![\d,.$£€-])\b(?:(?:in|since|by|of|from|until|during|for|before|after|the)\s+)?(?P<y>(?:19[0-9]|20[0-4])\d)\b(?!\d|,\d|%|\s*(?:percent|people|tons?|troops|jobs)\b)", re.I)),
-    ("fuzzy", re.compile(r"\b(?P<w>now|currently|current|recently|recent|soon|the past|the future|nowadays|these days|lately|the time being|"
+    ("fuzzy", re.compile(r"\b(?P<w>now|currently|current|recently|recent|soon|the past(?!\s+(?:\d|two|three|four|five|six|seven|"
+                         r"eight|nine|ten|several|few|couple)\b)|the future|nowadays|these days|lately|the time being|"
                          r"the near future|the near term|the short term)\b", re.I)),
-    ("duration", re.compile(rf"\b(?:(?:the\s+)?(?:last|past|next|first|coming)\s+)?(?P<n>{_NUM})[- ](?P<u>{_UNITS})(?P<half>\s+and\s+a\s+half)?(?:[- ]long)?\b(?![- ]old\b)", re.I)),
+    ("duration", re.compile(rf"\b(?:(?:the\s+)?(?:last|past|next|first|coming)\s+)?(?P<n>{_NUM})[- ](?:(?:more|additional|extra|trading|business|working)\s+)?(?P<u>{_UNITS})(?P<half>\s+and\s+a\s+half)?(?:[- ]long)?\b(?![- ]old\b)", re.I)),
     ("set", re.compile(rf"\b(?P<w>daily|weekly|monthly|annually|yearly|hourly|nightly)\b|\b(?:each|every)\s+(?P<what>{_DAY}|{_MONTHS_FULL}|"
-                       r"day|week|month|year|morning|night|summer|winter|spring|fall)\b", re.I)),
+                       r"day|week|month|year|quarter|morning|night|summer|winter|spring|fall)\b", re.I)),
+    # A span of time by its unit alone: "for years", "within weeks", "for centuries".
+    ("pxunits", re.compile(r"\b(?:for|in|within|over)\s+(?P<u>years|months|weeks|days|decades|centuries|hours|minutes)\b(?!\s+(?:ago|of|and))", re.I)),
     ("century", re.compile(r"\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[- ]century\b", re.I)),
     ("decadeword", re.compile(r"\b(?:the\s+)?(?:(?P<c>nineteen|twenty)[- ])?(?P<d>twenties|thirties|forties|fifties|"
                               r"sixties|seventies|eighties|nineties)\b", re.I)),
@@ -549,8 +553,10 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if u == "centurie":
             u = "century"
         code = UNIT[u]
-        if u == "quarter":
-            return None
+        if u == "quarter" and (n is None or n == 1 or g["n"].lower() in ("a", "an")):
+            return None  # "a quarter of the shares": a fourth
+        if n == 1 and u == "day" and re.search(r"\b(?:will|would|could|may|might|can)\s+$", text[max(0, m.start() - 8):m.start()]):
+            return "FUTURE_REF", "fuzzy", "DATE"  # "Islam will one day be..."
         t = u in ("hour", "minute")
         if n is None:
             return f"P{'T' if t else ''}X{code}", "duration", "DURATION"
@@ -568,9 +574,13 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             return f"XXXX-WXX-{WEEKDAYS[what] + 1}", "set", "SET"
         if what in MONTHS:
             return f"XXXX-{MONTHS[what]:02d}", "set", "SET"
-        return {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX", "morning": "XXXX-XX-XXTMO",
+        return {"day": "P1D", "week": "P1W", "month": "P1M", "year": "P1Y", "quarter": "P1Q", "morning": "XXXX-XX-XXTMO",
                 "night": "XXXX-XX-XXTNI", "summer": "XXXX-SU", "winter": "XXXX-WI", "spring": "XXXX-SP",
                 "fall": "XXXX-FA"}[what], "set", "SET"
+    if kind == "pxunits":
+        u = g["u"].lower()
+        u = "century" if u == "centuries" else u.rstrip("s")
+        return f"P{'T' if u in ('hour', 'minute') else ''}X{UNIT[u]}", "duration", "DURATION"
     if kind == "century":
         n = int(g["n"])
         return (f"{n - 1:02d}", "century", "DATE") if 1 <= n <= 21 else None
@@ -619,7 +629,7 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         if got is None:
             continue
         span = text[s:e]
-        lead = _TRIM_LEAD.match(span) if kind in ("year", "weekday", "monalone") else None
+        lead = _TRIM_LEAD.match(span) if kind in ("year", "weekday", "monalone", "pxunits") else None
         if kind == "weekday" and m.group("rel") and m.group("rel").lower() == "on":
             lead = re.match(r"on\s+", span)
         if kind == "year" and not lead:
@@ -635,6 +645,8 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         value, gran, typ = got
         # TimeML's extent takes in the modifier ("early next year", "nearly two years", "the nine months").
         mod = (_MOD_DURATION if typ == "DURATION" else _MOD_DATE).search(text, max(0, s - 40), s)
+        if mod and mod.group(0).lower().endswith("over ") and text[s:e].lower().startswith("the"):
+            mod = None  # "over the next three quarters": a preposition there, not "more than"
         if mod and not any(mod.start() < te and s > ts for ts, te in taken):
             s = mod.start()
         span = text[s:e]
