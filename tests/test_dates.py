@@ -253,3 +253,8 @@ def test_spans_by_unit_sets_by_unit_and_counted_quarters() -> None:
     assert got["Eight trading days"] == "P8D" and got["the next couple of years"] == "P2Y"
     assert got["one day"] == "FUTURE_REF" and "a quarter" not in got
     assert dict(values("The truce lasted about a decade.", ref))["about a decade"] == "P1E"
+
+
+def test_decades_with_their_modifier() -> None:
+    got = dict(values("Prices last rose this fast in the late 1970s and again in the mid-1990s.", dt.date(1998, 2, 6)))
+    assert got["the late 1970s"] == "197" and got["mid-1990s"] == "199"

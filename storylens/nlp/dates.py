@@ -600,7 +600,8 @@ _TRIGGER = re.compile(
     r"centur|\bday|hour|minute|morning|afternoon|evening|night|spring|summer|fall\b|autumn|winter|lately|"
     r"time being|half|noon|midnight|daily|weekly|monthly|annually|yearly|hourly|nightly|ties\b|each|every|nineteen|thousand",
     re.IGNORECASE)
-_MOD_DATE = re.compile(r"\b(?:(?:early|late|earlier|later|mid|sometime|right|around|about|the\s+(?:end|beginning|middle|start)\s+of)\s+)+\Z", re.I)
+_MOD_DATE = re.compile(r"\b(?:(?:the\s+)?(?:early|late|mid)(?:\s+|-)|(?:earlier|later|sometime|right|around|about|"
+                       r"the\s+(?:end|beginning|middle|start)\s+of)\s+)+\Z", re.I)
 _MOD_DURATION = re.compile(r"\b(?:(?:nearly|almost|about|around|roughly|more\s+than|less\s+than|at\s+least|up\s+to|no\s+more\s+than|"
                            r"over|only|just)\s+|the\s+(?:latest\s+|same\s+)?)+\Z", re.I)
 _TRIM_LEAD = re.compile(r"^(?:in|since|by|of|from|until|during|for|before|after|on|through|to)\s+", re.I)
