@@ -257,4 +257,4 @@ def test_spans_by_unit_sets_by_unit_and_counted_quarters() -> None:
 
 def test_decades_with_their_modifier() -> None:
     got = dict(values("Prices last rose this fast in the late 1970s and again in the mid-1990s.", dt.date(1998, 2, 6)))
-    assert got["the late 1970s"] == "197" and got["mid-1990s"] == "199"
+    assert got["the late 1970s"] == "197" and got["the mid-1990s"] == "199"
