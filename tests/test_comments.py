@@ -10,7 +10,18 @@ from pathlib import Path
 import pytest
 
 from storylens.comments import stage
-from storylens.comments.analysis import analyze_articles, jaccard, minhash_keys, shingles
+from storylens.comments.analysis import (
+    BOTH_SIDES_GAP,
+    BOTH_SIDES_MIN,
+    _article_items,
+    _speaks,
+    about_subject,
+    analyze_articles,
+    jaccard,
+    minhash_keys,
+    shingles,
+    side_words_agree,
+)
 from storylens.comments.lexicon import polarity
 from storylens.comments.stance import information_question, stance, stances
 from storylens.model import Article, Comment
@@ -52,6 +63,8 @@ def test_stance_reads_clear_support_and_opposition_toward_a_target() -> None:
 def test_lexicon_applies_negation_and_phrases() -> None:
     assert polarity("This is a good idea.") == (1, 0)
     assert polarity("This is not a good idea.") == (0, 1)
+    assert polarity("The council had no other choice, sensible decision.") == (1, 0)  # negation stops at a comma
+    assert polarity("No more closures, not again. Great.") == (1, 0)  # and at a full stop
     assert polarity("Japan can do better than to seek approval from Trump.") == (0, 2)  # phrases, not "better"
     assert information_question("When is the full budget published?")
     assert not information_question("Why is Ishiba catering to a President whose policies are detrimental?")
@@ -173,6 +186,69 @@ def test_generic_flags_stock_text_but_not_a_reader_who_engages() -> None:
     assert eng == {"spam_praise": False, "okafor_fan": True, "short_local": True}
     targets = {s.author: (s.target_kind, s.target) for s in ca.stances}
     assert targets["okafor_fan"] == ("person", "Maria Okafor")
+
+
+BRANNIGAN = BODY + ["Opposition councillor Tom Brannigan said the toll was a tax on commuters and that the repairs should "
+                    "come from the national roads budget."]
+
+
+def test_both_sides_quotes_both_comments_their_stances_and_the_shared_target() -> None:
+    cs = [("flip", "The toll is the right thing for the bridge. It is fair and long overdue.", 0),
+          ("steady", "Buses crossing free is the right call.", 60),
+          ("flip", "The toll is a disgrace and a waste of money. Scrap it.", 5000)]
+    [ca] = analyze_articles([article("f", cs, body=BRANNIGAN)])
+    [f] = [f for f in ca.flags if f.kind == "both_sides"]
+    assert (f.author, f.comment_positions) == ("flip", [0, 2])
+    assert f.evidence[:2] == [cs[0][1], cs[2][1]]
+    side = {s.position: s for s in ca.stances}
+    assert (side[0].stance, side[2].stance) == ("support", "oppose")
+    # one look: both comments quoted, each with its stance and score, and the target they share
+    assert f"Comment 0 “{cs[0][1]}” reads as support ({side[0].score:.2f})" in f.explanation
+    assert f"comment 2 “{cs[2][1]}” as opposition ({side[2].score:.2f})" in f.explanation
+    assert "the same target, the article's subject “Council approves £2 toll on the Varden Bridge”" in f.explanation
+    assert "worth a look" in f.explanation
+
+
+def test_both_sides_leaves_out_a_comment_about_another_party_to_the_story() -> None:
+    # praising the toll and attacking the councillor who opposes it is one side, not two; the model reads the
+    # second comment as opposition of the subject, so only the target check keeps the reader unflagged
+    cs = [("swing", "I fully support the toll, it is long overdue and a sensible way to pay for the repairs.", 0),
+          ("swing", "Brannigan is a disgrace. He has opposed every repair for ten years and wasted our money.", 3600)]
+    [ca] = analyze_articles([article("p", cs, body=BRANNIGAN)])
+    s0, s1 = ca.stances
+    assert (s0.stance, s1.stance) == ("support", "oppose")
+    assert min(s0.score, s1.score) >= BOTH_SIDES_MIN and s0.lean - s1.lean >= BOTH_SIDES_GAP
+    assert (s1.target_kind, s1.target) == ("person", "Tom Brannigan")
+    assert ca.flags == []
+
+
+def test_both_sides_leaves_out_a_side_that_its_own_words_contradict() -> None:
+    # "Sensible." praises; the model's reading of the short comment as opposition is the error, not the reader
+    cs = [("local", "I support the toll, it is long overdue.", 0),
+          ("local", "No toll at night and none for buses. Sensible.", 4000)]
+    [ca] = analyze_articles([article("w", cs)])
+    s0, s1 = ca.stances
+    assert (s0.stance, s1.stance) == ("support", "oppose") and s1.score >= BOTH_SIDES_MIN
+    assert s0.lean - s1.lean >= BOTH_SIDES_GAP
+    assert polarity(cs[1][1]) == (1, 0) and not side_words_agree(cs[1][1], "oppose")
+    assert ca.flags == []
+
+
+def test_about_subject_tells_a_quoted_party_from_a_place_or_an_ownerless_plan() -> None:
+    a = article("q", [], body=BRANNIGAN)
+    items = _article_items(a)
+    assert {"maria okafor", "tom brannigan"} <= items.speakers  # "X said": parties the article gives words to
+    subj = "Council approves £2 toll on the Varden Bridge"
+    assert about_subject(subj, "subject", items, subj)
+    assert about_subject("Varden Bridge", "person", items, subj)  # a place the headline names
+    assert not about_subject("Tom Brannigan", "person", items, subj)  # a quoted opponent
+    assert not about_subject("Maria Okafor", "person", items, subj)  # a quoted proponent: side unknown either way
+    assert about_subject("Reasonable plan", "policy", items, subj)  # no owner: the plan under discussion
+    assert not about_subject("Brannigan's plan", "policy", items, subj)
+    assert not about_subject("the outlet", "outlet", items, subj)
+    assert about_subject("Council leader Maria Okafor", "person", items, "Okafor defends £2 toll")  # in the headline
+    assert not _speaks("The toll was approved on Tuesday by Maria Okafor.", "Maria Okafor")
+    assert _speaks("The plan is sound, according to Maria Okafor.", "Maria Okafor")
 
 
 def test_one_reader_posting_twice_on_the_same_side_is_not_flagged() -> None:

@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storylens.comments import stance as stance_mod
+from storylens.comments.lexicon import polarity
 from storylens.model import Article, CommentAnalysis, CommentFlag, CommentStance, CommentSummary
-from storylens.nlp.items import content_stems, norm_name, norm_number
+from storylens.nlp.items import content_stems, norm_name, norm_number, sentence_names
 from storylens.nlp.text import numbers, proper_names, split_sentences
 
 VERSION = "1"
@@ -37,6 +38,7 @@ MIN_TEMPLATE_WORDS = 6
 TEMPLATE_JACCARD = 0.5
 BOTH_SIDES_MIN = 0.4  # each comment's probability of its side
 BOTH_SIDES_GAP = 0.45  # (support - oppose) of one comment minus that of the other
+BOTH_SIDES_MIN_LEAN = 0.0  # each comment's |support - oppose|
 BURST_N = 3
 BURST_SECONDS = 300
 GENERIC_MIN = 0.35  # cosine to the closest stock-text exemplar
@@ -157,6 +159,7 @@ class _ArticleItems:
     stems: set[str]
     figures: set[str]
     outlet: str | None
+    speakers: set[str] = field(default_factory=set)  # names the article gives words to ("X said", "according to X")
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 512), np.float32))
 
 
@@ -173,8 +176,24 @@ def _article_items(article: Article) -> _ArticleItems:
     stems: set[str] = set()
     for s in sents:
         stems |= content_stems(s)
+    speakers = {norm_name(n) for s in sents for n in sentence_names(s) if _speaks(s, n)}
     return _ArticleItems(sents, {norm_name(n) for n in names}, person, stems,
-                         {norm_number(x) for x in numbers(text)}, article.outlet)
+                         {norm_number(x) for x in numbers(text)}, article.outlet, speakers)
+
+
+_SPEECH = re.compile(r"^\W*(?:[\w'’-]+\W+){0,2}?(?:said|says|told|tells|called|calls|argued|argues|warned|warns|"
+                     r"claimed|claims|insisted|insists|wrote|writes|added|stated|announced|promised)\b", re.I)
+
+
+def _speaks(sentence: str, name: str) -> bool:
+    """Whether the sentence gives ``name`` words of its own: "NAME said ...", "NAME, who ..., told ...", or
+    "according to NAME"."""
+    i = sentence.find(name)
+    if i < 0:
+        return False
+    if re.search(r"according to\s+(?:the\s+)?$", sentence[:i], re.I):
+        return True
+    return bool(_SPEECH.match(sentence[i + len(name):]))
 
 
 _STOCK_STEMS = frozenset(content_stems("article thanks thank great good agree read post share people piece "
@@ -259,7 +278,7 @@ def _analyze(a: Article, subj: str, items: _ArticleItems, st: list, cvec: np.nda
                                      target=tgt, target_kind=kind, engages=eng, specificity=round(float(sp), 3)))
     by_pos = {c.position: c for c in a.comments}
     flags: list[CommentFlag] = []
-    flags += _both_sides(a, stances)
+    flags += _both_sides(a, stances, subj, items)
     flags += _templated(a, cross)
     flags += _bursts(a)
     flags += _generic(a, engages, spec, generic_sim)
@@ -282,24 +301,67 @@ def _lean(s: CommentStance) -> float:
     return s.lean
 
 
-def _both_sides(a: Article, stances: list[CommentStance]) -> list[CommentFlag]:
+def about_subject(target: str, kind: str, items: _ArticleItems, subj: str) -> bool:
+    """Whether a comment's stance is about the article's subject itself, not about another party to it.
+
+    Another party is a person or organisation the article gives words to (:func:`_speaks`: an opponent it
+    quotes, a developer) or a policy named as someone's ("Brannigan's plan"), that the headline does not name: a
+    reader can side with such a party whatever they think of the subject, so its stance toward the subject is no
+    evidence of a contradiction. A place or thing the comment names ("Kelby Road"), a plan with no owner ("Reasonable
+    plan", "the inquiry") and a party the subject names are the subject; comments about the outlet are not."""
+    if kind == "subject":
+        return True
+    if kind == "outlet":
+        return False
+    if content_stems(target) & content_stems(subj):
+        return True
+    if kind == "person":
+        return norm_name(target) not in items.speakers
+    return not re.search(r"['’]s\b", target)
+
+
+def side_words_agree(text: str, side: str) -> bool:
+    """The comment's own evaluative words (``lexicon.polarity``, negation applied) do not point the other way:
+    "That is a fair split." is not read as opposition, "This is embarrassing." not as support."""
+    pos, neg = polarity(text)
+    return not (neg > pos if side == "support" else pos > neg)
+
+
+def _clear_side(s: CommentStance, text: str, on_subject: bool) -> bool:
+    return (s.stance != "neutral" and s.score >= BOTH_SIDES_MIN and abs(s.lean) >= BOTH_SIDES_MIN_LEAN
+            and on_subject and side_words_agree(text, s.stance))
+
+
+def _quote(text: str, n: int = 160) -> str:
+    text = " ".join(text.split())
+    return "“" + (text if len(text) <= n else text[: n - 1].rstrip() + "…") + "”"
+
+
+def _both_sides(a: Article, stances: list[CommentStance], subj: str, items: _ArticleItems) -> list[CommentFlag]:
+    """One flag per account with a clear support and a clear opposition of the same target, the article's
+    subject (see :func:`_clear_side`), their leans at least :data:`BOTH_SIDES_GAP` apart; the pair furthest
+    apart is the evidence."""
     by_pos = {s.position: s for s in stances}
+    text = {c.position: c.text for c in a.comments}
     out = []
     for author, pos in sorted(_authors(a).items()):
-        sides = [by_pos[p] for p in pos if by_pos[p].stance != "neutral" and by_pos[p].target_kind != "outlet"]
-        sup = [s for s in sides if s.stance == "support" and s.score >= BOTH_SIDES_MIN]
-        opp = [s for s in sides if s.stance == "oppose" and s.score >= BOTH_SIDES_MIN]
+        sides = [s for s in (by_pos[p] for p in pos)
+                 if _clear_side(s, text[s.position], about_subject(s.target, s.target_kind, items, subj))]
+        sup = [s for s in sides if s.stance == "support"]
+        opp = [s for s in sides if s.stance == "oppose"]
         pairs = [(x, y) for x in sup for y in opp if _lean(x) - _lean(y) >= BOTH_SIDES_GAP]
         if not pairs:
             continue
         best = max(pairs, key=lambda p: (_lean(p[0]) - _lean(p[1]), -p[0].position))
         x, y = sorted(best, key=lambda s: s.position)
+        word = {"support": "support", "oppose": "opposition"}
         out.append(CommentFlag(
             kind="both_sides", author=author, comment_positions=[x.position, y.position],
             score=round((_lean(best[0]) - _lean(best[1])) / 2, 3),
-            explanation=f"Comments {x.position} and {y.position} by this account read as opposite sides on the "
-                        f"article's subject ({x.stance} {x.score:.2f}, {y.stance} {y.score:.2f}): worth a look; "
-                        f"people do change their minds."))
+            explanation=f"Comment {x.position} {_quote(text[x.position])} reads as {word[x.stance]} "
+                        f"({x.score:.2f}) and comment {y.position} {_quote(text[y.position])} as "
+                        f"{word[y.stance]} ({y.score:.2f}) of the same target, the article's subject "
+                        f"{_quote(subj, 120)}: worth a look; people do change their minds."))
     return out
 
 

@@ -2,7 +2,7 @@
 
 Written for this project (plain English evaluative language, no sentiment of topics: "war" or "tax" are not
 here, "disgrace" and "sensible" are). A negation ("not", "never", "n't", "hardly") within the three words
-before a word flips it. Used as features of the stance model, whose weights are learned; never alone.
+before a word, in the same clause (a comma or a full stop ends its reach), flips it. Used as features of the stance model, whose weights are learned; never alone.
 """
 
 from __future__ import annotations
@@ -39,8 +39,9 @@ NEGATIVE_PHRASES = ("last thing", "can do better", "could do better", "waste of"
                     "sold out", "fed up", "enough is enough", "i oppose", "shame on", "how dare", "not worth",
                     "seek approval", "at the expense of", "slap in the face", "the wrong")
 
+_CLAUSE_END = frozenset(",.;:!?()")
 _NEGATORS = {"not", "no", "never", "hardly", "barely", "nothing", "nobody", "without", "cannot", "neither", "nor"}
-_TOKEN = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
+_TOKEN = re.compile(r"[a-z]+(?:[-'][a-z]+)*|[,.;:!?()]")
 POSITIVE = frozenset(re.findall(r"\S+", _POSITIVE_WORDS))
 NEGATIVE = frozenset(re.findall(r"\S+", _NEGATIVE_WORDS))
 _POS = POSITIVE
@@ -81,6 +82,10 @@ def polarity(text: str) -> tuple[int, int]:
         if not (p or n):
             continue
         window = toks[max(0, i - 3): i]
+        for k in range(len(window) - 1, -1, -1):  # a negation does not reach past a comma or a full stop
+            if window[k] in _CLAUSE_END:
+                window = window[k + 1:]
+                break
         flip = any(t in _NEGATORS or t.endswith("n't") for t in window)
         if p != flip:
             pos += 1
