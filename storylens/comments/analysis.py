@@ -3,9 +3,11 @@ with the article; per account, flags for a person to check, each naming the comm
 
 Flags (precision first: a false flag on a commenter is worse than a missed one, so each needs strong evidence):
 
-* ``both_sides``: one account's comments take opposite sides on the article's subject, each side with stance
-  probability of at least :data:`BOTH_SIDES_MIN` (comments about the outlet are left out: praise for a paper
-  and criticism of a politician are not a contradiction).
+* ``both_sides``: one account's comments take clear opposite sides on the same target, the article's subject:
+  each side with stance probability of at least :data:`BOTH_SIDES_MIN`, about the subject itself
+  (:func:`about_subject`: not the outlet, not a party the article quotes) and not contradicted by the comment's
+  own evaluative words (:func:`side_words_agree`), the two leans :data:`BOTH_SIDES_GAP` apart. The explanation
+  quotes both comments with their stances and names the target.
 * ``templated``: a comment of at least :data:`MIN_TEMPLATE_WORDS` words whose word pairs overlap another account's
   comment, or the same account's comment under another article, by :data:`TEMPLATE_JACCARD` or more (capitals,
   punctuation and small edits do not hide it); posting times are given where known.
@@ -33,7 +35,7 @@ from storylens.model import Article, CommentAnalysis, CommentFlag, CommentStance
 from storylens.nlp.items import content_stems, norm_name, norm_number, sentence_names
 from storylens.nlp.text import numbers, proper_names, split_sentences
 
-VERSION = "1"
+VERSION = "2"  # 2: both_sides needs the same target and agreeing words; negation stops at a clause end
 MIN_TEMPLATE_WORDS = 6
 TEMPLATE_JACCARD = 0.5
 BOTH_SIDES_MIN = 0.4  # each comment's probability of its side
