@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/dates.py
 
-Gold: every TIMEX3 of type DATE, TIME or DURATION in ``<TEXT>`` (SET is not produced, and scored as missed).
+Gold: every TIMEX3 in ``<TEXT>``, SET included (DATE, TIME, DURATION and SET).
 Rules were written looking at TimeBank only; AQUAINT is the held-out part and the figure to quote.
 Scores (TempEval-3's definitions): strict span F1 (same start and end), relaxed span F1 (any overlap, one to one),
 value F1 (a relaxed match whose normalised value is the same, over all predictions and all gold).
