@@ -666,29 +666,43 @@ def _doc_anaphora(found: list[DateMention], ref: dt.date | None) -> list[DateMen
     day, year, month = ref, ref.year, ref.month
     out: list[DateMention] = []
     for d in found:
-        ana = re.fullmatch(r"@([YMD])([+-]?\d+)(T\w+)?", d.value)
-        if ana:
-            unit, shift, part = ana.group(1), int(ana.group(2)), ana.group(3) or ""
-            if unit == "Y":
-                year += shift
-                value = f"{year:04d}"
-            elif unit == "M":
-                year, month = _shift_months(dt.date(year, month, 1), shift)
-                value = f"{year:04d}-{month:02d}"
-            else:
-                day = day + dt.timedelta(days=shift)
-                year, month = day.year, day.month
-                value = day.isoformat() + part
-            d = DateMention(d.text, d.start, d.end, value, d.granularity, d.type)
-        elif re.match(r"\d{4}-\d\d-\d\d", d.value):
-            day = dt.date.fromisoformat(d.value[:10])
+        try:
+            d = _anaphor(d, day, year, month)
+        except (ValueError, OverflowError):  # "the next day" after "1 February 0000": past the calendar's ends
+            continue
+        if d is None:
+            continue
+        out.append(d)
+        if re.match(r"\d{4}-\d\d-\d\d", d.value):
+            try:
+                day = dt.date.fromisoformat(d.value[:10])
+            except ValueError:  # "30 February 2026": a day the calendar lacks, not one to count from
+                continue
             year, month = day.year, day.month
-        elif re.match(r"\d{4}-\d\d$", d.value):
+        elif re.match(r"\d{4}-(?:0[1-9]|1[0-2])$", d.value):
             year, month = int(d.value[:4]), int(d.value[5:7])
         elif re.match(r"\d{4}(?:$|-)", d.value):
             year = int(d.value[:4])
-        out.append(d)
     return out
+
+
+def _anaphor(d: DateMention, day: dt.date, year: int, month: int) -> DateMention | None:
+    """One mention with its value against the last date named (``_doc_anaphora``); others as they are."""
+    ana = re.fullmatch(r"@([YMD])([+-]?\d+)(T\w+)?", d.value)
+    if ana:
+        unit, shift, part = ana.group(1), int(ana.group(2)), ana.group(3) or ""
+        if unit == "Y":
+            year += shift
+            value = f"{year:04d}"
+        elif unit == "M":
+            year, month = _shift_months(dt.date(year, month, 1), shift)
+            value = f"{year:04d}-{month:02d}"
+        else:
+            day = day + dt.timedelta(days=shift)
+            year, month = day.year, day.month
+            value = day.isoformat() + part
+        return DateMention(d.text, d.start, d.end, value, d.granularity, d.type)
+    return d
 
 
 def _doc_quarters(found: list[DateMention], ref: dt.date | None) -> list[DateMention]:
