@@ -34,11 +34,11 @@ def load(part: str) -> list[dict]:
     for f in sorted((CORPUS / part).glob("*.tml")):
         raw = f.read_text(encoding="utf-8")
         dct = re.search(r'<DCT><TIMEX3[^>]*value="([^"]+)"', raw)
-        body = raw[raw.index("<TEXT>") + 6: raw.index("</TEXT>")]
+        body = raw[raw.index("<TEXT>") + 6 : raw.index("</TEXT>")]
         text, gold, pos, open_t = [], [], 0, None
         last = 0
         for m in _TAG.finditer(body):
-            chunk = body[last:m.start()]
+            chunk = body[last : m.start()]
             text.append(chunk)
             pos += len(chunk)
             last = m.end()
@@ -94,7 +94,9 @@ def baseline(text: str, ref: dt.date | None) -> list[tuple[int, int, str]]:
     for sm in re.finditer(r"[^.!?\n]+[.!?]?", text):
         sent = sm.group(0)
         try:
-            got = search_dates(sent, languages=["en"], settings={"RELATIVE_BASE": base} if base else None) or []
+            got = (
+                search_dates(sent, languages=["en"], settings={"RELATIVE_BASE": base} if base else None) or []
+            )
         except Exception:  # noqa: BLE001 - the baseline's own failures count as misses
             got = []
         cur = 0
@@ -111,8 +113,12 @@ def main() -> int:
     if not CORPUS.exists():
         print("../shared/corpora/tempeval3 missing", file=sys.stderr)
         return 2
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
-    print(f"## Temporal expressions, TempEval-3 TBAQ ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; commit {commit})\n")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    print(
+        f"## Temporal expressions, TempEval-3 TBAQ ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; commit {commit})\n"
+    )
     print("| part | docs | gold | system | strict F1 | relaxed F1 | value F1 | ms/doc |")
     print("|---|---:|---:|---|---:|---:|---:|---:|")
     for part, label in (("TimeBank", "TimeBank (rules written on it)"), ("AQUAINT", "AQUAINT (held out)")):
@@ -121,8 +127,10 @@ def main() -> int:
             t0 = time.perf_counter()
             r = score(docs, fn)
             ms = (time.perf_counter() - t0) * 1000 / max(1, len(docs))
-            print(f"| {label} | {len(docs)} | {r['gold']} | {name} | {r['strict']:.3f} | {r['relaxed']:.3f} | "
-                  f"{r['value']:.3f} | {ms:.1f} |")
+            print(
+                f"| {label} | {len(docs)} | {r['gold']} | {name} | {r['strict']:.3f} | {r['relaxed']:.3f} | "
+                f"{r['value']:.3f} | {ms:.1f} |"
+            )
     return 0
 
 

@@ -30,16 +30,24 @@ def test_a_weekday_resolves_by_tense_against_the_publication_date() -> None:
 
 def test_granularities_and_iso_values() -> None:
     ref = dt.date(2025, 2, 3)
-    text = ("In November the plan fell through; on Jan. 28 he spoke, last month sales fell, and a visit is "
-            "expected in the latter half of 2025. Two years ago, in 2023, profit in the fourth quarter rose for "
-            "five years running. Talks are now under way, at 8:30 a.m. yesterday.")
+    text = (
+        "In November the plan fell through; on Jan. 28 he spoke, last month sales fell, and a visit is "
+        "expected in the latter half of 2025. Two years ago, in 2023, profit in the fourth quarter rose for "
+        "five years running. Talks are now under way, at 8:30 a.m. yesterday."
+    )
     got = dict(values(text, ref))
     assert got["November"] == "2024-11" and got["Jan. 28"] == "2025-01-28" and got["last month"] == "2025-01"
-    assert got["the latter half of 2025"] == "2025-H2" and got["Two years ago"] == "2023" and got["2023"] == "2023"
-    assert got["the fourth quarter"] == "2024-Q4" and got["five years"] == "P5Y" and got["now"] == "PRESENT_REF"
+    assert (
+        got["the latter half of 2025"] == "2025-H2"
+        and got["Two years ago"] == "2023"
+        and got["2023"] == "2023"
+    )
+    assert (
+        got["the fourth quarter"] == "2024-Q4" and got["five years"] == "P5Y" and got["now"] == "PRESENT_REF"
+    )
     assert got["8:30 a.m. yesterday"] == "2025-02-02T08:30", "a clock time on the day named after it"
     for m in find_dates(text, ref):
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
 
 
 def test_figures_are_not_years() -> None:
@@ -57,14 +65,39 @@ def test_seeds_dates_resolve_against_their_own_dates() -> None:
 
 def test_dates_batch_command(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
-    src.write_text("\n".join([json.dumps({"id": 1, "text": "The vote will be on Friday.", "ref": "2025-02-03"}),
-                              json.dumps({"id": 2, "text": "x", "ref": "soon"}), "{"]) + "\n")
-    run = subprocess.run([sys.executable, "-m", "storylens.cli", "dates", "--batch", str(src), "--json"],
-                         capture_output=True, text=True, timeout=120)
+    src.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": 1, "text": "The vote will be on Friday.", "ref": "2025-02-03"}),
+                json.dumps({"id": 2, "text": "x", "ref": "soon"}),
+                "{",
+            ]
+        )
+        + "\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "storylens.cli", "dates", "--batch", str(src), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 1 and "Traceback" not in run.stderr
     out = [json.loads(x) for x in run.stdout.splitlines()]
-    assert out == [{"id": 1, "mentions": [{"text": "Friday", "start": 20, "end": 26, "value": "2025-02-07",
-                                           "granularity": "day", "type": "DATE"}]}]
+    assert out == [
+        {
+            "id": 1,
+            "mentions": [
+                {
+                    "text": "Friday",
+                    "start": 20,
+                    "end": 26,
+                    "value": "2025-02-07",
+                    "granularity": "day",
+                    "type": "DATE",
+                }
+            ],
+        }
+    ]
     assert f"{src}:2: 'ref' is not an ISO date" in run.stderr and f"{src}:3: not valid JSON" in run.stderr
 
 
@@ -85,8 +118,22 @@ def test_timeline_command_ranks_days_by_independent_sources(tmp_path: Path) -> N
     if not SEEDS.exists():
         pytest.skip("seeds missing")
     out = tmp_path / "t.json"
-    run = subprocess.run([sys.executable, "-m", "storylens.cli", "timeline", str(SEEDS), "--max-dates", "4",
-                          "--json", str(out)], capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "storylens.cli",
+            "timeline",
+            str(SEEDS),
+            "--max-dates",
+            "4",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     events = json.loads(out.read_text())["timeline"]
     assert len(events) == 4 and [e["date"] for e in events] == sorted(e["date"] for e in events)
@@ -97,10 +144,15 @@ def test_timeline_command_ranks_days_by_independent_sources(tmp_path: Path) -> N
 
 def test_month_day_with_weekday_last_month_and_clock_time_on_a_named_day() -> None:
     ref = dt.date(1998, 2, 13)
-    got = {m.text: m.value for m in find_dates(
-        "Voting ends by August 6, and the talks of last May failed. Rebels met in June last year and again at "
-        "10 p.m. Wednesday, then at noon Thursday; the next round opens on Saturday, April 25, for 2 1/2 years "
-        "of talks held each Thursday, a change from the nineties.", ref)}
+    got = {
+        m.text: m.value
+        for m in find_dates(
+            "Voting ends by August 6, and the talks of last May failed. Rebels met in June last year and again at "
+            "10 p.m. Wednesday, then at noon Thursday; the next round opens on Saturday, April 25, for 2 1/2 years "
+            "of talks held each Thursday, a change from the nineties.",
+            ref,
+        )
+    }
     assert got["August 6"] == "1997-08-06", "a month followed by its day is the day, not the month"
     assert got["last May"] == "1997-05" and got["June last year"] == "1997-06"
     assert got["10 p.m. Wednesday"] == "1998-02-11T22:00" and got["noon Thursday"] == "1998-02-12T12:00"
@@ -116,10 +168,12 @@ def test_a_day_many_articles_were_published_on_outranks_an_equally_mentioned_one
     def art(i: str, outlet: str, day: str, text: str) -> Article:
         return Article(id=i, content_hash=i, outlet=outlet, published=dt.date.fromisoformat(day), body=[text])
 
-    arts = [art("a", "Coastline Wire", "2025-03-10", "The ferry ran aground on March 4 off Port Aven."),
-            art("b", "Coastline Wire", "2025-03-10", "Divers inspected the hull on March 6 after the storm."),
-            art("c", "Skerrow Islander", "2025-03-06", "Harbour staff said the buoy had drifted for weeks."),
-            art("d", "Averill Post", "2025-03-06", "Pilots said the channel was poorly marked.")]
+    arts = [
+        art("a", "Coastline Wire", "2025-03-10", "The ferry ran aground on March 4 off Port Aven."),
+        art("b", "Coastline Wire", "2025-03-10", "Divers inspected the hull on March 6 after the storm."),
+        art("c", "Skerrow Islander", "2025-03-06", "Harbour staff said the buoy had drifted for weeks."),
+        art("d", "Averill Post", "2025-03-06", "Pilots said the channel was poorly marked."),
+    ]
     days = [e.date for e in corpus_timeline(Report(articles=arts), max_dates=1)]
     assert days == ["2025-03-06"], "March 6: mentioned once and the day two other outlets published"
 
@@ -130,7 +184,9 @@ def test_a_month_in_a_past_clause_is_the_one_gone_by_and_a_deadline_stays_ahead(
     assert got["January"] == "1989-01", "past tense: the January gone by, not the one ahead"
     got = dict(values("Since the buyout firm acquired the chain in February, it has sold four units.", ref))
     assert got["February"] == "1989-02", "without the tense, the nearer February ahead"
-    got = dict(values("The offer, which had been scheduled to expire Friday evening, was extended to Nov. 16.", ref))
+    got = dict(
+        values("The offer, which had been scheduled to expire Friday evening, was extended to Nov. 16.", ref)
+    )
     assert got["Friday evening"] == "1989-10-27TEV", "a plan that is over: the Friday just gone"
     assert got["Nov. 16"] == "1989-11-16", "an end point a few weeks ahead stays ahead"
     got = dict(values("The ambassador said on Tuesday that his country would retaliate.", ref))
@@ -138,22 +194,30 @@ def test_a_month_in_a_past_clause_is_the_one_gone_by_and_a_deadline_stays_ahead(
     got = dict(values("Steel costs rose under the new labor pact, effective June 1, the union said.", ref))
     assert got["June 1"] == "1990-06-01"
     wed = dt.date(1990, 8, 15)
-    assert dict(values("Saddam said he will begin withdrawing troops on Friday.", wed))["Friday"] == "1990-08-17"
+    assert (
+        dict(values("Saddam said he will begin withdrawing troops on Friday.", wed))["Friday"] == "1990-08-17"
+    )
 
 
 def test_results_report_quarters_a_year_earlier_and_quarters_with_their_year() -> None:
     ref = dt.date(1989, 10, 26)
-    text = ("Harbor Steel said third-quarter net income rose to $87 million from $58 million a year earlier. "
-            "Sales in the quarter climbed 12%, and profit for this year's third quarter beat the 1988 period. "
-            "In the year-ago quarter the mill was shut, and the company expects a loss in the third quarter of 1990. "
-            "Last year's first quarter had been its best.")
+    text = (
+        "Harbor Steel said third-quarter net income rose to $87 million from $58 million a year earlier. "
+        "Sales in the quarter climbed 12%, and profit for this year's third quarter beat the 1988 period. "
+        "In the year-ago quarter the mill was shut, and the company expects a loss in the third quarter of 1990. "
+        "Last year's first quarter had been its best."
+    )
     got = dict(values(text, ref))
-    assert got["third-quarter"] == "1989-Q3" and got["a year earlier"] == "1988-Q3", "the quarter compared with"
+    assert got["third-quarter"] == "1989-Q3" and got["a year earlier"] == "1988-Q3", (
+        "the quarter compared with"
+    )
     assert got["the quarter"] == "1989-Q3" and got["this year's third quarter"] == "1989-Q3"
     assert got["the 1988 period"] == "1988-Q3" and got["the year-ago quarter"] == "1988-Q3"
     assert got["the third quarter of 1990"] == "1990-Q3" and got["Last year's first quarter"] == "1988-Q1"
     # A fiscal quarter named in the lead is the one the report is about, not the calendar quarter just ended.
-    fiscal = values("Sun said first-quarter sales rose 39% from a year earlier; for the quarter it broke even.", ref)
+    fiscal = values(
+        "Sun said first-quarter sales rose 39% from a year earlier; for the quarter it broke even.", ref
+    )
     assert dict(fiscal)["a year earlier"] == "1988-Q1" and dict(fiscal)["the quarter"] == "1989-Q1"
     # Without a quarter in sight, "a year ago" is the year.
     assert dict(values("A year ago the town had no bus service at all.", ref))["A year ago"] == "1988"
@@ -161,32 +225,54 @@ def test_results_report_quarters_a_year_earlier_and_quarters_with_their_year() -
 
 def test_weekend_night_and_weekday_named_on_its_own_day() -> None:
     mon = dt.date(1990, 8, 13)  # a Monday
-    got = dict(values("The ambassador said over the weekend that talks had failed. CBS first reported it last "
-                      "night.", mon))
+    got = dict(
+        values(
+            "The ambassador said over the weekend that talks had failed. CBS first reported it last night.",
+            mon,
+        )
+    )
     assert got["the weekend"] == "1990-W32-WE" and got["last night"] == "1990-08-12TNI"
     ahead = dict(values("Traders squared positions ahead of the weekend.", dt.date(1989, 10, 27)))  # a Friday
     assert ahead["the weekend"] == "1989-W43-WE"
     wed = dt.date(1989, 11, 1)  # a Wednesday
-    assert dict(values("Orkem said last Wednesday that the two were in talks.", wed))["last Wednesday"] == "1989-10-25"
+    assert (
+        dict(values("Orkem said last Wednesday that the two were in talks.", wed))["last Wednesday"]
+        == "1989-10-25"
+    )
     assert dict(values("The board meets next Wednesday.", wed))["next Wednesday"] == "1989-11-08"
 
 
 def test_the_year_of_a_report_and_years_named_before() -> None:
     ref = dt.date(1989, 11, 2)
-    got = dict(values("For the year ended Sept. 30, Ralston earned $422.5 million. Sales for the full year were "
-                      "$6.6 billion, and the company expects a rise for the fiscal year.", ref))
+    got = dict(
+        values(
+            "For the year ended Sept. 30, Ralston earned $422.5 million. Sales for the full year were "
+            "$6.6 billion, and the company expects a rise for the fiscal year.",
+            ref,
+        )
+    )
     assert got["the year"] == "P1Y", "the year ended Sept. 30: twelve months, not a calendar year"
     assert got["the full year"] == "1989" and got["the fiscal year"] == "1989"
-    got = dict(values("On May 22, 1995, Farkas was made a general, and the following year he was sent to "
-                      "Washington. That year the agency also moved.", dt.date(1998, 4, 18)))
+    got = dict(
+        values(
+            "On May 22, 1995, Farkas was made a general, and the following year he was sent to "
+            "Washington. That year the agency also moved.",
+            dt.date(1998, 4, 18),
+        )
+    )
     assert got["the following year"] == "1996" and got["That year"] == "1996"
 
 
 def test_years_in_words_as_transcripts_write_them() -> None:
     ref = dt.date(1998, 2, 27)
-    got = dict(values("In nineteen ninety-one Keating was convicted. January nineteen ninety-seven: a bomb in "
-                      "Atlanta. His promise to halve unemployment by the year two thousand is gone. Oil fell to the "
-                      "level of the winter of nineteen ninety-four, and two thousand troops left.", ref))
+    got = dict(
+        values(
+            "In nineteen ninety-one Keating was convicted. January nineteen ninety-seven: a bomb in "
+            "Atlanta. His promise to halve unemployment by the year two thousand is gone. Oil fell to the "
+            "level of the winter of nineteen ninety-four, and two thousand troops left.",
+            ref,
+        )
+    )
     assert got["nineteen ninety-one"] == "1991" and got["January nineteen ninety-seven"] == "1997-01"
     assert got["the year two thousand"] == "2000" and got["the winter of nineteen ninety-four"] == "1994-WI"
     assert "two thousand" not in got, "a number of troops, not a year"
@@ -194,20 +280,34 @@ def test_years_in_words_as_transcripts_write_them() -> None:
 
 def test_months_after_for_through_and_possessive_and_seasons() -> None:
     ref = dt.date(1989, 10, 30)
-    got = dict(values("The banks will lend up to $90 million through January. Sales fell this past spring and "
-                      "in the early summer.", ref))
+    got = dict(
+        values(
+            "The banks will lend up to $90 million through January. Sales fell this past spring and "
+            "in the early summer.",
+            ref,
+        )
+    )
     assert got["January"] == "1990-01", "an end point: the January ahead"
     assert got["this past spring"] == "1989-SP"
-    got = dict(values("After a revision to December's figures, the job figures for January rose.", dt.date(1998, 2, 6)))
+    got = dict(
+        values(
+            "After a revision to December's figures, the job figures for January rose.", dt.date(1998, 2, 6)
+        )
+    )
     assert got["December"] == "1997-12" and got["January"] == "1998-01"
-    assert dict(values("Sales fell this past spring and in the early summer.", ref))["the early summer"] == "1989-SU"
+    assert (
+        dict(values("Sales fell this past spring and in the early summer.", ref))["the early summer"]
+        == "1989-SU"
+    )
     assert dict(values("Last summer the plant closed.", ref))["Last summer"] == "1989-SU"
 
 
 def test_ages_rates_and_conjunctions_are_not_temporal_expressions() -> None:
     ref = dt.date(1989, 10, 27)
-    text = ("Mr. Schwarz, 52 years old, will succeed him, and the plan saves $500 million a year. Qantas adds "
-            "four flights a week. Trading opens as soon as the threat ends, and the deal closes in the near future.")
+    text = (
+        "Mr. Schwarz, 52 years old, will succeed him, and the plan saves $500 million a year. Qantas adds "
+        "four flights a week. Trading opens as soon as the threat ends, and the deal closes in the near future."
+    )
     got = dict(values(text, ref))
     assert "52 years" not in got and "52 years old" not in got and "a year" not in got and "a week" not in got
     assert "soon" not in got and got["the near future"] == "FUTURE_REF"
@@ -216,13 +316,23 @@ def test_ages_rates_and_conjunctions_are_not_temporal_expressions() -> None:
 
 def test_days_and_months_relative_to_the_last_date_named_and_parts_of_a_day() -> None:
     ref = dt.date(1989, 10, 30)
-    got = dict(values("The index rose on Oct. 12, and the next day its chief resigned. The following month, the "
-                      "company sold the unit.", ref))
+    got = dict(
+        values(
+            "The index rose on Oct. 12, and the next day its chief resigned. The following month, the "
+            "company sold the unit.",
+            ref,
+        )
+    )
     assert got["the next day"] == "1989-10-13" and got["The following month"] == "1989-11"
     got = dict(values("The strike began on March 26, 1996. The union had met the day before.", ref))
     assert got["the day before"] == "1996-03-25"
-    got = dict(values("Dealers placed heavy orders Friday. In the morning they bought; mid-afternoon yesterday "
-                      "they sold.", ref))
+    got = dict(
+        values(
+            "Dealers placed heavy orders Friday. In the morning they bought; mid-afternoon yesterday "
+            "they sold.",
+            ref,
+        )
+    )
     assert got["the morning"] == "1989-10-27TMO", "the morning of the day just named"
     assert got["mid-afternoon yesterday"] == "1989-10-29TAF"
     assert dict(values("The president arrived later in the day.", ref))["the day"] == "1989-10-30"
@@ -230,8 +340,10 @@ def test_days_and_months_relative_to_the_last_date_named_and_parts_of_a_day() ->
 
 def test_extents_take_in_their_modifiers_and_leave_out_prepositions() -> None:
     ref = dt.date(1989, 10, 26)
-    text = ("Net for the nine months rose, and the plant reopens early next year after nearly two years. "
-            "The third-quarter loss narrowed, as in the 1987 results, and the deal closed over the weekend.")
+    text = (
+        "Net for the nine months rose, and the plant reopens early next year after nearly two years. "
+        "The third-quarter loss narrowed, as in the 1987 results, and the deal closed over the weekend."
+    )
     got = dict(values(text, ref))
     assert got["the nine months"] == "P9M" and got["early next year"] == "1990"
     assert got["nearly two years"] == "P2Y" and got["third-quarter"] == "1989-Q3"
@@ -240,11 +352,13 @@ def test_extents_take_in_their_modifiers_and_leave_out_prepositions() -> None:
 
 def test_spans_by_unit_sets_by_unit_and_counted_quarters() -> None:
     ref = dt.date(1989, 10, 27)
-    text = ("Moscow ruled Ukraine for centuries, and troops may stay for years. Unisys pays interest every "
-            "quarter and each month, and the base is leased for at least 20 more years, with an option for an "
-            "additional year. Profit fell in the past two quarters; the charge is spread over the next three "
-            "quarters. Eight trading days later the index recovered, and over the next couple of years it may "
-            "double. Islam will one day be the second religion, and a quarter of the shares changed hands.")
+    text = (
+        "Moscow ruled Ukraine for centuries, and troops may stay for years. Unisys pays interest every "
+        "quarter and each month, and the base is leased for at least 20 more years, with an option for an "
+        "additional year. Profit fell in the past two quarters; the charge is spread over the next three "
+        "quarters. Eight trading days later the index recovered, and over the next couple of years it may "
+        "double. Islam will one day be the second religion, and a quarter of the shares changed hands."
+    )
     got = dict(values(text, ref))
     assert got["centuries"] == "PXC" and got["years"] == "PXY"
     assert got["every quarter"] == "P1Q" and got["each month"] == "P1M"
@@ -256,5 +370,9 @@ def test_spans_by_unit_sets_by_unit_and_counted_quarters() -> None:
 
 
 def test_decades_with_their_modifier() -> None:
-    got = dict(values("Prices last rose this fast in the late 1970s and again in the mid-1990s.", dt.date(1998, 2, 6)))
+    got = dict(
+        values(
+            "Prices last rose this fast in the late 1970s and again in the mid-1990s.", dt.date(1998, 2, 6)
+        )
+    )
     assert got["the late 1970s"] == "197" and got["the mid-1990s"] == "199"

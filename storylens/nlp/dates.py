@@ -28,101 +28,304 @@ MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
-NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-                "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-                "hundred": 100, "a hundred": 100, "thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17,
-                "eighteen": 18, "nineteen": 19, "a couple of": 2, "couple of": 2,
-                "several": None, "few": None, "a few": None, "some": None}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "a hundred": 100,
+    "thirteen": 13,
+    "fourteen": 14,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "a couple of": 2,
+    "couple of": 2,
+    "several": None,
+    "few": None,
+    "a few": None,
+    "some": None,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
 _ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 # Decades and centuries as TimeBank writes them ("about a decade" P1E, "centuries" PXC).
-UNIT = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "E", "century": "C", "hour": "H",
-        "minute": "M", "quarter": "Q"}
+UNIT = {
+    "day": "D",
+    "week": "W",
+    "month": "M",
+    "year": "Y",
+    "decade": "E",
+    "century": "C",
+    "hour": "H",
+    "minute": "M",
+    "quarter": "Q",
+}
 
 _MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _MONTHS_FULL = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_NUM = (r"(?:\d+(?:\s+1/2|\.5)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|"
-        r"six|seven|eight|nine)|a couple of|couple of|a hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-        r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
-        r"seventy|eighty|ninety|hundred|several|a few|few)")
+_NUM = (
+    r"(?:\d+(?:\s+1/2|\.5)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|"
+    r"six|seven|eight|nine)|a couple of|couple of|a hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|several|a few|few)"
+)
 _ONES_W = "one|two|three|four|five|six|seven|eight|nine"
 # A year said in words, as broadcast transcripts write them: "nineteen ninety-six", "two thousand and one".
-_SPELLED_YEAR = (rf"(?i:nineteen[- ](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:{_ONES_W}))?|ten|eleven|"
-                 rf"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|two\s+thousand(?:\s+and\s+(?:{_ONES_W}))?)")
+_SPELLED_YEAR = (
+    rf"(?i:nineteen[- ](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:{_ONES_W}))?|ten|eleven|"
+    rf"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|two\s+thousand(?:\s+and\s+(?:{_ONES_W}))?)"
+)
 _UNITS = r"(?:day|week|month|year|decade|century|hour|minute|quarter)s?"
-_AHEAD = re.compile(r"\b(?:will|shall|is to|are to|to be|expected|scheduled|planned|plans? to|planning|next|upcoming|"
-                    r"would|going to|set to|due|effective|payable|takes? effect)\b", re.IGNORECASE)
+_AHEAD = re.compile(
+    r"\b(?:will|shall|is to|are to|to be|expected|scheduled|planned|plans? to|planning|next|upcoming|"
+    r"would|going to|set to|due|effective|payable|takes? effect)\b",
+    re.IGNORECASE,
+)
 # Past tense: the common irregular verbs of news, "-ed" forms (the look-ahead ones excepted), "since", "ago".
-_BACK = re.compile(r"\b(?:said|told|was|were|had|did|since|ago|began|came|went|rose|fell|met|made|took|gave|got|"
-                   r"saw|left|won|lost|sold|bought|paid|held|brought|ran|began|grew|led|spent|struck|wrote|"
-                   r"(?!hundred|united|limited)[a-z]{2,}[^aeiou\s]ed|[a-z]{2,}ied)\b", re.IGNORECASE)
+_BACK = re.compile(
+    r"\b(?:said|told|was|were|had|did|since|ago|began|came|went|rose|fell|met|made|took|gave|got|"
+    r"saw|left|won|lost|sold|bought|paid|held|brought|ran|began|grew|led|spent|struck|wrote|"
+    r"(?!hundred|united|limited)[a-z]{2,}[^aeiou\s]ed|[a-z]{2,}ied)\b",
+    re.IGNORECASE,
+)
 _FINITE = {"said", "told", "was", "were", "had", "did", "since", "ago"}  # past whatever comes before them
 # Before a past form that is then a participle or an adjective ("will be paid", "the reduced dividend").
-_ADJ_BEFORE = re.compile(r"\b(?:be|been|being|is|are|was|were|the|a|an|its|their|his|her|and|or|newly|to)\s+$", re.I)
+_ADJ_BEFORE = re.compile(
+    r"\b(?:be|been|being|is|are|was|were|the|a|an|its|their|his|her|and|or|newly|to)\s+$", re.I
+)
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("mdy", re.compile(rf"\b(?:{_DAY},?\s+)?(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b")),
+    (
+        "mdy",
+        re.compile(
+            rf"\b(?:{_DAY},?\s+)?(?P<mon>{_MON})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{{4}}))?\b"
+        ),
+    ),
     ("monrel", re.compile(rf"\b(?P<mon>{_MONTHS_FULL})\s+(?P<rel>last|next|this)\s+year\b")),
     ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MON})(?:,?\s+(?P<y>\d{{4}}))?\b")),
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     ("slash", re.compile(r"\b(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{2}|\d{4})\b")),
     ("monyear", re.compile(rf"\b(?:(?P<pos>early|mid|late)[- ])?(?P<mon>{_MON}),?\s+(?P<y>(?:19|20)\d\d)\b")),
-    ("half", re.compile(r"\b(?:the\s+)?(?P<which>first|second|latter|last)\s+half\s+of\s+(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this|next|last)\s+year)\b", re.I)),
-    ("quarter", re.compile(r"\b(?:the\s+)?(?:(?P<rel>latest|current|past|last|next|year-earlier|year-ago)\s+|(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ])quarter\b|\bthe\s+quarter\b(?!-)", re.I)),
+    (
+        "half",
+        re.compile(
+            r"\b(?:the\s+)?(?P<which>first|second|latter|last)\s+half\s+of\s+(?:(?P<y>(?:19|20)\d\d)|(?P<rel>this|next|last)\s+year)\b",
+            re.I,
+        ),
+    ),
+    (
+        "quarter",
+        re.compile(
+            r"\b(?:the\s+)?(?:(?P<rel>latest|current|past|last|next|year-earlier|year-ago)\s+|(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ])quarter\b|\bthe\s+quarter\b(?!-)",
+            re.I,
+        ),
+    ),
     # A quarter with its year: "the third quarter of 1990", "the 1988 third quarter", "this year's third quarter",
     # "the year-earlier quarter", "the quarter a year ago"; a results period: "the 1988 period", "the latest period".
-    ("qyear", re.compile(r"\b(?:the\s+)?(?:(?P<pre>(?:19|20)\d\d|(?:this|last|next)\s+year's|(?:comparable\s+)?year-(?:earlier|ago))"
-                         r"\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ])?quarter(?:\s+of\s+(?P<post>(?:19|20)\d\d|"
-                         r"(?:this|last|next)\s+year)|\s+(?P<ago>a\s+year\s+(?:ago|earlier)))?\b", re.I)),
-    ("period", re.compile(r"\b[Tt]he\s+(?P<pre>(?:19|20)\d\d|year-earlier|year-ago|latest|same|comparable|corresponding)\s+"
-                          r"period(?:\s+(?P<ago>a\s+year\s+(?:ago|earlier)|last\s+year))?\b")),
+    (
+        "qyear",
+        re.compile(
+            r"\b(?:the\s+)?(?:(?P<pre>(?:19|20)\d\d|(?:this|last|next)\s+year's|(?:comparable\s+)?year-(?:earlier|ago))"
+            r"\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[- ])?quarter(?:\s+of\s+(?P<post>(?:19|20)\d\d|"
+            r"(?:this|last|next)\s+year)|\s+(?P<ago>a\s+year\s+(?:ago|earlier)))?\b",
+            re.I,
+        ),
+    ),
+    (
+        "period",
+        re.compile(
+            r"\b[Tt]he\s+(?P<pre>(?:19|20)\d\d|year-earlier|year-ago|latest|same|comparable|corresponding)\s+"
+            r"period(?:\s+(?P<ago>a\s+year\s+(?:ago|earlier)|last\s+year))?\b"
+        ),
+    ),
     ("decade", re.compile(r"\b(?:the\s+)?(?:(?P<c>19|20)(?P<d>\d)0s|'(?P<s>\d)0s)\b")),
-    ("ago", re.compile(rf"\b(?P<n>{_NUM})\s+(?P<u>{_UNITS})\s+(?P<dir>ago|earlier|before|later|from now|hence)\b", re.I)),
-    ("recentunits", re.compile(r"\b(?:recent|past|last|coming|next)\s+(?:several\s+|few\s+)?(?P<u>years|months|weeks|days|decades)\b", re.I)),
-    ("relunit", re.compile(r"\b(?P<rel>last|this|next|past|coming|previous|current)\s+(?P<u>week|month|year|weekend|spring|summer|fall|autumn|winter)\b", re.I)),
+    (
+        "ago",
+        re.compile(
+            rf"\b(?P<n>{_NUM})\s+(?P<u>{_UNITS})\s+(?P<dir>ago|earlier|before|later|from now|hence)\b", re.I
+        ),
+    ),
+    (
+        "recentunits",
+        re.compile(
+            r"\b(?:recent|past|last|coming|next)\s+(?:several\s+|few\s+)?(?P<u>years|months|weeks|days|decades)\b",
+            re.I,
+        ),
+    ),
+    (
+        "relunit",
+        re.compile(
+            r"\b(?P<rel>last|this|next|past|coming|previous|current)\s+(?P<u>week|month|year|weekend|spring|summer|fall|autumn|winter)\b",
+            re.I,
+        ),
+    ),
     ("yearago", re.compile(r"\b(?:a|one)\s+year\s+(?:ago|earlier)\b|\byear-(?:earlier|ago)\b", re.I)),
-    ("weekday", re.compile(rf"\b(?:(?P<rel>last|next|this|on|early|late)\s+)?(?P<wd>{_DAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b")),
-    ("day", re.compile(r"\b(?P<w>today|yesterday|tomorrow|tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b", re.I)),
+    (
+        "weekday",
+        re.compile(
+            rf"\b(?:(?P<rel>last|next|this|on|early|late)\s+)?(?P<wd>{_DAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b"
+        ),
+    ),
+    (
+        "day",
+        re.compile(
+            r"\b(?P<w>today|yesterday|tomorrow|tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b",
+            re.I,
+        ),
+    ),
     # "the weekend" (the one just gone, or the coming one in a clause that looks ahead); "the year" of a report
     # (the publication year; "the year ended June 30" is a span of a year); "that year", "the following year".
-    ("season", re.compile(rf"\b(?:(?P<rel>this\s+past|last|this|next|coming|past|previous)\s+|(?P<the>the\s+(?:(?:early|late)\s+)?|"
-                          rf"(?:early|late|mid)[- ]))?(?P<s>spring|summer|fall|autumn|winter)\b(?:\s+of\s+(?:(?P<y>(?:19|20)\d\d)|"
-                          rf"(?P<sy>{_SPELLED_YEAR})))?(?!-)", re.I)),
-    ("dayana", re.compile(r"\b(?:(?P<pre>[Tt]hat|[Tt]he\s+same|[Tt]he\s+following|[Tt]he\s+next|[Tt]he\s+previous)\s+"
-                          r"(?P<u>day|month|morning|afternoon|evening|night)|(?:later|earlier)\s+in\s+the\s+(?P<u2>day|month)|"
-                          r"[Tt]he\s+(?P<u3>day|month)\s+(?P<post>before|after)(?=\s*[,.;:)]|\s*$)|[Ii]n\s+the\s+(?P<u4>morning|afternoon|evening))\b")),
-    ("dayparts", re.compile(r"\b(?:(?P<d1>yesterday|today|tomorrow)\s+(?P<p1>morning|afternoon|evening|night)|(?:early\s+|late\s+|"
-                            r"mid-?\s?)?(?P<p2>morning|afternoon|evening)\s+(?P<d2>yesterday|today|tomorrow)|"
-                            r"(?P<mid>mid-?\s?(?:morning|afternoon)))\b", re.I)),
+    (
+        "season",
+        re.compile(
+            rf"\b(?:(?P<rel>this\s+past|last|this|next|coming|past|previous)\s+|(?P<the>the\s+(?:(?:early|late)\s+)?|"
+            rf"(?:early|late|mid)[- ]))?(?P<s>spring|summer|fall|autumn|winter)\b(?:\s+of\s+(?:(?P<y>(?:19|20)\d\d)|"
+            rf"(?P<sy>{_SPELLED_YEAR})))?(?!-)",
+            re.I,
+        ),
+    ),
+    (
+        "dayana",
+        re.compile(
+            r"\b(?:(?P<pre>[Tt]hat|[Tt]he\s+same|[Tt]he\s+following|[Tt]he\s+next|[Tt]he\s+previous)\s+"
+            r"(?P<u>day|month|morning|afternoon|evening|night)|(?:later|earlier)\s+in\s+the\s+(?P<u2>day|month)|"
+            r"[Tt]he\s+(?P<u3>day|month)\s+(?P<post>before|after)(?=\s*[,.;:)]|\s*$)|[Ii]n\s+the\s+(?P<u4>morning|afternoon|evening))\b"
+        ),
+    ),
+    (
+        "dayparts",
+        re.compile(
+            r"\b(?:(?P<d1>yesterday|today|tomorrow)\s+(?P<p1>morning|afternoon|evening|night)|(?:early\s+|late\s+|"
+            r"mid-?\s?)?(?P<p2>morning|afternoon|evening)\s+(?P<d2>yesterday|today|tomorrow)|"
+            r"(?P<mid>mid-?\s?(?:morning|afternoon)))\b",
+            re.I,
+        ),
+    ),
     ("weekend", re.compile(r"\b(?:over\s+|ahead\s+of\s+)?the\s+weekend\b", re.I)),
-    ("theyear", re.compile(r"\b(?:[Tt]he\s+(?P<kind>full\s+|fiscal\s+|current\s+)?year\b"
-                           r"|(?P<ana>[Tt]hat\s+year|[Tt]he\s+(?:following|next|previous)\s+year|[Tt]he\s+year\s+before))"
-                           r"(?![-'\u2019]|\s+(?:19|20)\d\d|\s+two\s+thousand)")),
-    ("spelledyear", re.compile(rf"\b(?:(?P<mon>{_MONTHS_FULL})\s+|(?i:the\s+year\s+))?(?P<sy>{_SPELLED_YEAR})\b(?![- ](?:hundred|thousand))")),
-    ("time", re.compile(r"\b(?:(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|(?P<noon>noon|midnight)\b)", re.I)),
-    ("monalone", re.compile(rf"\b(?P<pre>(?i:in|since|until|by|from|of|early|late|mid|last|next|this|for|through|during|before|"
-                            rf"after|to))[- ](?P<mon>{_MONTHS_FULL})\b(?!\.?\s+\d|'s)|\b(?P<pos>(?P<mon2>{_MONTHS_FULL})'s)")),
-    ("year", re.compile(r"(?<![\d,.$£€-])\b(?:(?:in|since|by|of|from|until|during|for|before|after|the)\s+)?(?P<y>(?:19[0-9]|20[0-4])\d)\b(?!\d|,\d|%|\s*(?:percent|people|tons?|troops|jobs)\b)", re.I)),
-    ("fuzzy", re.compile(r"\b(?P<w>now|currently|current|recently|recent|soon|the past(?!\s+(?:\d|two|three|four|five|six|seven|"
-                         r"eight|nine|ten|several|few|couple)\b)|the future|nowadays|these days|lately|the time being|"
-                         r"the near future|the near term|the short term)\b", re.I)),
-    ("duration", re.compile(rf"\b(?:(?:the\s+)?(?:last|past|next|first|coming)\s+)?(?P<n>{_NUM})[- ](?:(?:more|additional|extra|trading|business|working)\s+)?(?P<u>{_UNITS})(?P<half>\s+and\s+a\s+half)?(?:[- ]long)?\b(?![- ]old\b)", re.I)),
-    ("set", re.compile(rf"\b(?P<w>daily|weekly|monthly|annually|yearly|hourly|nightly)\b|\b(?:each|every)\s+(?P<what>{_DAY}|{_MONTHS_FULL}|"
-                       r"day|week|month|year|quarter|morning|night|summer|winter|spring|fall)\b", re.I)),
+    (
+        "theyear",
+        re.compile(
+            r"\b(?:[Tt]he\s+(?P<kind>full\s+|fiscal\s+|current\s+)?year\b"
+            r"|(?P<ana>[Tt]hat\s+year|[Tt]he\s+(?:following|next|previous)\s+year|[Tt]he\s+year\s+before))"
+            r"(?![-'\u2019]|\s+(?:19|20)\d\d|\s+two\s+thousand)"
+        ),
+    ),
+    (
+        "spelledyear",
+        re.compile(
+            rf"\b(?:(?P<mon>{_MONTHS_FULL})\s+|(?i:the\s+year\s+))?(?P<sy>{_SPELLED_YEAR})\b(?![- ](?:hundred|thousand))"
+        ),
+    ),
+    (
+        "time",
+        re.compile(
+            r"\b(?:(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|(?P<noon>noon|midnight)\b)",
+            re.I,
+        ),
+    ),
+    (
+        "monalone",
+        re.compile(
+            rf"\b(?P<pre>(?i:in|since|until|by|from|of|early|late|mid|last|next|this|for|through|during|before|"
+            rf"after|to))[- ](?P<mon>{_MONTHS_FULL})\b(?!\.?\s+\d|'s)|\b(?P<pos>(?P<mon2>{_MONTHS_FULL})'s)"
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            r"(?<![\d,.$£€-])\b(?:(?:in|since|by|of|from|until|during|for|before|after|the)\s+)?(?P<y>(?:19[0-9]|20[0-4])\d)\b(?!\d|,\d|%|\s*(?:percent|people|tons?|troops|jobs)\b)",
+            re.I,
+        ),
+    ),
+    (
+        "fuzzy",
+        re.compile(
+            r"\b(?P<w>now|currently|current|recently|recent|soon|the past(?!\s+(?:\d|two|three|four|five|six|seven|"
+            r"eight|nine|ten|several|few|couple)\b)|the future|nowadays|these days|lately|the time being|"
+            r"the near future|the near term|the short term)\b",
+            re.I,
+        ),
+    ),
+    (
+        "duration",
+        re.compile(
+            rf"\b(?:(?:the\s+)?(?:last|past|next|first|coming)\s+)?(?P<n>{_NUM})[- ](?:(?:more|additional|extra|trading|business|working)\s+)?(?P<u>{_UNITS})(?P<half>\s+and\s+a\s+half)?(?:[- ]long)?\b(?![- ]old\b)",
+            re.I,
+        ),
+    ),
+    (
+        "set",
+        re.compile(
+            rf"\b(?P<w>daily|weekly|monthly|annually|yearly|hourly|nightly)\b|\b(?:each|every)\s+(?P<what>{_DAY}|{_MONTHS_FULL}|"
+            r"day|week|month|year|quarter|morning|night|summer|winter|spring|fall)\b",
+            re.I,
+        ),
+    ),
     # A span of time by its unit alone: "for years", "within weeks", "for centuries".
-    ("pxunits", re.compile(r"\b(?:for|in|within|over)\s+(?P<u>years|months|weeks|days|decades|centuries|hours|minutes)\b(?!\s+(?:ago|of|and))", re.I)),
+    (
+        "pxunits",
+        re.compile(
+            r"\b(?:for|in|within|over)\s+(?P<u>years|months|weeks|days|decades|centuries|hours|minutes)\b(?!\s+(?:ago|of|and))",
+            re.I,
+        ),
+    ),
     ("century", re.compile(r"\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[- ]century\b", re.I)),
-    ("decadeword", re.compile(r"\b(?:the\s+)?(?:(?P<c>nineteen|twenty)[- ])?(?P<d>twenties|thirties|forties|fifties|"
-                              r"sixties|seventies|eighties|nineties)\b", re.I)),
+    (
+        "decadeword",
+        re.compile(
+            r"\b(?:the\s+)?(?:(?P<c>nineteen|twenty)[- ])?(?P<d>twenties|thirties|forties|fifties|"
+            r"sixties|seventies|eighties|nineties)\b",
+            re.I,
+        ),
+    ),
     ("midyear", re.compile(r"\b(?P<pos>early|mid|late)[- ](?P<y>(?:19|20)\d\d)\b", re.I)),
 ]
-FUZZY = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "current": "PRESENT_REF", "nowadays": "PRESENT_REF",
-         "these days": "PRESENT_REF", "the time being": "PRESENT_REF", "recently": "PAST_REF", "recent": "PAST_REF",
-         "the past": "PAST_REF", "lately": "PAST_REF",
-         "soon": "FUTURE_REF", "the future": "FUTURE_REF"}
+FUZZY = {
+    "now": "PRESENT_REF",
+    "currently": "PRESENT_REF",
+    "current": "PRESENT_REF",
+    "nowadays": "PRESENT_REF",
+    "these days": "PRESENT_REF",
+    "the time being": "PRESENT_REF",
+    "recently": "PAST_REF",
+    "recent": "PAST_REF",
+    "the past": "PAST_REF",
+    "lately": "PAST_REF",
+    "soon": "FUTURE_REF",
+    "the future": "FUTURE_REF",
+}
 
 
 @dataclass(frozen=True)
@@ -149,8 +352,14 @@ def _num(s: str) -> int | float | None:
 
 
 # Half a unit, in the next smaller one: "2 1/2 years" -> P2Y6M, "a day and a half" -> P1DT12H.
-_HALF = {("Y", False): "6M", ("M", False): "15D", ("W", False): "3DT12H", ("D", False): "T12H",
-         ("H", True): "30M", ("M", True): "30S"}
+_HALF = {
+    ("Y", False): "6M",
+    ("M", False): "15D",
+    ("W", False): "3DT12H",
+    ("D", False): "T12H",
+    ("H", True): "30M",
+    ("M", True): "30S",
+}
 
 
 def _amount(n: int | float, code: str, time: bool) -> str:
@@ -185,7 +394,13 @@ def _shift_months(d: dt.date, n: int) -> tuple[int, int]:
 
 
 _PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
-_SEASON = {"spring": ("SP", 3), "summer": ("SU", 6), "fall": ("FA", 9), "autumn": ("FA", 9), "winter": ("WI", 12)}
+_SEASON = {
+    "spring": ("SP", 3),
+    "summer": ("SU", 6),
+    "fall": ("FA", 9),
+    "autumn": ("FA", 9),
+    "winter": ("WI", 12),
+}
 
 
 def _season(ref: dt.date, name: str, mode: str) -> str:
@@ -208,14 +423,16 @@ def _season(ref: dt.date, name: str, mode: str) -> str:
 def _spelled_year(words: str) -> int | None:
     w = " ".join(words.lower().replace("-", " ").split())
     if w.startswith("two thousand"):
-        rest = w[len("two thousand"):].replace("and", "").split()
+        rest = w[len("two thousand") :].replace("and", "").split()
         return 2000 + (_ONES[rest[0]] if rest else 0)
-    tail = _num(w[len("nineteen "):])
+    tail = _num(w[len("nineteen ") :])
     return 1900 + tail if isinstance(tail, int) and 10 <= tail <= 99 else None
 
 
 # "$500 million a year", "four flights a week", "20 times a day": the words before a rate.
-_RATE_BEFORE = re.compile(r"(?:\d\S*|million|billion|thousand|hundred|cents|dollars|percent|times|[a-z]{3,}[^s\W]s)\s+$", re.I)
+_RATE_BEFORE = re.compile(
+    r"(?:\d\S*|million|billion|thousand|hundred|cents|dollars|percent|times|[a-z]{3,}[^s\W]s)\s+$", re.I
+)
 # "that year", "the following month", "the next day": relative to the last date the text named (``_doc_anaphora``).
 _DOC_REL = "@"
 
@@ -268,9 +485,11 @@ def _tense(text: str, start: int, end: int) -> str | None:
     # A clause ends at the next comma, unless the mention opens the sentence ("In January, the company
     # brought in"): then the clause it belongs to is the one after the comma.
     opener = re.fullmatch(r"\W*(?:\w+\s+){0,2}", text[lo:start]) is not None
-    ends = [k for k in (text.find(".", end), text.find(";", end), -1 if opener else text.find(",", end)) if k >= 0]
+    ends = [
+        k for k in (text.find(".", end), text.find(";", end), -1 if opener else text.find(",", end)) if k >= 0
+    ]
     hi = min(ends + [end + (AHEAD_WINDOW if opener else 20)])
-    before = text[max(0, start - 12):start].lower()
+    before = text[max(0, start - 12) : start].lower()
     if re.search(r"\bsince\s+$", before):
         return "past"
     if re.search(r"\b(?:to|until|till|through|by|before)\s+$", before):
@@ -281,11 +500,16 @@ def _tense(text: str, start: int, end: int) -> str | None:
             if start <= c.start() < end:
                 continue
             word = c.group(0).lower()
-            if tense == "past" and (_AHEAD.fullmatch(word) or word not in _FINITE
-                                    and _ADJ_BEFORE.search(text[max(lo, c.start() - 12):c.start()])):
+            if tense == "past" and (
+                _AHEAD.fullmatch(word)
+                or word not in _FINITE
+                and _ADJ_BEFORE.search(text[max(lo, c.start() - 12) : c.start()])
+            ):
                 continue  # "expected", "scheduled"; "will be paid", "the reduced dividend": not a past event
             label = tense
-            if tense == "ahead" and re.search(r"\bhad(?:\s+been)?\s+$", text[max(lo, c.start() - 12):c.start()]):
+            if tense == "ahead" and re.search(
+                r"\bhad(?:\s+been)?\s+$", text[max(lo, c.start() - 12) : c.start()]
+            ):
                 label = "past"  # "had been scheduled to expire Friday": a plan that is over
             gap = start - c.end() if c.end() <= start else c.start() - end
             if best is None or gap < best[0]:
@@ -344,7 +568,11 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         elif rel in ("year-earlier", "year-ago"):
             return _DOC_QUARTER + "-1", "quarter", "DATE"  # the quarter reported on, a year before
         elif rel != "current":
-            return _DOC_QUARTER + "0", "quarter", "DATE"  # "the quarter", "the latest quarter": the one reported on
+            return (
+                _DOC_QUARTER + "0",
+                "quarter",
+                "DATE",
+            )  # "the quarter", "the latest quarter": the one reported on
         return _quarter_value(y, q), "quarter", "DATE"
     if kind in ("qyear", "period"):
         if ref is None:
@@ -352,8 +580,17 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         pre = " ".join((g.get("pre") or "").lower().split())
         post = " ".join((g.get("post") or "").lower().split())
         ago = g.get("ago")
-        rel = {"this year's": 0, "last year's": -1, "next year's": 1, "this year": 0, "last year": -1, "next year": 1}
-        if kind == "period" and not re.search(r"\bquarter", text[max(0, m.start() - 600): m.end() + 200], re.I):
+        rel = {
+            "this year's": 0,
+            "last year's": -1,
+            "next year's": 1,
+            "this year": 0,
+            "last year": -1,
+            "next year": 1,
+        }
+        if kind == "period" and not re.search(
+            r"\bquarter", text[max(0, m.start() - 600) : m.end() + 200], re.I
+        ):
             return None  # a period in a report that is not about a quarter: leave it to the year, if any
         if re.fullmatch(r"\d{4}", pre or post):
             y: int | str = int(pre or post)
@@ -379,7 +616,9 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         n = _num(g["n"])
         u = g["u"].lower().rstrip("s")
         if n == 1 and u == "year" and g["dir"].lower() in ("ago", "earlier"):
-            return _resolve("yearago", m, text, ref)  # "a year ago": the quarter compared with, in results news
+            return _resolve(
+                "yearago", m, text, ref
+            )  # "a year ago": the quarter compared with, in results news
         if n is None and g["dir"].lower() == "ago":
             return "PAST_REF", "fuzzy", "DATE"  # "several years ago"
         if ref is None or n is None or u in ("hour", "minute", "decade", "century"):
@@ -399,7 +638,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
     if kind == "yearago":
         if ref is None:
             return None
-        if re.search(r"\bquarter", text[max(0, m.start() - 400): m.end() + 200], re.I):
+        if re.search(r"\bquarter", text[max(0, m.start() - 400) : m.end() + 200], re.I):
             return _DOC_QUARTER + "-1", "quarter", "DATE"  # results: the quarter reported on, a year before
         return f"{ref.year - 1:04d}", "year", "DATE"
     if kind == "recentunits":
@@ -429,7 +668,9 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if delta == 0 and rel in ("last", "next"):
             delta = 7 if rel == "next" else -7  # "last Wednesday", written on a Wednesday: the one a week ago
         day = ref + dt.timedelta(days=delta)
-        part = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}.get((g.get("part") or "").lower())
+        part = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}.get(
+            (g.get("part") or "").lower()
+        )
         if part:
             return f"{day.isoformat()}T{part}", "time", "TIME"
         return day.isoformat(), "day", "DATE"
@@ -442,7 +683,11 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if w in ("tonight", "last night"):
             return f"{day}TNI", "time", "TIME"
         if w.startswith("this "):
-            return f"{day}T{ {'morning': 'MO', 'afternoon': 'AF', 'evening': 'EV'}[w.split()[1]] }", "time", "TIME"
+            return (
+                f"{day}T{ {'morning': 'MO', 'afternoon': 'AF', 'evening': 'EV'}[w.split()[1]] }",
+                "time",
+                "TIME",
+            )
         return day, "day", "DATE"
     if kind == "time":
         if ref is None:
@@ -481,7 +726,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         return g["y"], "year", "DATE"
     if kind == "fuzzy":
         w = " ".join(g["w"].lower().split())
-        if w == "soon" and re.search(r"\bas\s+$", text[max(0, m.start() - 4):m.start()], re.I):
+        if w == "soon" and re.search(r"\bas\s+$", text[max(0, m.start() - 4) : m.start()], re.I):
             return None  # "as soon as": a conjunction
         return FUZZY.get(w, "FUTURE_REF"), "fuzzy", "DATE"
     if kind == "season":
@@ -518,7 +763,9 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if ref is None:
             return None
         w = (g.get("d1") or g.get("d2") or "today").lower()
-        part = (g.get("p1") or g.get("p2") or g.get("mid").replace("-", " ").split()[-1].removeprefix("mid")).lower()
+        part = (
+            g.get("p1") or g.get("p2") or g.get("mid").replace("-", " ").split()[-1].removeprefix("mid")
+        ).lower()
         day = ref + dt.timedelta(days={"yesterday": -1, "today": 0, "tomorrow": 1}[w])
         return f"{day.isoformat()}T{_PARTS[part]}", "time", "TIME"
     if kind == "weekend":
@@ -532,12 +779,17 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
     if kind == "theyear":
         if ref is None:
             return None
-        if re.match(r"\s+(?:ended|ending)\b", text[m.end():]):
+        if re.match(r"\s+(?:ended|ending)\b", text[m.end() :]):
             return "P1Y", "duration", "DURATION"  # "the year ended June 30": the twelve months to that day
         ana = " ".join((g.get("ana") or "").lower().split())
         if ana:
-            shift = {"that year": 0, "the following year": 1, "the next year": 1, "the previous year": -1,
-                     "the year before": -1}[ana]
+            shift = {
+                "that year": 0,
+                "the following year": 1,
+                "the next year": 1,
+                "the previous year": -1,
+                "the year before": -1,
+            }[ana]
             return f"{_DOC_REL}Y{shift:+d}", "year", "DATE"
         return f"{ref.year:04d}", "year", "DATE"
     if kind == "spelledyear":
@@ -555,28 +807,59 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         code = UNIT[u]
         if u == "quarter" and (n is None or n == 1 or g["n"].lower() in ("a", "an")):
             return None  # "a quarter of the shares": a fourth
-        if n == 1 and u == "day" and re.search(r"\b(?:will|would|could|may|might|can)\s+$", text[max(0, m.start() - 8):m.start()]):
+        if (
+            n == 1
+            and u == "day"
+            and re.search(
+                r"\b(?:will|would|could|may|might|can)\s+$", text[max(0, m.start() - 8) : m.start()]
+            )
+        ):
             return "FUTURE_REF", "fuzzy", "DATE"  # "Islam will one day be..."
         t = u in ("hour", "minute")
         if n is None:
             return f"P{'T' if t else ''}X{code}", "duration", "DURATION"
-        if g["n"].lower() in ("a", "an") and _RATE_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+        if g["n"].lower() in ("a", "an") and _RATE_BEFORE.search(text[max(0, m.start() - 30) : m.start()]):
             return None  # "$500 million a year", "four flights a week": a rate, not a span of time
         if g.get("half"):
             n = n + 0.5
         return _amount(n, code, t), "duration", "DURATION"
     if kind == "set":
         if g.get("w"):
-            return {"daily": "XXXX-XX-XX", "nightly": "XXXX-XX-XXTNI", "weekly": "XXXX-WXX", "monthly": "XXXX-XX",
-                    "annually": "XXXX", "yearly": "XXXX", "hourly": "PT1H"}[g["w"].lower()], "set", "SET"
+            return (
+                {
+                    "daily": "XXXX-XX-XX",
+                    "nightly": "XXXX-XX-XXTNI",
+                    "weekly": "XXXX-WXX",
+                    "monthly": "XXXX-XX",
+                    "annually": "XXXX",
+                    "yearly": "XXXX",
+                    "hourly": "PT1H",
+                }[g["w"].lower()],
+                "set",
+                "SET",
+            )
         what = g["what"].lower()
         if what in WEEKDAYS:
             return f"XXXX-WXX-{WEEKDAYS[what] + 1}", "set", "SET"
         if what in MONTHS:
             return f"XXXX-{MONTHS[what]:02d}", "set", "SET"
-        return {"day": "P1D", "week": "P1W", "month": "P1M", "year": "P1Y", "quarter": "P1Q", "morning": "XXXX-XX-XXTMO",
-                "night": "XXXX-XX-XXTNI", "summer": "XXXX-SU", "winter": "XXXX-WI", "spring": "XXXX-SP",
-                "fall": "XXXX-FA"}[what], "set", "SET"
+        return (
+            {
+                "day": "P1D",
+                "week": "P1W",
+                "month": "P1M",
+                "year": "P1Y",
+                "quarter": "P1Q",
+                "morning": "XXXX-XX-XXTMO",
+                "night": "XXXX-XX-XXTNI",
+                "summer": "XXXX-SU",
+                "winter": "XXXX-WI",
+                "spring": "XXXX-SP",
+                "fall": "XXXX-FA",
+            }[what],
+            "set",
+            "SET",
+        )
     if kind == "pxunits":
         u = g["u"].lower()
         u = "century" if u == "centuries" else u.rstrip("s")
@@ -585,8 +868,16 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         n = int(g["n"])
         return (f"{n - 1:02d}", "century", "DATE") if 1 <= n <= 21 else None
     if kind == "decadeword":
-        d = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8,
-             "nineties": 9}[g["d"].lower()]
+        d = {
+            "twenties": 2,
+            "thirties": 3,
+            "forties": 4,
+            "fifties": 5,
+            "sixties": 6,
+            "seventies": 7,
+            "eighties": 8,
+            "nineties": 9,
+        }[g["d"].lower()]
         c = "20" if (g.get("c") or "").lower() == "twenty" else "19"
         return f"{c}{d}", "decade", "DATE"
     if kind == "midyear":
@@ -599,11 +890,18 @@ _TRIGGER = re.compile(
     r"today|yesterday|tomorrow|tonight|\bnow|current|recent|soon|past|future|week|month|year|quarter|decade|"
     r"centur|\bday|hour|minute|morning|afternoon|evening|night|spring|summer|fall\b|autumn|winter|lately|"
     r"time being|half|noon|midnight|daily|weekly|monthly|annually|yearly|hourly|nightly|ties\b|each|every|nineteen|thousand",
-    re.IGNORECASE)
-_MOD_DATE = re.compile(r"\b(?:(?:the\s+)?(?:early|late|mid)(?:\s+|-)|(?:earlier|later|sometime|right|around|about|"
-                       r"the\s+(?:end|beginning|middle|start)\s+of)\s+)+\Z", re.I)
-_MOD_DURATION = re.compile(r"\b(?:(?:nearly|almost|about|around|roughly|more\s+than|less\s+than|at\s+least|up\s+to|no\s+more\s+than|"
-                           r"over|only|just)\s+|the\s+(?:latest\s+|same\s+)?)+\Z", re.I)
+    re.IGNORECASE,
+)
+_MOD_DATE = re.compile(
+    r"\b(?:(?:the\s+)?(?:early|late|mid)(?:\s+|-)|(?:earlier|later|sometime|right|around|about|"
+    r"the\s+(?:end|beginning|middle|start)\s+of)\s+)+\Z",
+    re.I,
+)
+_MOD_DURATION = re.compile(
+    r"\b(?:(?:nearly|almost|about|around|roughly|more\s+than|less\s+than|at\s+least|up\s+to|no\s+more\s+than|"
+    r"over|only|just)\s+|the\s+(?:latest\s+|same\s+)?)+\Z",
+    re.I,
+)
 _TRIM_LEAD = re.compile(r"^(?:in|since|by|of|from|until|during|for|before|after|on|through|to)\s+", re.I)
 
 
@@ -638,7 +936,9 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         elif kind in ("weekend", "dayana"):
             lead = re.match(r"(?:over|ahead\s+of|(?:later|earlier)\s+in|in)\s+", span, re.I)
         elif kind == "quarter":
-            lead = re.match(r"the\s+(?=\w+-quarter)", span, re.I)  # "the third-quarter loss": the modifier alone
+            lead = re.match(
+                r"the\s+(?=\w+-quarter)", span, re.I
+            )  # "the third-quarter loss": the modifier alone
         if kind == "monalone" and m.group("pos"):
             e -= 2  # "December's figures": the month
         if lead:
@@ -668,7 +968,10 @@ def _doc_anaphora(found: list[DateMention], ref: dt.date | None) -> list[DateMen
     for d in found:
         try:
             d = _anaphor(d, day, year, month)
-        except (ValueError, OverflowError):  # "the next day" after "1 February 0000": past the calendar's ends
+        except (
+            ValueError,
+            OverflowError,
+        ):  # "the next day" after "1 February 0000": past the calendar's ends
             continue
         if d is None:
             continue
@@ -712,21 +1015,27 @@ def _doc_quarters(found: list[DateMention], ref: dt.date | None) -> list[DateMen
     if ref is None or not any(d.value.startswith(_DOC_QUARTER) for d in found):
         return found
     now = ref.year * 4 + _quarter(ref) - 1
-    named = [d.value for d in found if re.fullmatch(r"\d{4}-Q[1-4]", d.value)
-             and 1 <= now - (int(d.value[:4]) * 4 + int(d.value[-1]) - 1) <= 4]  # ended, within a year
+    named = [
+        d.value
+        for d in found
+        if re.fullmatch(r"\d{4}-Q[1-4]", d.value)
+        and 1 <= now - (int(d.value[:4]) * 4 + int(d.value[-1]) - 1) <= 4
+    ]  # ended, within a year
     base = named[0] if named else _quarter_value(ref.year, _quarter(ref) - 1)
     out = []
     for d in found:
         if d.value.startswith(_DOC_QUARTER):
             y, q = int(base[:4]), int(base[-1])
-            arg = d.value[len(_DOC_QUARTER):]
+            arg = d.value[len(_DOC_QUARTER) :]
             y = int(arg) if len(arg) == 4 else y + int(arg)
             d = DateMention(d.text, d.start, d.end, _quarter_value(y, q), d.granularity, d.type)
         out.append(d)
     return out
 
 
-_BETWEEN = re.compile(r"^,?\s*(?:(?:EST|EDT|CST|CDT|PST|PDT|GMT|BST|UTC|ET|PT|local time)\b,?\s*)?(?:on\s+)?$")
+_BETWEEN = re.compile(
+    r"^,?\s*(?:(?:EST|EDT|CST|CDT|PST|PDT|GMT|BST|UTC|ET|PT|local time)\b,?\s*)?(?:on\s+)?$"
+)
 
 
 def _join_times(text: str, found: list[DateMention]) -> list[DateMention]:
@@ -737,11 +1046,24 @@ def _join_times(text: str, found: list[DateMention]) -> list[DateMention]:
     while i < len(found):
         cur = found[i]
         nxt = found[i + 1] if i + 1 < len(found) else None
-        if (nxt is not None and cur.type == "TIME" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", cur.value)
-                and nxt.granularity == "day" and re.fullmatch(r"\d{4}-\d\d-\d\d", nxt.value)
-                and _BETWEEN.match(text[cur.end:nxt.start])):
-            out.append(DateMention(text[cur.start:nxt.end], cur.start, nxt.end, f"{nxt.value}T{cur.value[11:]}",
-                                   "time", "TIME"))
+        if (
+            nxt is not None
+            and cur.type == "TIME"
+            and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", cur.value)
+            and nxt.granularity == "day"
+            and re.fullmatch(r"\d{4}-\d\d-\d\d", nxt.value)
+            and _BETWEEN.match(text[cur.end : nxt.start])
+        ):
+            out.append(
+                DateMention(
+                    text[cur.start : nxt.end],
+                    cur.start,
+                    nxt.end,
+                    f"{nxt.value}T{cur.value[11:]}",
+                    "time",
+                    "TIME",
+                )
+            )
             i += 2
             continue
         out.append(cur)
