@@ -154,21 +154,27 @@ def default_lexicon() -> Lexicon:
 def quote_regions(text: str) -> list[Span]:
     """(start, end) of quoted passages, the quotation marks included. A quotation may run over sentences
     but never over a paragraph break: an unclosed one ends with its paragraph (news style reopens it in the
-    next paragraph)."""
+    next paragraph). Marks: curly, straight, and two apostrophes (``''``, the New York Times' archive style,
+    which opens and closes with the same pair)."""
     out: list[Span] = []
     for para in re.finditer(r"[^\n]+", text):
         ps, pe = para.span()
         i = ps
         while i < pe:
             ch = text[i]
-            opens = ch == "“" or (ch == '"' and (i == ps or not text[i - 1].isalnum()))
+            pair = text.startswith("''", i)
+            opens = ch == "“" or (ch == '"' or pair) and (i == ps or not text[i - 1].isalnum())
             if not opens:
-                i += 1
+                i += 2 if pair else 1
                 continue
-            j = text.find("”" if ch == "“" else '"', i + 1, pe)
-            if j < 0 and ch == "“":
-                j = text.find('"', i + 1, pe)
-            end = j + 1 if j >= 0 else pe
+            if pair:
+                j = text.find("''", i + 2, pe)
+                end = j + 2 if j >= 0 else pe
+            else:
+                j = text.find("”" if ch == "“" else '"', i + 1, pe)
+                if j < 0 and ch == "“":
+                    j = text.find('"', i + 1, pe)
+                end = j + 1 if j >= 0 else pe
             if end - i > 3:
                 out.append((i, end))
             i = end
@@ -180,7 +186,7 @@ def quote_regions(text: str) -> list[Span]:
 
 
 def _candidate(sentence: str, lex: Lexicon) -> bool:
-    if any(q in sentence for q in QUOTE_CHARS) or "ccording to" in sentence:
+    if any(q in sentence for q in QUOTE_CHARS) or "''" in sentence or "ccording to" in sentence:
         return True
     return any(w in lex.forms for w in re.findall(r"[a-z]+", sentence.lower()))
 
@@ -666,6 +672,10 @@ def _kind(c: Span, regions: list[Span]) -> Kind:
     return "mixed"
 
 
+def _within(a: Span, b: Span) -> bool:
+    return b[0] <= a[0] and a[1] <= b[1]
+
+
 def _dedupe(quotes: list[QuoteSpan]) -> list[QuoteSpan]:
     """One quote per cue, and no report inside a report: a cue that lies inside another quote's content
     ("Ishiba said Trump told him that...") is part of what the outer speaker said, so it is dropped (each
@@ -674,6 +684,21 @@ def _dedupe(quotes: list[QuoteSpan]) -> list[QuoteSpan]:
     for q in quotes:
         by_cue.setdefault(q.cue, q)
     qs = sorted(by_cue.values(), key=lambda q: (q.cue[0], q.cue[1]))
+    # a speakerless outer that swallowed a cue with a speaker is a misparse ("Clinton fired back that ...,
+    # so clearly believed in her judgment" read as the subjectless "believed" taking the clause): the inner
+    # attribution, with its named speaker, is kept instead
+    qs = [
+        o
+        for o in qs
+        if o.source is not None
+        or not any(
+            q is not o
+            and q.source is not None
+            and _within(q.cue, o.content)
+            and not _within(o.cue, q.content)
+            for q in qs
+        )
+    ]
     out: list[QuoteSpan] = []
     contents: set[Span] = set()
     for q in qs:
