@@ -342,12 +342,19 @@ def _source_via(v: Token) -> tuple[list[Token] | None, str]:
     return None, "none"
 
 
+def _semicolon_between(v: Token, c: Token) -> bool:
+    """A semicolon between the cue and its complement: two clauses the parser joined ("47% say ...; 37%
+    disagree" does not make the first clause what the 37% disagree with)."""
+    lo, hi = (c.right_edge.i, v.i) if c.i < v.i else (v.i, c.left_edge.i)
+    return any(t.text == ";" for t in v.doc[lo + 1 : hi])
+
+
 def _content_of(
     v: Token, source: list[Token] | None, cue: list[Token], lex: Lexicon
 ) -> tuple[list[Token], str]:
     """What cue verb ``v`` attributes, and how it was found."""
     taken = {t.i for t in cue} | ({t.i for t in source} if source else set())
-    comps = [c for c in v.children if c.dep_ in _CONTENT_DEPS]
+    comps = [c for c in v.children if c.dep_ in _CONTENT_DEPS and not _semicolon_between(v, c)]
     if comps:
         toks = [t for c in comps for t in _subtree(c, taken)]
         return toks, "comp"
@@ -470,8 +477,12 @@ def candidates(
         if not content:
             span = _lone_quote(text, regions, base, source, cue) if text is not None else None
             if span is None:
-                continue
-            how = "adjq"
+                content = _rest_of_sentence(tok, source, cue) if lem in lex.strong else []
+                if not content:
+                    continue
+                how = "rest"
+            else:
+                how = "adjq"
         cspan = span or _span_of(content, base)
         out.append(
             Candidate(
@@ -486,6 +497,22 @@ def candidates(
             )
         )
     return out
+
+
+def _rest_of_sentence(v: Token, source: list[Token] | None, cue: list[Token]) -> list[Token]:
+    """A strong cue with a speaker that closes its sentence and was parsed apart from it ("Those who do take
+    on heavy debt struggle, he said."): the words before the speaker and cue are what was said."""
+    if not source:
+        return []
+    own = {t.i for t in source} | {t.i for t in cue}
+    first, last = min(own), max(own)
+    sent = v.sent
+    if any(t.i > last and not t.is_punct for t in sent) or not all(first <= i <= last for i in own):
+        return []
+    if any(t.i in range(first, last + 1) and t.i not in own and not t.is_punct for t in sent):
+        return []
+    before = [t for t in sent if t.i < first]
+    return _tokens_trimmed(before) if len(before) >= 3 else []
 
 
 def _lone_quote(
@@ -584,13 +611,24 @@ def _more_features(
     for c in v.children:
         if c.dep_ == "prt":
             out.append(f"prt={lem}_{c.lower_}")
-    words = v.sent.text.split()
+    out.extend(_sentence_features(v.doc, v.sent.start, v.sent.end, base, tuple(regions)))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _sentence_features(
+    doc: Doc, start: int, end: int, base: int, regions: tuple[Span, ...]
+) -> tuple[str, ...]:
+    """Per sentence, once: a title-case headline, a quotation in the sentence."""
+    sent = doc[start:end]
+    out = []
+    words = sent.text.split()
     if len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words):
         out.append("titlecase")
-    ss, se = base + v.sent.start_char, base + v.sent.end_char
+    ss, se = base + sent.start_char, base + sent.end_char
     if any(rs < se and ss < re_ for rs, re_ in regions):
         out.append("quote_in_sent")
-    return out
+    return tuple(out)
 
 
 def _from_doc(doc: Doc, base: int, text: str, regions: list[Span], lex: Lexicon) -> list[QuoteSpan]:
