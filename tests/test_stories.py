@@ -398,3 +398,33 @@ def test_a_days_articles_are_clustered_in_an_order_of_their_own_not_their_arriva
     assert orders[0] == orders[1] == orders[2]
     assert stories[0] == stories[1] == stories[2]
     assert len(stories[0]) < len(sample)  # and it grouped something
+
+
+def test_a_moments_articles_are_decided_together_whatever_order_they_are_given_in() -> None:
+    """The same thirty AllSides events on one day, handed to the clusterer itself (no batch_order) in four
+    orders: the moment's articles are decided together, so the stories are the same, and most reports of one
+    event by the three outlets end up together. Placed one by one (``joint_moments=False``) the stories
+    depend on which article comes first."""
+    import random
+
+    sample, gold = _allsides(30, start=200)
+    day = dt.date(2024, 5, 7)
+    sample = [a.model_copy(update={"published": day}) for a in sample]
+    truth = {(x.id, y.id) for x in sample for y in sample if x.id < y.id and gold[x.id] == gold[y.id]}
+
+    def run(joint: bool, seed: int) -> tuple[list[list[str]], float]:
+        arts = list(sample)
+        random.Random(seed).shuffle(arts)
+        c = StoryClusterer(Params(joint_moments=joint))
+        asg = c.add(arts)
+        assert [a.article_id for a in asg] == [a.id for a in arts]  # assignments in the given order
+        parts = sorted(sorted(s.article_ids) for s in c.stories())
+        same = {(x, y) for p in parts for x in p for y in p if x < y}
+        return parts, len(same & truth) / len(truth)
+
+    joint = [run(True, seed) for seed in range(4)]
+    assert all(p == joint[0][0] for p, _ in joint)
+    assert joint[0][1] >= 0.9
+    one_by_one = [run(False, seed) for seed in range(4)]
+    assert len({str(p) for p, _ in one_by_one}) > 1
+    assert max(r for _, r in one_by_one) < joint[0][1]

@@ -56,11 +56,20 @@ def test_dense_stream_groups_same_day_reports_across_outlets_without_swallowing_
     from stories import cross_outlet_shape
 
     shape = cross_outlet_shape(arts, pred)
-    # before this work: 0.08-0.12 of the articles shared a story with another outlet's report of the same day
-    assert shape["cross_outlet_share"] >= 0.30
+    # before this work: 0.08-0.12 of the articles shared a story with another outlet's report of the same day;
+    # placed one by one 0.34; a moment's articles decided together 0.49 (the goal: 0.40)
+    assert shape["cross_outlet_share"] >= 0.40
     assert shape["p90_span_days"] <= 7.0
     assert shape["max_span_days"] <= 8.0  # a story is an event: a week at most (day-only dates: half a day slack)
-    assert shape["largest"][0] <= 0.15 * len(arts)
+    # the largest story (the outbreak's first week: 63 articles; 41 placed one by one) holds well under half of
+    # what was published in its own days, and a fifth of the stream at most
+    sizes = Counter(pred.values())
+    top, n = sizes.most_common(1)[0]
+    days = [to_days(a.published) for a in arts if pred[a.id] == top]
+    within = sum(1 for a in arts if min(days) <= to_days(a.published) <= max(days))
+    assert n == shape["largest"][0]
+    assert n < 0.5 * within
+    assert n <= 0.2 * len(arts)
 
 
 def test_the_pandemic_declaration_is_one_story_across_the_three_outlets(h1n1_run) -> None:
@@ -123,16 +132,19 @@ def test_storylines_survive_a_restart_exactly(seeds_dir: Path) -> None:
     one = StoryClusterer(embedder=None)
     one.add(arts, embeddings=vecs)
     two = StoryClusterer(embedder=None)
-    two.add(arts[:50], embeddings=vecs[:50])
+    # the restart falls between two days: a day's articles are decided together, so a day cut in two batches is
+    # decided as two moments (docs/stories.md, limits)
+    cut = next(i for i in range(50, len(arts)) if arts[i].published != arts[i - 1].published)
+    two.add(arts[:cut], embeddings=vecs[:cut])
     stories = {s.id: s for s in two.stories()}
     lines = {sl.id: sl for sl in two.storylines()}
     state = json.loads(json.dumps(two.state()))
     three = StoryClusterer.from_state(state, embedder=None, story_loader=lambda ids: [stories[i] for i in ids if i in stories],
                                       storyline_loader=lambda ids: [lines[i] for i in ids if i in lines])
-    three.add(arts[50:], embeddings=vecs[50:])
+    three.add(arts[cut:], embeddings=vecs[cut:])
     a = {aid: three._story(three._resolve(three.assignments[aid].story_id)).storyline_id for aid in
-         (x.id for x in arts[50:])}
-    b = {x.id: one._story(one._resolve(one.assignments[x.id].story_id)).storyline_id for x in arts[50:]}
+         (x.id for x in arts[cut:])}
+    b = {x.id: one._story(one._resolve(one.assignments[x.id].story_id)).storyline_id for x in arts[cut:]}
     assert a == b
 
 

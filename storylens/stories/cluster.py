@@ -78,6 +78,10 @@ class Params:
     index_terms: int = 24
     max_story_names: int = 400  # names kept per story (all members'), most often named first
     max_df_terms: int = 300_000
+    joint_moments: bool = True  # articles of one moment (equal times, e.g. a day's where only the day is known)
+    moment_df: bool = True  # ... under document frequencies that count the moment's own articles
+    moment_recheck: bool = True  # ... and a story the moment grew re-checks the moment's one-article stories
+    moment_all_pairs: int = 60  # ... are all scored against each other up to this many; past it, nearest ones
 
 
 @dataclass
@@ -239,6 +243,7 @@ class StoryClusterer:
         self.idf: Callable[[str], float] = self._idf_cache.__getitem__
         self._article_norms: dict[str, dict[str, float]] = {}  # the article being scored
         self.n_docs = 0
+        self._counted: set[str] = set()  # articles of the moment being placed, already in df and n_docs
         self.seq = 0
         self.clock: float | None = None
         self.reps: dict[str, StoryRep] = {}
@@ -512,29 +517,45 @@ class StoryClusterer:
 
     # ------------------------------------------------------------------ main entry
     def add(self, articles: Sequence[Article], embeddings: np.ndarray | None = None) -> list[Assignment]:
-        """Assign each article (taken in the given order) to a story; open, extend and merge stories."""
+        """Assign each article (taken in the given order) to a story; open, extend and merge stories.
+
+        Articles of one moment (equal publication times: a day's reports where only the day is known) are
+        decided together (:meth:`_add_moment`), so which of them comes first does not decide their stories."""
         feats = [featurize(a) for a in articles]
         vecs: np.ndarray | None = embeddings
         if vecs is None and self.embedder is not None and feats:
             vecs = np.asarray(self.embedder([f.embed_text for f in feats]), dtype=np.float32)
-        out = []
-        for i, (a, f) in enumerate(zip(articles, feats, strict=True)):
-            v = vecs[i] if vecs is not None else None
-            out.append(self._add_one(a, f, v))
+        out: list[Assignment] = []
+        i, n = 0, len(feats)
+        while i < n:
+            j = i + 1
+            if self.p.joint_moments and feats[i].time is not None:
+                while j < n and feats[j].time == feats[i].time:
+                    j += 1
+            if j - i == 1:
+                out.append(self._add_one(articles[i], feats[i], vecs[i] if vecs is not None else None))
+            else:
+                out.extend(self._add_moment(articles[i:j], feats[i:j], None if vecs is None else vecs[i:j]))
+            i = j
         return out
 
-    def _add_one(self, art: Article, f: ArticleFeatures, vec: np.ndarray | None) -> Assignment:
+    def _observe_mean(self, vec: np.ndarray | None) -> None:
         if vec is not None and self.p.center_n:
             if self.mu is None:
                 self.mu = np.zeros_like(vec, dtype=np.float32)
             # starts at zero and moves 1/center_n of the way each article: a short stream (one story) stays
             # nearly uncentered, a long one-topic stream loses its topic
             self.mu = self.mu + (vec - self.mu) / self.p.center_n
+
+    def _tick(self, f: ArticleFeatures, expire: bool = True) -> None:
         self.seq += 1
         if f.time is not None and (self.clock is None or f.time > self.clock):
             self.clock = f.time
-        if self.seq % 256 == 0:
+        if expire and self.seq % 256 == 0:
             self._expire()
+
+    def _rank(self, f: ArticleFeatures, vec: np.ndarray | None) -> list[Candidate]:
+        """The stories the index retrieves for the article, scored, best first."""
         sids = self._candidates(f)
         if vec is not None and len(sids) > self.p.rescore:
             # two stages: rank the retrieved stories by embedding cosine (one matrix product), score the best fully
@@ -546,33 +567,50 @@ class StoryClusterer:
                 sids = [sids[i] for i in sorted(top)]
         cands = [self.score(f, vec, self.reps[sid]) for sid in sids]
         cands.sort(key=lambda c: (-c.score, c.story_id))
+        return cands
+
+    def _add_one(self, art: Article, f: ArticleFeatures, vec: np.ndarray | None) -> Assignment:
+        self._observe_mean(vec)
+        self._tick(f)
+        cands = self._rank(f, vec)
         thr = self.threshold()
         if len(cands) > 1:
             # the runner-up is almost always an unrelated story: it tells how high unrelated scores run here
             self._observe_background(cands[1].score)
-        at = art.published.isoformat() if art.published else f"arrival:{self.seq}"
-        merged: list[str] = []
         if cands and cands[0].score >= thr:
             best = cands[0]
-            sid = best.story_id
+            return self._apply(art, f, vec, cands, thr, best.story_id,
+                               f"closest story, score {best.score:.3f} >= threshold {thr:.3f}", best.score)
+        best = cands[0] if cands else None
+        reason = (f"no story close enough (best {best.score:.3f} < threshold {thr:.3f})" if best
+                  else "no candidate story shares salient terms")
+        return self._apply(art, f, vec, cands, thr, None, reason, None)
+
+    def _apply(self, art: Article, f: ArticleFeatures, vec: np.ndarray | None, cands: list[Candidate],
+               thr: float, target: str | None, reason: str, score: float | None,
+               opened_as: list[str] | None = None) -> Assignment:
+        """Put the article in story ``target`` (None: open a story) and record why. ``opened_as`` receives the
+        id of a story the article opens."""
+        at = art.published.isoformat() if art.published else f"arrival:{self.seq}"
+        merged: list[str] = []
+        if target is not None and self._resolve(target) in self.reps:
+            sid = self._resolve(target)
             action = "added"
-            reason = f"closest story, score {best.score:.3f} >= threshold {thr:.3f}"
         else:
             sid = story_id_for(f.id)
             while sid in self.reps or sid in self.stories_ and self.stories_[sid].article_ids:
                 sid = story_id_for(sid)
             action = "opened"
-            best = cands[0] if cands else None
-            reason = (f"no story close enough (best {best.score:.3f} < threshold {thr:.3f})" if best
-                      else "no candidate story shares salient terms")
+            if opened_as is not None:
+                opened_as.append(sid)
         self._update_rep(sid, f, vec)
         st = self._story(sid)
         self._add_member(st, f, at)
         self._refresh(st, f, art.published)
         line_info = self._place_in_storyline(st, f, vec, action, at, [c.story_id for c in cands])
         st.history.append(StoryHistoryEntry(at=at, action=action, article_id=f.id, reason=reason,
-                                            score=None if action == "opened" or not cands
-                                            else round(cands[0].score, 4)))
+                                            score=None if action == "opened" or score is None
+                                            else round(score, 4)))
         self.dirty.add(sid)
         if action == "added":
             merged = self._maybe_merge(sid, cands[1:], thr, at)
@@ -584,6 +622,230 @@ class StoryClusterer:
                          cands[:5], merged, reason, self._story(sid).storyline_id, line_info)
         self.assignments[f.id] = asg
         return asg
+
+    def _single_rep(self, f: ArticleFeatures, vec: np.ndarray | None) -> StoryRep:
+        """The story one article would open, for scoring another article of the same moment against it."""
+        caps = self.p.centroid_terms
+        rep = StoryRep(id=f.id, title=_add_into({}, _unit(f.title_tf), caps["title"]),
+                       lead=_add_into({}, _unit(f.lead_tf), caps["lead"]),
+                       names=_add_into({}, _unit(f.name_tf), caps["names"]),
+                       emb=None if vec is None else np.asarray(vec, dtype=np.float32).copy(), n=1,
+                       dated=int(f.time is not None), first=f.time, last=f.time, coarse=int(f.coarse),
+                       ents={t: 1 for t in f.name_tf})
+        self._set_norms(rep)
+        return rep
+
+    def _sum_reps(self, a: StoryRep, b: StoryRep) -> StoryRep:
+        """The representation of a story holding the members of both (neither is changed)."""
+        caps = self.p.centroid_terms
+        ents = dict(a.ents)
+        for t, c in b.ents.items():
+            ents[t] = ents.get(t, 0) + c
+        firsts = [x for x in (a.first, b.first) if x is not None]
+        lasts = [x for x in (a.last, b.last) if x is not None]
+        rep = StoryRep(id=a.id, title=_add_into(dict(a.title), b.title, caps["title"]),
+                       lead=_add_into(dict(a.lead), b.lead, caps["lead"]),
+                       names=_add_into(dict(a.names), b.names, caps["names"]),
+                       emb=b.emb if a.emb is None else a.emb if b.emb is None else a.emb + b.emb,
+                       n=a.n + b.n, dated=a.dated + b.dated, first=min(firsts) if firsts else None,
+                       last=max(lasts) if lasts else None, coarse=a.coarse + b.coarse, ents=ents)
+        self._set_norms(rep)
+        return rep
+
+    def _add_moment(self, arts: Sequence[Article], feats: Sequence[ArticleFeatures],
+                    vecs: np.ndarray | None) -> list[Assignment]:
+        """Decide a moment's articles together, in an order of the scores, not of the articles.
+
+        Each article is scored against the stories as they stood before the moment, and against the moment's
+        other articles (as the one-article stories they would open), under document frequencies that count
+        the moment's own articles. The links that clear the threshold are then taken strongest first; two
+        groups join when the members of one score the story the other would make at the threshold on average
+        (what placing them one by one would look at), and a group holds at most one existing story. So a
+        day's reports of one happening by several outlets meet each other whichever of them comes first.
+        Each group then joins its story, or its first article (by outlet, then id) opens one and the others
+        join it; a story the moment grew re-checks the moment's one-article stories its members link to.
+        The moment's articles are taken in an order of their own (outlet, then id), so the result does not
+        depend on the order they are given in; assignments come back in the given order."""
+        order = sorted(range(len(feats)), key=lambda i: ((arts[i].outlet or "").lower(), feats[i].id))
+        if order != list(range(len(feats))):
+            got = self._add_moment([arts[i] for i in order], [feats[i] for i in order],
+                                   None if vecs is None else vecs[order])
+            back = [0] * len(order)
+            for pos, i in enumerate(order):
+                back[i] = pos
+            return [got[back[i]] for i in range(len(order))]
+        k = len(feats)
+        vs = [vecs[i] if vecs is not None else None for i in range(k)]
+        for v in vs:
+            self._observe_mean(v)
+        if self.p.moment_df:
+            # the moment's own articles count in the document frequencies they are compared under
+            for f in feats:
+                if f.id not in self._counted:
+                    for t in f.all_terms():
+                        self.df[t] = self.df.get(t, 0) + 1
+                    self.n_docs += 1
+                    self._counted.add(f.id)
+            self._idf_cache.clear()
+            self._article_norms = {}
+        thr = self.threshold()
+        cands = [self._rank(f, v) for f, v in zip(feats, vs, strict=True)]
+        for c in cands:
+            if len(c) > 1:
+                self._observe_background(c[1].score)
+        story_score = [{c.story_id: c.score for c in cs} for cs in cands]
+        singles = [self._single_rep(f, v) for f, v in zip(feats, vs, strict=True)]
+        pair: dict[tuple[int, int], float] = {}
+
+        def pscore(i: int, j: int) -> float:
+            key = (i, j) if i < j else (j, i)
+            s = pair.get(key)
+            if s is None:
+                s = self.score(feats[key[1]], vs[key[1]], singles[key[0]]).score
+                pair[key] = s
+            return s
+
+        # which pairs to score up front: all of a small moment; in a large one each article's nearest by
+        # embedding (the rest are scored only when two groups they belong to are weighed)
+        if k <= self.p.moment_all_pairs or vecs is None:
+            todo = [(i, j) for i in range(k) for j in range(i + 1, k)]
+        else:
+            m = np.asarray(vecs, dtype=np.float32)
+            m = m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
+            sims = m @ m.T
+            np.fill_diagonal(sims, -np.inf)
+            near = np.argsort(-sims, axis=1, kind="stable")[:, : self.p.rescore]
+            todo = sorted({(min(i, int(j)), max(i, int(j))) for i in range(k) for j in near[i]})
+        edges: list[tuple[float, int, str, int]] = []  # (-score, article, story id or "", other article)
+        for i, j in todo:
+            s = pscore(i, j)
+            if s >= thr:
+                edges.append((-s, i, "", j))
+        for i, cs in enumerate(cands):
+            for c in cs:
+                if c.score >= thr:
+                    edges.append((-c.score, i, c.story_id, -1))
+        edges.sort(key=lambda e: (e[0], feats[e[1]].id, e[2], feats[e[3]].id if e[3] >= 0 else ""))
+
+        comp = list(range(k))  # union-find over articles
+        members: dict[int, list[int]] = {i: [i] for i in range(k)}
+        story_of: dict[int, str] = {}
+        link: dict[int, tuple[float, str]] = {}  # article -> (score, what it was linked to)
+
+        def find(x: int) -> int:
+            while comp[x] != x:
+                comp[x] = comp[comp[x]]
+                x = comp[x]
+            return x
+
+        def s_art_story(i: int, sid: str) -> float:
+            s = story_score[i].get(sid)
+            if s is None:
+                s = self.score(feats[i], vs[i], self.reps[sid]).score
+                story_score[i][sid] = s
+            return s
+
+        comp_rep: dict[int, StoryRep] = {}  # group -> the story its articles would make (summed as groups join)
+
+        def group_rep(root: int, sid: str | None) -> StoryRep:
+            rep = comp_rep.get(root)
+            if rep is None:
+                rep = singles[root]
+                for x in members[root][1:] if members[root][0] == root else members[root]:
+                    if x != root:
+                        rep = self._sum_reps(rep, singles[x])
+                comp_rep[root] = rep
+            return self._sum_reps(self.reps[sid], rep) if sid is not None else rep
+
+        def linkage(a: int, b: int) -> float:
+            """How well two groups fit as one story: the members of one (the one without a story, else the
+            smaller) scored against the story the other would be, on average: what placing them one by one
+            would look at."""
+            xs, ys = members[a], members[b]
+            if a in story_of or (b not in story_of and len(xs) > len(ys)):
+                a, b, xs, ys = b, a, ys, xs
+            if len(ys) == 1 and b not in story_of:
+                return sum(pscore(x, ys[0]) for x in xs) / len(xs)
+            rep = group_rep(b, story_of.get(b))
+            return sum(self.score(feats[x], vs[x], rep).score for x in xs) / len(xs)
+
+        for neg, i, sid, j in edges:
+            ra = find(i)
+            if sid:
+                if ra in story_of:
+                    continue
+                if len(members[ra]) > 1 and sum(s_art_story(x, sid) for x in members[ra]) / len(members[ra]) < thr:
+                    continue
+                story_of[ra] = sid
+                for x in members[ra]:
+                    link.setdefault(x, (-neg, sid))
+                link[i] = (-neg, sid)
+                continue
+            rb = find(j)
+            if ra == rb or (ra in story_of and rb in story_of):
+                continue
+            if linkage(ra, rb) < thr:
+                continue
+            keep, drop = (ra, rb) if ra < rb else (rb, ra)
+            comp[drop] = keep
+            joined = self._sum_reps(group_rep(keep, None), group_rep(drop, None))
+            comp_rep.pop(drop, None)
+            comp_rep[keep] = joined
+            members[keep] = sorted(members[keep] + members.pop(drop))
+            if drop in story_of:
+                story_of[keep] = story_of.pop(drop)
+            link.setdefault(i, (-neg, feats[j].id))
+            link.setdefault(j, (-neg, feats[i].id))
+
+        out: list[Assignment] = []
+        opened: dict[int, str] = {}
+        for i in range(k):
+            self._tick(feats[i], expire=False)
+            r = find(i)
+            cs = cands[i]
+            if r in story_of:
+                sid = story_of[r]
+                s = s_art_story(i, sid)
+                best = cs[0] if cs else None
+                why = (f"closest story, score {s:.3f} >= threshold {thr:.3f}" if best and best.story_id == sid
+                       and s >= thr else
+                       f"joined story {sid} with the same moment's reports it matches (score {s:.3f}; linked at "
+                       f"{link.get(i, (s, sid))[0]:.3f}, threshold {thr:.3f})")
+                out.append(self._apply(arts[i], feats[i], vs[i], cs, thr, sid, why, s))
+            elif r in opened:
+                sc, other = link.get(i, (0.0, ""))
+                why = (f"a report of the same moment as {other} (score {sc:.3f} >= threshold {thr:.3f}), "
+                       f"which opened this story")
+                out.append(self._apply(arts[i], feats[i], vs[i], cs, thr, opened[r], why, sc))
+            else:
+                best = cs[0] if cs else None
+                why = (f"no story close enough (best {best.score:.3f} < threshold {thr:.3f})" if best
+                       else "no candidate story shares salient terms")
+                got: list[str] = []
+                out.append(self._apply(arts[i], feats[i], vs[i], cs, thr, None, why, None, got))
+                opened[r] = got[0]
+        # what placing them one by one would also have done: a story the moment grew re-checks the moment's
+        # one-article stories its members bridge to (see _recheck)
+        sid_of = {i: a.story_id for i, a in enumerate(out)}
+        for i in range(k if self.p.moment_recheck else 0):
+            r = find(i)
+            # only a story the moment opened: the re-check was made for young stories, and a story of earlier
+            # days that the moment extends would absorb the moment's one-article stories on a dense stream
+            if len(members[r]) < 2 or r in story_of:
+                continue
+            sid = self._resolve(sid_of[i])
+            near = [Candidate(self._resolve(sid_of[j]), pair[(min(i, j), max(i, j))], {}) for j in range(k)
+                    if find(j) != r and (min(i, j), max(i, j)) in pair]
+            near = [c for c in near if c.story_id != sid]
+            near.sort(key=lambda c: (-c.score, c.story_id))
+            if near:
+                at = arts[i].published.isoformat() if arts[i].published else f"arrival:{self.seq}"
+                out[i].merged += self._recheck(sid, near, thr, at)
+        for a in out:
+            a.story_id = self._resolve(a.story_id)
+        if self.seq // 256 != (self.seq - k) // 256:
+            self._expire()
+        return out
 
     # ------------------------------------------------------------------ storylines
     def _storyline(self, lid: str) -> Storyline:
@@ -684,9 +946,12 @@ class StoryClusterer:
     def _update_rep(self, sid: str, f: ArticleFeatures, vec: np.ndarray | None) -> None:
         self._idf_cache.clear()
         self._article_norms = {}
-        for t in f.all_terms():
-            self.df[t] = self.df.get(t, 0) + 1
-        self.n_docs += 1
+        if f.id in self._counted:
+            self._counted.discard(f.id)
+        else:
+            for t in f.all_terms():
+                self.df[t] = self.df.get(t, 0) + 1
+            self.n_docs += 1
         rep = self.reps.get(sid)
         if rep is None:
             rep = StoryRep(id=sid)
@@ -946,11 +1211,11 @@ def batch_order(articles: Sequence[Article], vectors: np.ndarray | None = None) 
     articles of one moment (a day's reports where only the day is known) by outlet, then id: an order of the
     articles themselves, never of how they arrived, so a resumed or re-batched run gives the same stories.
 
-    One outlet's reports of a day together is also the order the clusterer does best with. Measured on H1N1
-    (405 articles, 2026-12-03; share of articles in a story with another outlet's article of the same or next
-    day): 0.338 so; 0.244-0.254 when a day's articles follow a maximum spanning tree of their document cosines
-    (each right after the one it is most like); 0.27 with outlets interleaved at random. ``vectors`` is taken
-    for an order of content and not used now."""
+    A moment's articles are then decided together (:meth:`StoryClusterer._add_moment`), so this order within a
+    moment only fixes which article opens a story and names it. Before that (2026-12-03, H1N1, placed one by
+    one) the order decided the stories: the share of articles in a story with another outlet's article of the
+    same or next day was 0.338 so, 0.244-0.254 in the order of a spanning tree of their cosines, 0.27 with
+    outlets interleaved. ``vectors`` is taken for an order of content and not used now."""
     del vectors
     return sorted(range(len(articles)), key=lambda i: (_sort_time(articles[i].published),
                                                        (articles[i].outlet or "").lower(), articles[i].id))
