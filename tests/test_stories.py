@@ -373,10 +373,13 @@ def test_recheck_does_not_snowball_on_a_dense_one_topic_stream() -> None:
     assert largest(Params()) <= 2 * plain
     # Two guards hold it: the bridge condition and the coherence factor on links. Without both, the re-check
     # snowballs; the bridge condition alone already halves the damage.
-    unguarded = Params(recheck_bridge=0.0, link_alpha=0.0, max_span_days=1e9)
-    bridge_only = Params(link_alpha=0.0, max_span_days=1e9)
+    # Shown on the one-by-one path (``joint_moments=False``), where each article's re-check runs alone; the
+    # moment's joint decision re-checks only the stories the moment opened and does not snowball even unguarded.
+    unguarded = Params(recheck_bridge=0.0, link_alpha=0.0, max_span_days=1e9, joint_moments=False)
+    bridge_only = Params(link_alpha=0.0, max_span_days=1e9, joint_moments=False)
     assert largest(unguarded) > 2 * plain
     assert largest(bridge_only) < largest(unguarded)
+    assert largest(Params(recheck_bridge=0.0, link_alpha=0.0, max_span_days=1e9)) <= 2 * plain
 
 
 def test_a_days_articles_are_clustered_in_an_order_of_their_own_not_their_arrival() -> None:
