@@ -376,3 +376,30 @@ def test_decades_with_their_modifier() -> None:
         )
     )
     assert got["the late 1970s"] == "197" and got["the mid-1990s"] == "199"
+
+
+def test_a_span_before_or_after_another_event_is_a_duration_without_its_signal() -> None:
+    ref = dt.date(1998, 3, 4)
+    got = values("Three days later, the army withdrew. The rebels left a month before the peace deal.", ref)
+    assert got == [("Three days", "P3D"), ("a month", "P1M")]
+    assert values("Profit rose from $4 million a year earlier.", ref) == [("a year earlier", "1997")]
+
+
+def test_holidays_resolve_to_their_day_in_the_year_the_tense_points_to() -> None:
+    ref = dt.date(1998, 3, 4)
+    got = dict(values("Shops closed on Christmas and reopened after New Year's Day.", ref))
+    assert got == {"Christmas": "1997-12-25", "New Year's Day": "1998-01-01"}
+    assert values("The talks will resume after Easter.", ref) == [("Easter", "1998-04-12")]  # computed
+    assert values("He came home for Thanksgiving 1997.", ref) == [("Thanksgiving 1997", "1997-11-27")]
+    assert values("Fireworks marked the Lunar New Year.", ref) == []  # a day that moves with the moon
+
+
+def test_wire_clock_times_days_two_off_and_ends_of_weeks_and_months() -> None:
+    ref = dt.date(1998, 3, 4)
+    got = dict(values("The blast came at 10:30 a.m. (1530 GMT). The day before yesterday it rained.", ref))
+    assert got == {"10:30 a.m.": "1998-03-04T10:30", "1530 GMT": "1998-03-04T15:30",
+                   "The day before yesterday": "1998-03-02"}
+    assert values("The EU will decide by the end of the week.", ref) == [("the end of the week", "1998-W10")]
+    got = dict(values("The panel meets every other year; it was formed in the last decade.", ref))
+    assert got == {"every other year": "P2Y", "the last decade": "198"}
+    assert values("Approval is expected by year-end.", ref) == [("year-end", "1998")]

@@ -311,6 +311,41 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("midyear", re.compile(r"\b(?P<pos>early|mid|late)[- ](?P<y>(?:19|20)\d\d)\b", re.I)),
+    # Holidays with a fixed or computed day: "Christmas", "New Year's Day", "Easter", "Thanksgiving".
+    (
+        "holiday",
+        re.compile(
+            r"(?<!Lunar )(?<!Chinese )\b(?:(?P<y>(?:19|20)\d\d)(?:'s)?\s+)?(?P<h>Christmas\s+Eve|Christmas\s+Day|Christmas|"
+            r"New\s+Year's\s+(?:Eve|Day)|Valentine's\s+Day|Halloween|Thanksgiving(?:\s+Day)?|Easter(?:\s+Sunday)?|"
+            r"Good\s+Friday|Memorial\s+Day|Labor\s+Day|Boxing\s+Day)\b(?:,?\s+(?P<y2>(?:19|20)\d\d)\b)?"
+        ),
+    ),
+    # A clock time as wire services give it beside the local one: "(1530 GMT)".
+    ("gmt", re.compile(r"\b(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)\s+(?:GMT|UTC)\b")),
+    (
+        "reldecade",
+        re.compile(
+            r"\b(?:the\s+)?(?P<rel>last|this|next|past|previous|coming|current)\s+(?P<u>decade|century)\b", re.I
+        ),
+    ),
+    (
+        "daytwo",
+        re.compile(r"\b(?:the\s+)?day\s+(?P<d>before\s+yesterday|after\s+tomorrow)\b", re.I),
+    ),
+    # "by the end of the month", "early in the week": this week or month (the modifier joins the extent).
+    (
+        "endof",
+        re.compile(r"\b(?:end|beginning|start|middle)\s+of\s+(?P<th>the\s+(?P<u>week|month))\b(?!\s+(?:of|before|after))", re.I),
+    ),
+    ("yearend", re.compile(r"\b(?:(?P<since>since)\s+)?(?P<w>year[- ]end|year's\s+end)\b", re.I)),
+    (
+        "everyn",
+        re.compile(
+            r"\b(?:each|every)\s+(?P<n>other|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+            r"(?P<u>days|weeks|months|years|hours|minutes|year|day|week|month)\b",
+            re.I,
+        ),
+    ),
 ]
 FUZZY = {
     "now": "PRESENT_REF",
@@ -418,6 +453,69 @@ def _season(ref: dt.date, name: str, mode: str) -> str:
     else:
         y = max(y for y, d in start.items() if d <= ref)
     return f"{y:04d}-{code}"
+
+
+# Holidays: a fixed (month, day), or a rule for the day in a given year; the month and day used to choose the year.
+_HOLIDAY_FIXED = {
+    "christmas eve": (12, 24),
+    "christmas day": (12, 25),
+    "christmas": (12, 25),
+    "new year's eve": (12, 31),
+    "new year's day": (1, 1),
+    "valentine's day": (2, 14),
+    "halloween": (10, 31),
+    "boxing day": (12, 26),
+}
+
+
+def _easter(y: int) -> dt.date:
+    """Western Easter Sunday of year ``y`` (the Gregorian computus)."""
+    a, b, c = y % 19, y // 100, y % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month = (h + ell - 7 * m + 114) // 31
+    return dt.date(y, month, (h + ell - 7 * m + 114) % 31 + 1)
+
+
+def _nth_weekday(y: int, month: int, wd: int, n: int) -> dt.date:
+    """The n-th weekday ``wd`` (0 Monday) of a month; n -1: the last one."""
+    if n < 0:
+        last = dt.date(y, month, calendar.monthrange(y, month)[1])
+        return last - dt.timedelta(days=(last.weekday() - wd) % 7)
+    first = dt.date(y, month, 1)
+    return first + dt.timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _holiday_day(name: str, y: int) -> dt.date:
+    if name in _HOLIDAY_FIXED:
+        return dt.date(y, *_HOLIDAY_FIXED[name])
+    if name.startswith("easter"):
+        return _easter(y)
+    if name == "good friday":
+        return _easter(y) - dt.timedelta(days=2)
+    if name.startswith("thanksgiving"):
+        return _nth_weekday(y, 11, 3, 4)
+    if name == "memorial day":
+        return _nth_weekday(y, 5, 0, -1)
+    return _nth_weekday(y, 9, 0, 1)  # Labor Day
+
+
+def _holiday(m: re.Match[str], text: str, ref: dt.date | None) -> tuple[str, str, str] | None:
+    """A holiday's day: in the year given, else the one the clause's tense points to (as for "Jan. 28")."""
+    name = " ".join(m.group("h").lower().split())
+    y = m.group("y") or m.group("y2")
+    if y:
+        return _holiday_day(name, int(y)).isoformat(), "day", "DATE"
+    if ref is None:
+        return None
+    approx = _holiday_day(name, ref.year)
+    year = _closest_year(ref, approx.month, approx.day, _tense(text, m.start(), m.end()))
+    return _holiday_day(name, year).isoformat(), "day", "DATE"
 
 
 def _spelled_year(words: str) -> int | None:
@@ -621,6 +719,12 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             )  # "a year ago": the quarter compared with, in results news
         if n is None and g["dir"].lower() == "ago":
             return "PAST_REF", "fuzzy", "DATE"  # "several years ago"
+        if g["dir"].lower() in ("later", "earlier", "before"):
+            # "three days later", "a month before the vote": a span from another event, not from the
+            # publication date; TimeML gives the span alone ("three days", P3D) and "later" as a signal.
+            if n is None:
+                return f"P{'T' if u in ('hour', 'minute') else ''}X{UNIT[u]}", "duration", "DURATION"
+            return _amount(n, UNIT[u], u in ("hour", "minute")), "duration", "DURATION"
         if ref is None or n is None or u in ("hour", "minute", "decade", "century"):
             return None
         sign = -1 if g["dir"].lower() in ("ago", "earlier", "before") else 1
@@ -880,6 +984,43 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         }[g["d"].lower()]
         c = "20" if (g.get("c") or "").lower() == "twenty" else "19"
         return f"{c}{d}", "decade", "DATE"
+    if kind == "holiday":
+        return _holiday(m, text, ref)
+    if kind == "gmt":
+        if ref is None:
+            return None
+        return f"{ref.isoformat()}T{g['h']}:{g['mi']}", "time", "TIME"
+    if kind == "reldecade":
+        if ref is None:
+            return None
+        rel = g["rel"].lower()
+        if rel == "past":  # "over the past decade": the span of time up to now
+            return ("P1C" if g["u"].lower() == "century" else "P1E"), "duration", "DURATION"
+        k = {"last": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}[rel]
+        if g["u"].lower() == "century":
+            return f"{ref.year // 100 + k:02d}", "century", "DATE"
+        return f"{ref.year // 10 + k:03d}", "decade", "DATE"
+    if kind == "daytwo":
+        if ref is None:
+            return None
+        shift = -2 if g["d"].lower().startswith("before") else 2
+        return (ref + dt.timedelta(days=shift)).isoformat(), "day", "DATE"
+    if kind == "endof":
+        if ref is None:
+            return None
+        if g["u"].lower() == "week":
+            return _week(ref), "week", "DATE"
+        return f"{ref.year:04d}-{ref.month:02d}", "month", "DATE"
+    if kind == "yearend":
+        if ref is None:
+            return None
+        return f"{ref.year - (1 if g.get('since') else 0):04d}", "year", "DATE"
+    if kind == "everyn":
+        n = 2 if g["n"].lower() == "other" else _num(g["n"])
+        u = g["u"].lower().rstrip("s")
+        if not isinstance(n, int):
+            return None
+        return _amount(n, UNIT[u], u in ("hour", "minute")), "set", "SET"
     if kind == "midyear":
         return g["y"], "year", "DATE"
     return None
@@ -889,7 +1030,7 @@ _TRIGGER = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)|"
     r"today|yesterday|tomorrow|tonight|\bnow|current|recent|soon|past|future|week|month|year|quarter|decade|"
     r"centur|\bday|hour|minute|morning|afternoon|evening|night|spring|summer|fall\b|autumn|winter|lately|"
-    r"time being|half|noon|midnight|daily|weekly|monthly|annually|yearly|hourly|nightly|ties\b|each|every|nineteen|thousand",
+    r"time being|half|noon|midnight|christmas|easter|halloween|thanksgiving|valentine|gmt|utc|daily|weekly|monthly|annually|yearly|hourly|nightly|ties\b|each|every|nineteen|thousand",
     re.IGNORECASE,
 )
 _MOD_DATE = re.compile(
@@ -935,10 +1076,17 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
             lead = re.match(r"the\s+", span, re.I)
         elif kind in ("weekend", "dayana"):
             lead = re.match(r"(?:over|ahead\s+of|(?:later|earlier)\s+in|in)\s+", span, re.I)
+        elif kind == "endof":
+            lead = re.match(r".*?(?=the\s)", span, re.I | re.S)  # the month; "the end of" joins as a modifier
+        elif kind == "yearend" and m.group("since"):
+            lead = re.match(r"since\s+", span, re.I)
         elif kind == "quarter":
             lead = re.match(
                 r"the\s+(?=\w+-quarter)", span, re.I
             )  # "the third-quarter loss": the modifier alone
+        if kind == "ago" and got[2] == "DURATION":
+            e = s + len(span.rstrip()) - len(m.group("dir"))
+            e = s + len(text[s:e].rstrip())  # "three days later": the span, "later" a signal
         if kind == "monalone" and m.group("pos"):
             e -= 2  # "December's figures": the month
         if lead:
