@@ -136,19 +136,36 @@ def analyze(
                                                             "print them (the report is then not reproducible).")] = False,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Outlet of every input that names none (e.g. a "
                                                                "folder of one site's pages).")] = None,
+    engine_name: Annotated[str, typer.Option("--engine", help="Where the per-article work (extraction, sentence "
+                                             "analysis) runs: 'local' (this machine's processes) or 'ray' (Ray "
+                                             "Data workers; pip install 'storylens[ray]'). Same results either way.")
+                           ] = "local",
+    address: Annotated[str | None, typer.Option("--address", help="With --engine ray: the Ray cluster to join "
+                                                "(e.g. ray://host:10001 or auto); without it a local Ray is "
+                                                "started for the run.")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Worker processes (local: extraction "
+                                                "processes, default STORYLENS_WORKERS or the cores, at most 4; "
+                                                "ray: Ray Data actors, default 2).")] = None,
 ) -> None:
     """Ingest articles, find copies, rewrites and stories, and write the report."""
+    from storylens.engine import EngineUnavailable, make_engine
     from storylens.pipeline import default_workers, ingest
     from storylens.report import build_report, render_html, render_json, render_markdown
     from storylens.store import describe
 
     db = db_opt or "storylens.db"
+    n_workers = workers or (default_workers() if engine_name == "local" else 2)
+    try:
+        engine = make_engine(engine_name, n_workers, address)
+    except EngineUnavailable as exc:
+        fail(str(exc))
     store = _open_store_or_fail(db)
     held_before = store.count_articles() if db_opt is None else 0  # the default store: say what it held
     cb, stop = _progress_printer(not quiet)
     try:
         res = ingest([str(p) for p in paths], store, cb, outlet=(outlet or "").strip()[:200] or None,
-                     workers=default_workers(), keep=False, on_wait=_say)
+                     workers=n_workers, keep=False, on_wait=_say,
+                     engine=engine if engine.distributed else None)
         import time
 
         t0 = time.perf_counter()
@@ -166,6 +183,7 @@ def analyze(
     finally:
         stop()
         store.close()
+        engine.close()
     for err in res.errors:
         typer.echo(f"storylens: {err.source}: {err.reason}", err=True)
     if held_before:

@@ -22,6 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storylens.engine import Engine
 from storylens.extract import content_hash, extract
 from storylens.model import Article, InputError, Report
 from storylens.nlp.annotate import analyse_sentences, prefetch_document_vectors
@@ -148,12 +149,13 @@ def _pool(workers: int) -> ProcessPoolExecutor | None:
 
 
 def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Progress = _noop,
-                outlet: str | None = None, workers: int = 1) -> IngestResult:
+                outlet: str | None = None, workers: int = 1, engine: Engine | None = None) -> IngestResult:
     """Extract and store documents; one transaction per batch. Known content is skipped.
 
     ``outlet`` is given to every document whose metadata names none. With ``workers`` > 1, documents are
     extracted in that many processes, in chunks of :data:`BATCH`; results are taken in input order, so
-    what is stored (and in what order) is the same as with one."""
+    what is stored (and in what order) is the same as with one. A distributed ``engine``
+    (:mod:`storylens.engine`) extracts and analyses the chunks instead, results taken in the same order."""
     res = IngestResult()
     # Articles an interrupted earlier run stored before the stages saw them: analyse them now.
     resumed = store.unprocessed_articles()
@@ -164,6 +166,7 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
     pending: list[RawDoc | InputError] = []  # in input order; a reader's error waits its turn
     inflight: deque[Future[tuple[list[Article | InputError], list]]] = deque()
     pool: ProcessPoolExecutor | None = None  # started with the first full chunk: a few documents need none
+    deferred: list[list[RawDoc | InputError]] = []  # chunks for a distributed engine, mapped once read
 
     def flush() -> None:
         added = store.add_articles(batch)
@@ -200,6 +203,9 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
         nonlocal pool
         chunk = pending.copy()
         pending.clear()
+        if engine is not None and engine.distributed:
+            deferred.append(chunk)
+            return
         if pool is None and not last and workers > 1:
             pool = _pool(workers)
         if pool is None:
@@ -233,6 +239,10 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
                 submit()
         if pending:
             submit(last=True)
+        if deferred:  # --- distributed engine: the chunks mapped there, taken back in input order
+            for got in engine.map_chunks(_extract_and_analyse, deferred):  # type: ignore[union-attr]
+                receive(got)
+            deferred.clear()
         while inflight:
             receive(inflight.popleft().result())
     finally:
@@ -404,7 +414,8 @@ def _release_memory() -> None:
 
 def ingest(paths: Iterable[str | Path], store: Store, progress: Progress = _noop,
            outlet: str | None = None, workers: int = 1, round_size: int | None = None,
-           keep: bool = True, on_wait: Callable[[str], None] | None = None) -> IngestResult:
+           keep: bool = True, on_wait: Callable[[str], None] | None = None,
+           engine: Engine | None = None) -> IngestResult:
     """Read, store and analyse the inputs, in rounds of ``round_size`` documents (:func:`default_round`):
     each round is extracted and stored, then every stage runs on it and its articles are marked processed,
     so memory is bounded by the round, not the corpus. Rounds follow the input order (give a stream in
@@ -415,13 +426,16 @@ def ingest(paths: Iterable[str | Path], store: Store, progress: Progress = _noop
     One writer at a time: the whole run holds the store's writer lock (:meth:`Store.writer_lock`), so a second
     ``analyze`` on the same store waits (``on_wait`` hears why) instead of analysing this run's stored but
     not yet analysed articles as its own.
+
+    ``engine``: where the per-article work runs (:mod:`storylens.engine`; None: this machine's processes, as
+    always). The global steps (the stages) run here either way, in the same order, so the result is the same.
     """
     with store.writer_lock(on_wait):
-        return _ingest(paths, store, progress, outlet, workers, round_size, keep)
+        return _ingest(paths, store, progress, outlet, workers, round_size, keep, engine)
 
 
 def _ingest(paths: Iterable[str | Path], store: Store, progress: Progress, outlet: str | None, workers: int,
-            round_size: int | None, keep: bool) -> IngestResult:
+            round_size: int | None, keep: bool, engine: Engine | None = None) -> IngestResult:
     size = round_size or default_round()
     docs = iter(iter_sources(list(paths)))
     total = IngestResult()
@@ -441,10 +455,12 @@ def _ingest(paths: Iterable[str | Path], store: Store, progress: Progress, outle
         def shifted(stage: str, done: int, n: int | None, _o: int = offset) -> None:
             progress(stage, done + _o if stage == "extract" else done, n)
 
-        res = ingest_docs(store, chunk, shifted, outlet=outlet, workers=workers)
+        res = ingest_docs(store, chunk, shifted, outlet=outlet, workers=workers, engine=engine)
         read += len(chunk)
         total.timings["extract"] = round(total.timings["extract"] + time.perf_counter() - t0, 3)
-        total.stages = run_stages(store, res.added, progress, total.timings, parallel=workers > 1)
+        # a distributed engine's driver runs the stages in turn (no fork beside a Ray driver's threads)
+        distributed = engine is not None and engine.distributed
+        total.stages = run_stages(store, res.added, progress, total.timings, parallel=workers > 1 and not distributed)
         total.count += len(res.added)
         if keep:
             total.added.extend(res.added)
