@@ -403,3 +403,20 @@ def test_wire_clock_times_days_two_off_and_ends_of_weeks_and_months() -> None:
     got = dict(values("The panel meets every other year; it was formed in the last decade.", ref))
     assert got == {"every other year": "P2Y", "the last decade": "198"}
     assert values("Approval is expected by year-end.", ref) == [("year-end", "1998")]
+
+
+def test_scheduled_present_and_end_points_look_ahead_for_weekdays() -> None:
+    ref = dt.date(1998, 3, 4)  # a Wednesday
+    assert values("The trial opens Monday in Denver.", ref) == [("Monday", "1998-03-09")]
+    assert values("Hashimoto leaves for Washington on Thursday.", ref) == [("Thursday", "1998-03-05")]
+    assert values("The court is expected to rule by Friday.", ref) == [("Friday", "1998-03-06")]
+    assert values("The vote is set for Thursday.", ref) == [("Thursday", "1998-03-05")]
+    assert values("Police arrested the suspect Thursday, officials said.", ref) == [("Thursday", "1998-02-26")]
+    assert values("The votes cast Monday were counted.", ref) == [("Monday", "1998-03-02")]  # a noun
+
+
+def test_recurring_weekdays_and_the_year_to_a_month() -> None:
+    ref = dt.date(1998, 3, 4)
+    got = dict(values("Flights leave on Mondays and Tuesday nights.", ref))
+    assert got == {"Mondays": "XXXX-WXX-1", "Tuesday nights": "XXXX-WXX-2TNI"}
+    assert values("In the year to March, profit fell.", ref)[0] == ("the year", "P1Y")

@@ -110,7 +110,7 @@ _SPELLED_YEAR = (
 _UNITS = r"(?:day|week|month|year|decade|century|hour|minute|quarter)s?"
 _AHEAD = re.compile(
     r"\b(?:will|shall|is to|are to|to be|expected|scheduled|planned|plans? to|planning|next|upcoming|"
-    r"would|going to|set to|due|effective|payable|takes? effect)\b",
+    r"would|going to|set to|set for|slated|due|effective|payable|takes? effect)\b",
     re.IGNORECASE,
 )
 # Past tense: the common irregular verbs of news, "-ed" forms (the look-ahead ones excepted), "since", "ago".
@@ -311,6 +311,14 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("midyear", re.compile(r"\b(?P<pos>early|mid|late)[- ](?P<y>(?:19|20)\d\d)\b", re.I)),
+    # A weekday that recurs: "on Mondays", "Tuesday nights".
+    (
+        "wdset",
+        re.compile(
+            rf"\b(?P<wd>{_DAY})(?:s(?:\s+(?P<p1>mornings|afternoons|evenings|nights))?|\s+(?P<p2>mornings|afternoons|"
+            r"evenings|nights))\b"
+        ),
+    ),
     # Holidays with a fixed or computed day: "Christmas", "New Year's Day", "Easter", "Thanksgiving".
     (
         "holiday",
@@ -575,7 +583,16 @@ def _closest_year(ref: dt.date, mon: int, day: int | None, tense: str | None = N
     return near
 
 
-def _tense(text: str, start: int, end: int) -> str | None:
+# The present of a scheduled event, as news writes it: "the trial opens Monday", "Leaders meet on Thursday".
+_SCHEDULED = re.compile(
+    r"\b(?:arrives?|leaves|meets?|begins|opens|starts|votes|visits|travels|returns|resumes|heads|hosts|faces|"
+    r"plays|convenes?|flies|departs|ends|closes|expires|takes\s+office|gets\s+under\s+way)\b",
+    re.I,
+)
+_NOUN_BEFORE = re.compile(r"\b(?:the|a|an|his|her|its|their|our|my|your|this|that|these|those)\s+$", re.I)
+
+
+def _tense(text: str, start: int, end: int, end_points: bool = True) -> str | None:
     """Whether the clause around a mention looks ahead ("ahead": will, expected to, next...) or back ("past":
     said, was, rose, since...): the cue nearest the mention decides, so "said on Tuesday that Iraq would
     retaliate" is past and "said it will begin withdrawing on Friday" ahead; None without a cue."""
@@ -590,13 +607,15 @@ def _tense(text: str, start: int, end: int) -> str | None:
     before = text[max(0, start - 12) : start].lower()
     if re.search(r"\bsince\s+$", before):
         return "past"
-    if re.search(r"\b(?:to|until|till|through|by|before)\s+$", before):
+    if end_points and re.search(r"\b(?:to|until|till|through|by|before)\s+$", before):
         return None  # an end point ("was extended to Nov. 16"): the tense of the verb says nothing of it
     best: tuple[int, str] | None = None
-    for rx, tense in ((_AHEAD, "ahead"), (_BACK, "past")):
+    for rx, tense in ((_AHEAD, "ahead"), (_SCHEDULED, "ahead"), (_BACK, "past")):
         for c in rx.finditer(text, lo, hi):
             if start <= c.start() < end:
                 continue
+            if rx is _SCHEDULED and _NOUN_BEFORE.search(text[max(lo, c.start() - 8) : c.start()]):
+                continue  # "the votes", "his visits": nouns
             word = c.group(0).lower()
             if tense == "past" and (
                 _AHEAD.fullmatch(word)
@@ -767,7 +786,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if ref is None:
             return None
         rel = (g.get("rel") or "").lower()
-        ahead = rel == "next" or (rel != "last" and _ahead(text, m.start(), m.end()))
+        # "by Friday", "until Monday": an end point, ahead when its clause looks ahead
+        ahead = rel == "next" or (rel != "last" and _tense(text, m.start(), m.end(), end_points=False) == "ahead")
         delta = (wd - ref.weekday()) % 7 if ahead else -((ref.weekday() - wd) % 7)
         if delta == 0 and rel in ("last", "next"):
             delta = 7 if rel == "next" else -7  # "last Wednesday", written on a Wednesday: the one a week ago
@@ -883,7 +903,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
     if kind == "theyear":
         if ref is None:
             return None
-        if re.match(r"\s+(?:ended|ending)\b", text[m.end() :]):
+        if re.match(rf"\s+(?:ended|ending|to|through)\s+(?:{_MONTHS_FULL}|{_MON}\s+\d)", text[m.end() :]):
             return "P1Y", "duration", "DURATION"  # "the year ended June 30": the twelve months to that day
         ana = " ".join((g.get("ana") or "").lower().split())
         if ana:
@@ -986,6 +1006,9 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         return f"{c}{d}", "decade", "DATE"
     if kind == "holiday":
         return _holiday(m, text, ref)
+    if kind == "wdset":
+        part = (g.get("p1") or g.get("p2") or "").lower().rstrip("s")
+        return f"XXXX-WXX-{WEEKDAYS[g['wd'].lower()] + 1}" + (f"T{_PARTS[part]}" if part else ""), "set", "SET"
     if kind == "gmt":
         if ref is None:
             return None
