@@ -190,6 +190,7 @@ def analyze(
         typer.echo(f"storylens: note: the default store {db} already held {held_before:,} article(s) from earlier "
                    "runs; the report covers them too (--db FILE for a store of this input's own)", err=True)
     if timings:
+        res.timings.update(getattr(engine, "timings", {}))  # a distributed engine's start-up and batch jobs
         typer.echo("seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in res.timings.items()), err=True)
     if report is not None:
         report.errors = res.errors

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -70,6 +71,9 @@ class RayEngine:
         self.workers = max(1, workers)
         self.batch_size = batch_size or BATCH
         self._started = False
+        # seconds: "ray start" (a local Ray started), "ray wait" (the driver waiting for the batch jobs' rows)
+        self.timings: dict[str, float] = {}
+        t0 = time.perf_counter()
         if not ray.is_initialized():
             kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
                                       "logging_level": logging.ERROR, "configure_logging": True}
@@ -82,6 +86,7 @@ class RayEngine:
                 where = f"the Ray cluster at {address}" if address else "a local Ray"
                 raise EngineUnavailable(f"cannot start {where}: {' '.join(str(exc).split())[:300]}") from None
             self._started = True
+            self.timings["ray start"] = round(time.perf_counter() - t0, 3)
         ctx = ray.data.DataContext.get_current()
         ctx.execution_options.preserve_order = True
         ctx.enable_progress_bars = False
@@ -107,7 +112,7 @@ class RayEngine:
         ds = ds.map_batches(_Annotator, batch_size=self.batch_size, batch_format="numpy",
                             compute=self._ray.data.ActorPoolStrategy(size=min(self.workers, blocks)),
                             num_cpus=1)
-        results = self._in_order(ds)
+        results = self._timed(self._in_order(ds))
         for chunk in chunks:  # regrouped as the local engine's chunks (the analysis concatenated per chunk)
             arts: list[Any] = []
             worked: list[list[Any]] = [[], [], []]
@@ -117,6 +122,18 @@ class RayEngine:
                 for part, got in zip(worked, w, strict=True):
                     part.extend(got)
             yield arts, worked
+
+    def _timed(self, rows: Iterator[Any]) -> Iterator[Any]:
+        """``rows``, the seconds spent waiting for them added to ``timings["ray wait"]``."""
+        while True:
+            t0 = time.perf_counter()
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            finally:
+                self.timings["ray wait"] = round(self.timings.get("ray wait", 0.0) + time.perf_counter() - t0, 3)
+            yield row
 
     def _in_order(self, ds: Any) -> Iterator[Any]:  # noqa: ANN401 - a ray.data.Dataset
         """The output rows in ``seq`` order: a row that arrives before its turn waits for it."""
