@@ -420,3 +420,14 @@ def test_recurring_weekdays_and_the_year_to_a_month() -> None:
     got = dict(values("Flights leave on Mondays and Tuesday nights.", ref))
     assert got == {"Mondays": "XXXX-WXX-1", "Tuesday nights": "XXXX-WXX-2TNI"}
     assert values("In the year to March, profit fell.", ref)[0] == ("the year", "P1Y")
+
+
+def test_british_and_24_hour_clocks_bare_seasons_after_a_preposition_and_fuzzy_spans() -> None:
+    ref = dt.date(2009, 5, 18)
+    got = dict(values("By 11.30 pm the hotline had 88 calls; at 15:30 it had 120, at 09:00 GMT none.", ref))
+    assert got == {"11.30 pm": "2009-05-18T23:30", "15:30": "2009-05-18T15:30", "09:00": "2009-05-18T09:00"}
+    assert values("A second wave may come back in winter.", ref) == [("winter", "2008-WI")]
+    assert values("Cases have risen since spring.", ref) == [("spring", "2009-SP")]
+    assert values("After the fall of Saigon, he left. He found summer jobs in summer camps.", ref) == []
+    got = dict(values("He has lived here for many years. Next day he left, to return as soon as possible.", ref))
+    assert got == {"many years": "PXY", "Next day": "2009-05-19", "as soon as possible": "FUTURE_REF"}

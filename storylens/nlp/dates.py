@@ -66,6 +66,7 @@ NUMBER_WORDS = {
     "few": None,
     "a few": None,
     "some": None,
+    "many": None,
 }
 _TENS = {
     "twenty": 20,
@@ -99,7 +100,7 @@ _NUM = (
     r"(?:\d+(?:\s+1/2|\.5)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ](?:one|two|three|four|five|"
     r"six|seven|eight|nine)|a couple of|couple of|a hundred|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|hundred|several|a few|few)"
+    r"seventy|eighty|ninety|hundred|several|a few|few|many|some)"
 )
 _ONES_W = "one|two|three|four|five|six|seven|eight|nine"
 # A year said in words, as broadcast transcripts write them: "nineteen ninety-six", "two thousand and one".
@@ -211,15 +212,16 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "season",
         re.compile(
             rf"\b(?:(?P<rel>this\s+past|last|this|next|coming|past|previous)\s+|(?P<the>the\s+(?:(?:early|late)\s+)?|"
-            rf"(?:early|late|mid)[- ]))?(?P<s>spring|summer|fall|autumn|winter)\b(?:\s+of\s+(?:(?P<y>(?:19|20)\d\d)|"
-            rf"(?P<sy>{_SPELLED_YEAR})))?(?!-)",
+            rf"(?:early|late|mid)[- ])|(?P<pre>(?:in|during|by|until|till|through|since|before|after)\s+(?!fall\b)))?"
+            rf"(?P<s>spring|summer|fall|autumn|winter)\b(?:\s+of\s+(?:(?P<y>(?:19|20)\d\d)|"
+            rf"(?P<sy>{_SPELLED_YEAR})))?(?!-|\s+of\s)",
             re.I,
         ),
     ),
     (
         "dayana",
         re.compile(
-            r"\b(?:(?P<pre>[Tt]hat|[Tt]he\s+same|[Tt]he\s+following|[Tt]he\s+next|[Tt]he\s+previous)\s+"
+            r"\b(?:(?P<pre>[Tt]hat|[Tt]he\s+same|[Tt]he\s+following|(?:[Tt]he\s+)?[Nn]ext(?=\s+(?:day|morning)\b)|[Tt]he\s+next|[Tt]he\s+previous)\s+"
             r"(?P<u>day|month|morning|afternoon|evening|night)|(?:later|earlier)\s+in\s+the\s+(?P<u2>day|month)|"
             r"[Tt]he\s+(?P<u3>day|month)\s+(?P<post>before|after)(?=\s*[,.;:)]|\s*$)|[Ii]n\s+the\s+(?P<u4>morning|afternoon|evening))\b"
         ),
@@ -251,7 +253,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "time",
         re.compile(
-            r"\b(?:(?P<h>[01]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|(?P<noon>noon|midnight)\b)",
+            r"\b(?:(?P<h>[01]?\d)(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|(?P<noon>noon|midnight)\b|"
+            r"(?<=\bat\s)(?P<h24>[01]?\d|2[0-3]):(?P<mi24>[0-5]\d)\b(?!:)|(?P<hz>[01]?\d|2[0-3]):(?P<miz>[0-5]\d)(?=\s+"
+            r"(?:GMT|BST|UTC|EST|EDT|CST|CDT|PST|PDT|local\s+time)\b))",
             re.I,
         ),
     ),
@@ -272,7 +276,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "fuzzy",
         re.compile(
-            r"\b(?P<w>now|currently|current|recently|recent|soon|the past(?!\s+(?:\d|two|three|four|five|six|seven|"
+            r"\b(?P<w>as\s+soon\s+as\s+possible|now|currently|current|recently|recent|soon|the past(?!\s+(?:\d|two|three|four|five|six|seven|"
             r"eight|nine|ten|several|few|couple)\b)|the future|nowadays|these days|lately|the time being|"
             r"the near future|the near term|the short term)\b",
             re.I,
@@ -816,6 +820,9 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
     if kind == "time":
         if ref is None:
             return None
+        if g.get("h24") or g.get("hz"):  # "at 15:30", "09:00 GMT": a 24-hour clock
+            h24, mi24 = (g["h24"], g["mi24"]) if g.get("h24") else (g["hz"], g["miz"])
+            return f"{ref.isoformat()}T{int(h24):02d}:{mi24}", "time", "TIME"
         if g.get("noon"):
             return f"{ref.isoformat()}T{'12:00' if g['noon'].lower() == 'noon' else '24:00'}", "time", "TIME"
         h = int(g["h"])
@@ -859,7 +866,10 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             y = int(g["y"]) if g.get("y") else _spelled_year(g["sy"])
             return (f"{y:04d}-{_SEASON[sea][0]}", "season", "DATE") if y else None
         rel = " ".join((g.get("rel") or "").lower().split())
-        if ref is None or not (rel or g.get("the") or re.match(r"(?i)early|late|mid", m.group(0))):
+        if g.get("pre") and re.match(r"\s+(?:vaccines?|jobs?|houses?|camps?|schools?|terms?|breaks?|holidays?|"
+                                     r"olympics|games|sessions?|months|seasons?|flu)\b", text[m.end() :], re.I):
+            return None  # "in summer jobs", "during winter months": the season as an adjective, left alone
+        if ref is None or not (rel or g.get("the") or g.get("pre") or re.match(r"(?i)early|late|mid", m.group(0))):
             return None  # "summer" alone: "summer jobs", "a summer house"
         if rel in ("this past", "last", "past", "previous"):
             mode = "past"
@@ -875,7 +885,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             return None
         pre = " ".join((g.get("pre") or "").lower().split())
         u = (g.get("u") or g.get("u2") or g.get("u3") or g.get("u4")).lower()
-        shift = {"the following": 1, "the next": 1, "the previous": -1}.get(pre, 0)
+        shift = {"the following": 1, "the next": 1, "next": 1, "the previous": -1}.get(pre, 0)
         if g.get("post"):
             shift = -1 if g["post"] == "before" else 1
         if u == "month":
@@ -940,6 +950,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         ):
             return "FUTURE_REF", "fuzzy", "DATE"  # "Islam will one day be..."
         t = u in ("hour", "minute")
+        if g["n"].lower() in ("many", "some") and not g["u"].lower().endswith("s"):
+            return None  # "many a year", "some day"
         if n is None:
             return f"P{'T' if t else ''}X{code}", "duration", "DURATION"
         if g["n"].lower() in ("a", "an") and _RATE_BEFORE.search(text[max(0, m.start() - 30) : m.start()]):
@@ -1092,7 +1104,7 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         if got is None:
             continue
         span = text[s:e]
-        lead = _TRIM_LEAD.match(span) if kind in ("year", "weekday", "monalone", "pxunits") else None
+        lead = _TRIM_LEAD.match(span) if kind in ("year", "weekday", "monalone", "pxunits", "season") else None
         if kind == "weekday" and m.group("rel") and m.group("rel").lower() == "on":
             lead = re.match(r"on\s+", span)
         if kind == "year" and not lead:
