@@ -80,7 +80,6 @@ def test_ray_batches_of_any_size_give_the_same_report(tmp_path: Path) -> None:
 
 
 @pytest.mark.engine
-@pytest.mark.slow
 def test_seeds_give_the_same_report_on_both_engines(ray_engine: Any, seeds_dir: Path, tmp_path: Path) -> None:  # noqa: ANN401
     _same_on_both([seeds_dir], tmp_path, ray_engine, least=5)
 
