@@ -153,7 +153,8 @@ def test_month_day_with_weekday_last_month_and_clock_time_on_a_named_day() -> No
             ref,
         )
     }
-    assert got["August 6"] == "1997-08-06", "a month followed by its day is the day, not the month"
+    # a month followed by its day is the day, not the month; "ends by" a present of schedule: the one ahead
+    assert got["August 6"] == "1998-08-06"
     assert got["last May"] == "1997-05" and got["June last year"] == "1997-06"
     assert got["10 p.m. Wednesday"] == "1998-02-11T22:00" and got["noon Thursday"] == "1998-02-12T12:00"
     assert got["Saturday, April 25"] == "1998-04-25" and got["2 1/2 years"] == "P2Y6M"
@@ -431,3 +432,13 @@ def test_british_and_24_hour_clocks_bare_seasons_after_a_preposition_and_fuzzy_s
     assert values("After the fall of Saigon, he left. He found summer jobs in summer camps.", ref) == []
     got = dict(values("He has lived here for many years. Next day he left, to return as soon as possible.", ref))
     assert got == {"many years": "PXY", "Next day": "2009-05-19", "as soon as possible": "FUTURE_REF"}
+
+
+def test_end_points_follow_a_look_ahead_verb_and_this_weekday_is_this_week() -> None:
+    ref = dt.date(1998, 2, 13)  # a Friday
+    assert values("Qantas will double its flights by August.", ref) == [("August", "1998-08")]
+    assert values("The loans ran through August.", ref) == [("August", "1997-08")]
+    ref = dt.date(1998, 3, 4)  # a Wednesday
+    assert values("The rally is this coming Sunday.", ref) == [("this coming Sunday", "1998-03-08")]
+    got = dict(values("The bill passed this Monday and goes to the Senate this Friday.", ref))
+    assert got == {"this Monday": "1998-03-02", "this Friday": "1998-03-06"}

@@ -196,7 +196,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "weekday",
         re.compile(
-            rf"\b(?:(?P<rel>last|next|this|on|early|late)\s+)?(?P<wd>{_DAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b"
+            rf"\b(?:(?P<rel>last|next|this\s+coming|this|coming|on|early|late)\s+)?(?P<wd>{_DAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b"
         ),
     ),
     (
@@ -612,7 +612,9 @@ def _tense(text: str, start: int, end: int, end_points: bool = True) -> str | No
     if re.search(r"\bsince\s+$", before):
         return "past"
     if end_points and re.search(r"\b(?:to|until|till|through|by|before)\s+$", before):
-        return None  # an end point ("was extended to Nov. 16"): the tense of the verb says nothing of it
+        # an end point ("was extended to Nov. 16"): a past verb says nothing of it, a look-ahead one does
+        # ("will double its flights by August")
+        return "ahead" if _tense(text, start, end, end_points=False) == "ahead" else None
     best: tuple[int, str] | None = None
     for rx, tense in ((_AHEAD, "ahead"), (_SCHEDULED, "ahead"), (_BACK, "past")):
         for c in rx.finditer(text, lo, hi):
@@ -789,10 +791,11 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         wd = WEEKDAYS[g["wd"].lower()]
         if ref is None:
             return None
-        rel = (g.get("rel") or "").lower()
-        # "by Friday", "until Monday": an end point, ahead when its clause looks ahead
-        ahead = rel == "next" or (rel != "last" and _tense(text, m.start(), m.end(), end_points=False) == "ahead")
+        rel = " ".join((g.get("rel") or "").lower().split())
+        ahead = rel in ("next", "coming", "this coming") or (rel != "last" and _ahead(text, m.start(), m.end()))
         delta = (wd - ref.weekday()) % 7 if ahead else -((ref.weekday() - wd) % 7)
+        if rel == "this" and ref.weekday() < 5:
+            delta = wd - ref.weekday()  # "this Friday" on a Wednesday: the Friday of this week, ahead or gone by
         if delta == 0 and rel in ("last", "next"):
             delta = 7 if rel == "next" else -7  # "last Wednesday", written on a Wednesday: the one a week ago
         day = ref + dt.timedelta(days=delta)
@@ -845,8 +848,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         elif pre == "this":
             y = ref.year
         else:
-            end_point = pre in ("until", "by", "through", "to", "before")  # "loans through January"
-            y = _closest_year(ref, mon, None, None if end_point else _tense(text, m.start(), m.end()))
+            y = _closest_year(ref, mon, None, _tense(text, m.start(), m.end()))  # "loans through January": no tense
         return f"{y:04d}-{mon:02d}", "month", "DATE"
     if kind == "monrel":
         if ref is None:
