@@ -33,6 +33,28 @@ DB_HELP = "SQLite database file (created if missing), or a PostgreSQL URL: postg
 DbOpt = Annotated[str, typer.Option("--db", help=DB_HELP)]
 
 
+EngineOpt = Annotated[str, typer.Option(
+    "--engine", help="Where the per-article work (extraction, sentence analysis) runs: 'local' (this machine's "
+    "processes) or 'ray' (Ray Data workers; pip install 'storylens[ray]'). Same results either way.")]
+AddressOpt = Annotated[str | None, typer.Option(
+    "--address", help="With --engine ray: the Ray cluster to join (e.g. ray://host:10001 or auto); without it a "
+    "local Ray is started for the run.")]
+WorkersOpt = Annotated[int | None, typer.Option(
+    "--workers", min=1, help="Worker processes (local: extraction processes, default STORYLENS_WORKERS or the "
+    "cores, at most 4; ray: Ray Data actors, default 2).")]
+
+
+def _engine_or_fail(name: str, workers: int | None, address: str | None):  # noqa: ANN202 - an Engine
+    """The engine asked for, with its workers, or one line on stderr (Ray not installed, no cluster) and exit 2."""
+    from storylens.engine import EngineUnavailable, make_engine
+    from storylens.pipeline import default_workers
+
+    try:
+        return make_engine(name, workers or (default_workers() if name == "local" else 2), address)
+    except EngineUnavailable as exc:
+        fail(str(exc))
+
+
 def fail(message: str, code: int = 2) -> None:
     """One clear line on stderr, no traceback."""
     typer.echo(f"storylens: error: {message}", err=True)
@@ -136,35 +158,23 @@ def analyze(
                                                             "print them (the report is then not reproducible).")] = False,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Outlet of every input that names none (e.g. a "
                                                                "folder of one site's pages).")] = None,
-    engine_name: Annotated[str, typer.Option("--engine", help="Where the per-article work (extraction, sentence "
-                                             "analysis) runs: 'local' (this machine's processes) or 'ray' (Ray "
-                                             "Data workers; pip install 'storylens[ray]'). Same results either way.")
-                           ] = "local",
-    address: Annotated[str | None, typer.Option("--address", help="With --engine ray: the Ray cluster to join "
-                                                "(e.g. ray://host:10001 or auto); without it a local Ray is "
-                                                "started for the run.")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Worker processes (local: extraction "
-                                                "processes, default STORYLENS_WORKERS or the cores, at most 4; "
-                                                "ray: Ray Data actors, default 2).")] = None,
+    engine_name: EngineOpt = "local",
+    address: AddressOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Ingest articles, find copies, rewrites and stories, and write the report."""
-    from storylens.engine import EngineUnavailable, make_engine
-    from storylens.pipeline import default_workers, ingest
+    from storylens.pipeline import ingest
     from storylens.report import build_report, render_html, render_json, render_markdown
     from storylens.store import describe
 
     db = db_opt or "storylens.db"
-    n_workers = workers or (default_workers() if engine_name == "local" else 2)
-    try:
-        engine = make_engine(engine_name, n_workers, address)
-    except EngineUnavailable as exc:
-        fail(str(exc))
+    engine = _engine_or_fail(engine_name, workers, address)
     store = _open_store_or_fail(db)
     held_before = store.count_articles() if db_opt is None else 0  # the default store: say what it held
     cb, stop = _progress_printer(not quiet)
     try:
         res = ingest([str(p) for p in paths], store, cb, outlet=(outlet or "").strip()[:200] or None,
-                     workers=n_workers, keep=False, on_wait=_say,
+                     workers=engine.workers, keep=False, on_wait=_say,
                      engine=engine if engine.distributed else None)
         import time
 
@@ -283,6 +293,9 @@ def watch(
     once: Annotated[bool, typer.Option("--once", help="Analyse what is new now and stop.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Outlet of every input that names none.")] = None,
+    engine_name: EngineOpt = "local",
+    address: AddressOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Analyse files as they appear in FOLDER, like `analyze` on each new or changed file; Ctrl-C stops.
 
@@ -290,12 +303,13 @@ def watch(
     recorded in the store, so a restarted watch goes on where it stopped."""
     import time
 
-    from storylens.pipeline import default_workers, ingest, mark_read, new_files
+    from storylens.pipeline import ingest, mark_read, new_files
     from storylens.store import describe
 
     if not folder.is_dir():
         fail(f"{folder}: not a folder")
     db = db_opt or "storylens.db"
+    engine = _engine_or_fail(engine_name, workers, address)
     store = _open_store_or_fail(db)
     cb, stop = _progress_printer(not quiet)
     n_articles = n_errors = 0
@@ -308,7 +322,8 @@ def watch(
             if files:
                 t0 = time.perf_counter()
                 res = ingest([str(f) for f in files], store, cb, outlet=(outlet or "").strip()[:200] or None,
-                             workers=default_workers(), keep=False, on_wait=_say)
+                             workers=engine.workers, keep=False, on_wait=_say,
+                             engine=engine if engine.distributed else None)
                 mark_read(folder, store, files)
                 for err in res.errors:
                     typer.echo(f"storylens: {err.source}: {err.reason}", err=True)
@@ -335,6 +350,7 @@ def watch(
     finally:
         stop()
         store.close()
+        engine.close()
     if n_errors:
         raise typer.Exit(1)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CliRunner
 
 from storylens.engine import EngineUnavailable, LocalEngine, make_engine
 from storylens.pipeline import _extract_and_analyse, ingest
@@ -143,3 +144,24 @@ def test_engine_ray_without_ray_installed_is_one_line(tmp_path: Path) -> None:
     assert "--engine ray needs Ray" in lines[0] and "storylens[ray]" in lines[0]
     assert "Traceback" not in got.stderr
     assert not (tmp_path / "s.db").exists(), "nothing was analysed"
+
+
+def test_unknown_engine_is_one_line(run_cli: CliRunner, tmp_path: Path) -> None:
+    got = run_cli("analyze", str(DEMO), "--db", str(tmp_path / "s.db"), "--engine", "spark", "-q")
+    assert got.returncode == 2
+    assert got.stderr.strip().splitlines() == ["storylens: error: unknown engine 'spark' (one of: local, ray)"]
+    assert not (tmp_path / "s.db").exists()
+
+
+@pytest.mark.engine
+@pytest.mark.slow
+def test_cli_engine_ray_writes_the_local_report(run_cli: CliRunner, tmp_path: Path) -> None:
+    pytest.importorskip("ray.data", reason="Ray is not installed (pip install 'storylens[ray]')")
+    local = run_cli("analyze", str(DEMO), "--db", "local.db", "--json", "local.json", "-q", timeout=600)
+    assert local.returncode == 0, local.stderr
+    ray = run_cli("analyze", str(DEMO), "--db", "ray.db", "--json", "ray.json", "--engine", "ray", "--workers", "1",
+                  timeout=600)
+    assert ray.returncode == 0, ray.stderr
+    assert "Traceback" not in ray.stderr
+    assert "12 new article(s)" in ray.stderr
+    assert (tmp_path / "ray.json").read_text("utf-8") == (tmp_path / "local.json").read_text("utf-8")
