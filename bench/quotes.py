@@ -56,7 +56,10 @@ def load_split(split: str) -> list[dict]:
         if not txt.exists():
             continue
         gold: dict[str, list[list[Span]]] = {"Source": [], "Cue": [], "Content": []}
-        for line in ann.read_text(encoding="utf-8").splitlines():
+        ents: dict[str, list[Span]] = {}
+        sourced: set[int] = set()  # characters of the cues whose attribution names a source
+        lines = ann.read_text(encoding="utf-8").splitlines()
+        for line in lines:
             parts = line.split("\t")
             if len(parts) < 2 or not parts[0].startswith("T"):
                 continue
@@ -65,7 +68,17 @@ def load_split(split: str) -> list[dict]:
                 continue
             frags = [(int(a), int(b)) for a, b in (f.split() for f in offs.split(";"))]
             gold[kind].append(frags)
-        out.append({"name": ann.stem, "text": txt.read_text(encoding="utf-8"), "gold": gold})
+            ents[parts[0]] = frags
+        for line in lines:
+            parts = line.split("\t")
+            if len(parts) < 2 or not parts[0].startswith("E"):
+                continue
+            roles = dict(r.split(":", 1) for r in parts[1].split()[1:] if ":" in r)
+            if "Source" in roles and roles.get("Cue") in ents:
+                sourced.update(i for a, b in ents[roles["Cue"]] for i in range(a, b))
+        out.append(
+            {"name": ann.stem, "text": txt.read_text(encoding="utf-8"), "gold": gold, "sourced_cues": sourced}
+        )
     return out
 
 
@@ -277,13 +290,19 @@ def learn(min_count: int = 3, min_rate: float = 0.03, strong_rate: float = 0.35,
     lex = Q.Lexicon.from_data(data)
     X: list[dict[str, float]] = []
     y: list[int] = []
+    Xs: list[dict[str, float]] = []
+    ys: list[int] = []
     for (ri, base, _), doc in zip(units, docs, strict=True):
         regions = Q.quote_regions(recs[ri]["text"])
         for c in Q.candidates(doc, base, regions, lex, recs[ri]["text"]):
             if c.how == "acc":
                 continue
+            at = base + doc[c.token_i].idx
             X.append(dict.fromkeys(c.features, 1.0))
-            y.append(int(base + doc[c.token_i].idx in cue_chars[ri]))
+            y.append(int(at in cue_chars[ri]))
+            if y[-1] and c.source:  # a true cue with a source found: does the gold name one?
+                Xs.append(X[-1])
+                ys.append(int(at in recs[ri]["sourced_cues"]))
     vec = DictVectorizer()
     model = LogisticRegression(C=c_reg, max_iter=3000)
     model.fit(vec.fit_transform(X), y)
@@ -293,6 +312,16 @@ def learn(min_count: int = 3, min_rate: float = 0.03, strong_rate: float = 0.35,
     }
     data["bias"] = round(float(model.intercept_[0]), 4)
     data["training_candidates"] = {"n": len(y), "positive": int(sum(y))}
+    svec = DictVectorizer()
+    smodel = LogisticRegression(C=c_reg, max_iter=3000)
+    smodel.fit(svec.fit_transform(Xs), ys)
+    data["source_weights"] = {
+        str(n): round(float(w), 4)
+        for n, w in zip(svec.get_feature_names_out(), smodel.coef_[0], strict=True)
+        if abs(w) >= 1e-3
+    }
+    data["source_bias"] = round(float(smodel.intercept_[0]), 4)
+    data["source_training"] = {"n": len(ys), "with_source": int(sum(ys))}
     grid: dict[str, float] = {}
     for th in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
         lx = Q.Lexicon.from_data(data, th)

@@ -23,7 +23,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -91,6 +91,8 @@ class Lexicon:
     weights: dict[str, float]
     bias: float
     threshold: float
+    source_weights: dict[str, float] = field(default_factory=dict)
+    source_bias: float = 0.0
 
     @classmethod
     def from_file(cls, path: Path, threshold: float | None = None) -> Lexicon:
@@ -121,7 +123,17 @@ class Lexicon:
             dict(data.get("weights", {})),
             float(data.get("bias", 0.0)),
             th,
+            dict(data.get("source_weights", {})),
+            float(data.get("source_bias", 0.0)),
         )
+
+    def keeps_source(self, features: Sequence[str]) -> bool:
+        """Whether an attribution the cue model accepted names its source in the words the rules found: not
+        so for "seems"/"appears" over a state ("The plan seemed to work": the writer's judgement, no
+        source), as learned from train (a second logistic model over the same features)."""
+        if not self.source_weights:
+            return True
+        return self.source_bias + sum(self.source_weights.get(f, 0.0) for f in features) >= 0.0
 
     def probability(self, features: Sequence[str]) -> float:
         if not self.weights:  # counts only (while learning): every candidate passes
@@ -191,9 +203,20 @@ def _candidate(sentence: str, lex: Lexicon) -> bool:
     return any(w in lex.forms for w in re.findall(r"[a-z]+", sentence.lower()))
 
 
+# A wire dateline opening a paragraph ("WASHINGTON (AP) — ", "PARIS, Aug 31 (Reuters) - "): not part of the
+# sentence's grammar (the parser makes "WASHINGTON" the subject of the first verb), so it is not parsed.
+_DATELINE = re.compile(
+    r"(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}(?:, [A-Z][\w.]*(?: [A-Z]?[\w.]+)?){0,2} )?\([A-Z][\w ]{1,20}\) ?[—–-]+ "
+)
+
+
 def _units(text: str, regions: list[Span]) -> list[Span]:
-    """Sentences, merged where a quotation runs across a sentence end, so a quotation is parsed whole."""
-    sents = sentence_spans(text)
+    """Sentences, merged where a quotation runs across a sentence end, so a quotation is parsed whole (a
+    wire dateline at a sentence's start left out)."""
+    sents = []
+    for s, e in sentence_spans(text):
+        m = _DATELINE.match(text, s, e)
+        sents.append((m.end(), e) if m and m.end() < e else (s, e))
     out: list[Span] = []
     for s, e in sents:
         if out and any(rs < out[-1][1] and re_ > s for rs, re_ in regions):
@@ -342,6 +365,65 @@ def _source_via(v: Token) -> tuple[list[Token] | None, str]:
     return None, "none"
 
 
+_FINITE = ("VBD", "VBZ", "VBP")
+_NP_INNER = ("compound", "flat", "nummod", "quantmod", "nmod", "amod", "poss")
+
+
+def _left_source(v: Token, cue: list[Token]) -> list[Token] | None:
+    """The speaker of a finite cue the parser left without a subject, when a noun phrase ends right before
+    the cue (its auxiliaries and lower-case adverbs aside). The small parser attaches a speaker who follows
+    an opening phrase to that phrase ("Saturday at the convention Sen. Elizabeth Warren (D-MA) said ...",
+    "In a statement, her adviser, Jake Sullivan, said ...": appositions), or reads the speaker as an adverb
+    or a number ("Jolly said ...", "About 4 in 10 say ..."). Not for a passive cue ("it was reported")."""
+    if v.tag_ not in _FINITE or any(c.dep_ in ("nsubjpass", "auxpass", "expl") for c in v.children):
+        return None
+    doc, start = v.doc, v.sent.start
+    skip = {t.i for t in cue}
+    i = min(skip) - 1
+    while i >= start and (
+        i in skip or doc[i].dep_ in ("advmod", "neg") and doc[i].head.i == v.i and doc[i].text.islower()
+    ):
+        i -= 1
+    if i >= start and doc[i].text == ",":  # the comma closing an apposition
+        i -= 1
+    if i < start:
+        return None
+    t = doc[i]
+    if t.text == ")" and t.head.i < t.i:  # "Sen. Elizabeth Warren (D-MA) said"
+        t = t.head
+    named = t.text[:1].isupper() and t.text[1:].islower() and t.dep_ == "advmod"  # "Jolly said" as an adverb
+    if t.pos_ not in ("PROPN", "NOUN", "PRON", "NUM") and not named or t.lower_ in _RELATIVE:
+        return None
+    h = t
+    while h.dep_ in _NP_INNER and start <= h.head.i < v.i and h.head.i != h.i:
+        h = h.head
+    while h.dep_ == "appos" and h.head.dep_ == "appos" and start <= h.head.i < v.i:
+        h = h.head
+    if h.dep_ in ("npadvmod", "dobj", "pobj", "nsubj", "nsubjpass", "attr", "ROOT") or h.head.i > v.i:
+        return None
+    toks = [x for x in h.subtree if x.i < v.i and x.i not in skip]
+    if not toks or toks[-1].i < i - 1 or len(toks) != toks[-1].i - toks[0].i + 1:
+        return None
+    return toks
+
+
+def _stray_that(v: Token) -> Token | None:
+    """A that-clause the parser hung on a noun after the cue instead of on the cue ("says in a statement that
+    ...", "said Tuesday that ..."): the clause, when the noun is in a prepositional phrase or a bare time
+    phrase of the cue."""
+    for c in v.rights:
+        if c.dep_ not in ("prep", "npadvmod"):
+            continue
+        for t in c.subtree:
+            if (
+                t.dep_ in ("acl", "ccomp")
+                and t.head.pos_ in ("NOUN", "PROPN")
+                and any(m.dep_ == "mark" and m.lower_ == "that" and m.i < t.i for m in t.children)
+            ):
+                return t
+    return None
+
+
 def _semicolon_between(v: Token, c: Token) -> bool:
     """A semicolon between the cue and its complement: two clauses the parser joined ("47% say ...; 37%
     disagree" does not make the first clause what the 37% disagree with)."""
@@ -358,6 +440,9 @@ def _content_of(
     if comps:
         toks = [t for c in comps for t in _subtree(c, taken)]
         return toks, "comp"
+    stray = _stray_that(v)
+    if stray is not None:
+        return _subtree(stray, taken), "stray"
     # "said: ..." / "said that" with a broken parse: everything after the cue to the sentence end
     right = [c for c in v.rights if c.dep_ in ("punct",) and c.text == ":"]
     if right:
@@ -371,7 +456,7 @@ def _content_of(
     # head's own attribution)
     if (
         v.dep_ in ("parataxis", "ccomp", "advcl")
-        and v.head.pos_ in ("VERB", "AUX")
+        and (v.head.pos_ in ("VERB", "AUX") or v.dep_ == "parataxis" and v.head.pos_ in ("NOUN", "PROPN"))
         and v.head.i != v.i
         and v.head.lemma_.lower() not in lex.strong
     ):
@@ -469,6 +554,9 @@ def candidates(
             continue
         cue = _cue_tokens(tok)
         source, via = _source_via(tok)
+        if source is None:
+            source = _left_source(tok, cue)
+            via = "left" if source else via
         if source is not None:
             source = _tokens_trimmed(source) or None
         content, how = _content_of(tok, source, cue, lex)
@@ -491,7 +579,7 @@ def candidates(
                 source,
                 content,
                 how,
-                _features(tok, lem, how, source, content, cspan, regions, base) + [f"src={via}"],
+                _features(tok, lem, how, source, content, cspan, regions, base, lex.lemmas) + [f"src={via}"],
                 _antecedent(source),
                 span,
             )
@@ -538,6 +626,7 @@ def _features(
     cspan: Span,
     regions: list[Span],
     base: int,
+    lex_lemmas: frozenset[str] = frozenset(),
 ) -> list[str]:
     at = base + v.idx
     src_head = min(source, key=lambda t: (t.head in source, t.i)) if source else None
@@ -563,7 +652,7 @@ def _features(
         feats.append("neg")
     if src_head is not None and src_head.lower_ in _PRONOUNS:
         feats.append("subj_pronoun")
-    feats.extend(_more_features(v, lem, how, src_head, content, cspan, regions, base))
+    feats.extend(_more_features(v, lem, how, src_head, content, cspan, regions, base, lex_lemmas))
     return feats
 
 
@@ -579,6 +668,7 @@ def _more_features(
     cspan: Span,
     regions: list[Span],
     base: int,
+    lex_lemmas: frozenset[str] = frozenset(),
 ) -> list[str]:
     """What the speaker is (the source's head word: "critics", "officials" attribute; "weeds", "the plan" do
     not), what kind of content follows (a that-clause, an infinitive, a question, a noun phrase, and which
@@ -611,6 +701,8 @@ def _more_features(
     for c in v.children:
         if c.dep_ == "prt":
             out.append(f"prt={lem}_{c.lower_}")
+        elif c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"):  # "seemed to blame" / "seemed to work"
+            out.append(f"xc={'cue' if c.lemma_.lower() in lex_lemmas else 'other'}")
     out.extend(_sentence_features(v.doc, v.sent.start, v.sent.end, base, tuple(regions)))
     return out
 
@@ -635,6 +727,8 @@ def _from_doc(doc: Doc, base: int, text: str, regions: list[Span], lex: Lexicon)
     out: list[QuoteSpan] = []
     for c in candidates(doc, base, regions, lex, text):
         if c.how == "acc" or lex.probability(c.features) >= lex.threshold:
+            if c.source and c.how != "acc" and not lex.keeps_source(c.features):
+                c = replace(c, source=None, antecedent=None)
             q = _make(text, regions, base, c.source, c.cue, c.content, c.how, c.content_span)
             out.append(replace(q, antecedent=_span_of(c.antecedent, base)) if c.antecedent else q)
     return out
