@@ -10,7 +10,11 @@ Nothing is re-clustered.
 A storyline's representation is topic-level where a story's is event-level: the plain (uncentred) sentence
 embedding centroid, which carries the topic a one-topic stream shares, and the lead words and names of all
 its articles, compared as the mean similarity to the member articles (so a storyline does not attract
-everything as it grows).
+everything as it grows), and its core vocabulary: the lead terms that at least ``core_share`` of its articles
+carry ("swine", "flu", "h1n1", "who" on an outbreak), of which an opening story's lead must carry most. A
+one-topic stream shares those words in every article; a story of another topic that shares one name (a
+president, a country) with the storyline carries few of them. Candidates are the storylines of the stories the
+article was compared with and the live storylines nearest in embedding.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from storylens.stories.features import _add_into as _add
 
 @dataclass
 class LineParams:
-    threshold: float = 0.45  # combined similarity an opening story needs to join a storyline
+    threshold: float = 0.35  # combined similarity an opening story needs to join a storyline
     w_embed: float = 0.5  # the topic: plain sentence-embedding centroid
     w_lead: float = 0.3  # lead words, as mean similarity to the member articles
     w_names: float = 0.0  # names (off: the names a topic shares are its events', not its own)
@@ -38,6 +42,10 @@ class LineParams:
     lead_terms: int = 300
     name_terms: int = 150
     rescore: int = 16  # storylines scored in full, ranked by embedding cosine first
+    search_all: bool = True  # candidates: the compared stories' storylines and the live ones nearest in embedding
+    w_core: float = 1.0  # the storyline's core vocabulary: lead terms most of its articles share, covered
+    core_share: float = 0.3  # a term is core when at least this share of the storyline's leads carry it
+    core_min_n: int = 2  # core vocabulary scored once a storyline holds this many articles
 
 
 @dataclass
@@ -52,11 +60,14 @@ class LineRep:
     last_seq: int = 0
     stories: list[str] = field(default_factory=list)  # in the order they joined
     norms: dict[str, tuple[float, float]] | None = None  # cached, cleared when the storyline changes
+    core: dict[str, float] = field(default_factory=dict)  # lead term -> articles whose lead carries it
+    core_n: int = 0  # articles counted in ``core`` (a storyline stored before it existed starts at 0)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "lead": {k: round(v, 5) for k, v in self.lead.items()},
                 "names": {k: round(v, 5) for k, v in self.names.items()},
                 "emb": None if self.emb is None else [round(float(x), 6) for x in self.emb],
+                "core": {k: round(v, 3) for k, v in self.core.items()}, "core_n": self.core_n,
                 "n": self.n, "first": self.first, "last": self.last, "last_seq": self.last_seq,
                 "stories": list(self.stories)}
 
@@ -104,6 +115,23 @@ def _mean_sim(a: dict[str, float], acc: dict[str, float], n: int, idf: Callable[
     return dot / (na * nb) * coherence
 
 
+def _core_cover(a: dict[str, float], core: dict[str, float], n: int, share: float,
+                idf: Callable[[str], float]) -> float:
+    """How much of a storyline's core vocabulary (lead terms carried by at least ``share`` of its ``n``
+    articles, each weighted by that share and its IDF) the lead ``a`` carries: a topic's own words, which a
+    story of another topic that shares one name does not."""
+    tot = got = 0.0
+    for t, c in core.items():
+        r = c / n
+        if r < share:
+            continue
+        w = r * idf(t)
+        tot += w
+        if t in a:
+            got += w
+    return got / tot if tot else 0.0
+
+
 def _norms(acc: dict[str, float], idf: Callable[[str], float]) -> tuple[float, float]:
     return (math.sqrt(sum((v * idf(t)) ** 2 for t, v in acc.items())), math.sqrt(sum(x * x for x in acc.values())))
 
@@ -133,6 +161,10 @@ class Storylines:
                  "names": _mean_sim(f.name_tf, rep.names, rep.n, idf, rep.norms["names"]) if p.w_names else 0.0}
         s = p.w_lead * parts["lead"] + p.w_names * parts["names"]
         wsum = p.w_lead + p.w_names
+        if p.w_core and rep.core_n >= p.core_min_n:
+            parts["core"] = _core_cover(f.lead_tf, rep.core, rep.core_n, p.core_share, idf)
+            s += p.w_core * parts["core"]
+            wsum += p.w_core
         if vec is not None and rep.emb is not None:
             ne = float(np.linalg.norm(rep.emb))
             parts["embed"] = float(vec @ rep.emb) / ne if ne else 0.0
@@ -157,16 +189,19 @@ class Storylines:
               clock: float | None, seq: int, near: list[str] | None = None) -> LineDecision:
         """Put a story that just opened (its first article ``f``) into a storyline. ``near``: the stories the
         article was compared with; their storylines are the candidates (all live storylines when None)."""
+        pinned: list[LineRep] = []
         if near is None:
             live = self._live(clock, seq)
         else:
             ids = {self.of_story[s] for s in near if s in self.of_story}
-            live = [r for r in self._live_of(ids, clock, seq)]
+            pinned = [r for r in self._live_of(ids, clock, seq)]
+            live = self._live(clock, seq) if self.p.search_all and vec is not None else pinned
         if vec is not None and len(live) > self.p.rescore and all(r.emb is not None for r in live):
             m = np.stack([r.emb for r in live])  # type: ignore[misc]
             sims = (m @ vec) / np.maximum(np.linalg.norm(m, axis=1), 1e-9)
             top = sorted(range(len(live)), key=lambda i: (-float(sims[i]), live[i].id))[: self.p.rescore]
-            live = [live[i] for i in sorted(top)]
+            keep = {live[i].id for i in top} | {r.id for r in pinned[: self.p.rescore]}
+            live = sorted((r for r in live if r.id in keep), key=lambda r: r.id)
         scored = []
         for rep in live:
             s, parts = self.score(f, vec, rep, idf)
@@ -201,6 +236,8 @@ class Storylines:
         rep.norms = None
         rep.lead = _add(rep.lead, _unit(f.lead_tf), self.p.lead_terms)
         rep.names = _add(rep.names, _unit(f.name_tf), self.p.name_terms)
+        rep.core = _add(rep.core, dict.fromkeys(f.lead_tf, 1.0), self.p.lead_terms)
+        rep.core_n += 1
         if vec is not None:
             rep.emb = (rep.emb if rep.emb is not None else np.zeros_like(vec, dtype=np.float32)) + vec
         rep.n += 1
@@ -238,6 +275,8 @@ class Storylines:
         rk.norms = None
         rk.lead = _add(rk.lead, rd.lead, self.p.lead_terms)
         rk.names = _add(rk.names, rd.names, self.p.name_terms)
+        rk.core = _add(rk.core, rd.core, self.p.lead_terms)
+        rk.core_n += rd.core_n
         if rd.emb is not None:
             rk.emb = rd.emb if rk.emb is None else rk.emb + rd.emb
         rk.n += rd.n
