@@ -442,3 +442,14 @@ def test_end_points_follow_a_look_ahead_verb_and_this_weekday_is_this_week() -> 
     assert values("The rally is this coming Sunday.", ref) == [("this coming Sunday", "1998-03-08")]
     got = dict(values("The bill passed this Monday and goes to the Senate this Friday.", ref))
     assert got == {"this Monday": "1998-03-02", "this Friday": "1998-03-06"}
+
+
+def test_clock_times_take_the_day_beside_them_and_deadlines_are_ahead() -> None:
+    ref = dt.date(1998, 3, 4)  # a Wednesday
+    got = values("The blasts went off about 10:30 a.m. (0730 GMT) Friday near the embassies.", ref)
+    assert got == [("about 10:30 a.m.", "1998-02-27T10:30"), ("0730 GMT", "1998-02-27T07:30"), ("Friday", "1998-02-27")]
+    got = values("He spoke Friday at 10:30 a.m. and again at 3 p.m.", ref)
+    assert got[1] == ("10:30 a.m.", "1998-02-27T10:30") and got[2] == ("3 p.m.", "1998-03-04T15:00")
+    got = values("The department gave the relatives until 2 p.m. Thursday to hand over the boy.", ref)
+    assert got == [("2 p.m. Thursday", "1998-03-05T14:00")]
+    assert values("The offer, which had run until Friday, was dropped.", ref) == [("Friday", "1998-02-27")]

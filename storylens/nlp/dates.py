@@ -792,7 +792,13 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if ref is None:
             return None
         rel = " ".join((g.get("rel") or "").lower().split())
-        ahead = rel in ("next", "coming", "this coming") or (rel != "last" and _ahead(text, m.start(), m.end()))
+        # a deadline ("until Thursday", "by Friday") is ahead unless a pluperfect puts it in the past
+        deadline = re.search(r"\b(?:until|till|by)\s+(?:(?:noon|midnight|\S+\s+[ap]\.?m\.?)\s+)?$",
+                             text[max(0, m.start() - 20) : m.start()], re.I) and not re.search(
+            r"\bhad\b", text[max(0, m.start() - AHEAD_WINDOW) : m.start()])
+        ahead = rel in ("next", "coming", "this coming") or (
+            rel != "last" and (bool(deadline) or _ahead(text, m.start(), m.end()))
+        )
         delta = (wd - ref.weekday()) % 7 if ahead else -((ref.weekday() - wd) % 7)
         if rel == "this" and ref.weekday() < 5:
             delta = wd - ref.weekday()  # "this Friday" on a Wednesday: the Friday of this week, ahead or gone by
@@ -1253,4 +1259,43 @@ def _join_times(text: str, found: list[DateMention]) -> list[DateMention]:
             continue
         out.append(cur)
         i += 1
+    return _clock_days(text, out)
+
+
+_CLOCK = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
+_DAY_VALUE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _clock_days(text: str, found: list[DateMention]) -> list[DateMention]:
+    """A clock time next to its day but not joined to it takes that day: "10:30 a.m. (0730 GMT) Friday" (both
+    times), "Friday at 10:30 a.m."; a clock time alone stays on the publication day."""
+    out = list(found)
+    for i, cur in enumerate(out):
+        if cur.type != "TIME" or not _CLOCK.fullmatch(cur.value) or not re.search(r"\d|noon|midnight", cur.text, re.I):
+            continue
+        day = None
+        j = i + 1  # after it, past any other clock times in brackets: "10:30 a.m. (0730 GMT) Friday"
+        last_end = cur.end
+        while j < len(out) and out[j].type == "TIME" and _CLOCK.fullmatch(out[j].value):
+            if not re.fullmatch(r"\s*\(?\s*", text[last_end : out[j].start]):
+                break
+            last_end = out[j].end
+            j += 1
+        if (
+            j < len(out)
+            and _DAY_VALUE.fullmatch(out[j].value)
+            and re.fullmatch(r"[\s,)]*(?:on\s+)?", text[last_end : out[j].start])
+        ):
+            day, upto = out[j].value, j
+        elif (
+            i > 0
+            and _DAY_VALUE.fullmatch(out[i - 1].value)
+            and re.fullmatch(r"\s*,?\s*(?:at\s+)?", text[out[i - 1].end : cur.start])
+        ):
+            day, upto = out[i - 1].value, i + 1  # "Friday at 10:30 a.m."
+        if day is None:
+            continue
+        for k in range(i, upto):
+            d = out[k]
+            out[k] = DateMention(d.text, d.start, d.end, day + d.value[10:], d.granularity, d.type)
     return out
