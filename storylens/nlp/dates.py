@@ -329,7 +329,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?<!Lunar )(?<!Chinese )\b(?:(?P<y>(?:19|20)\d\d)(?:'s)?\s+)?(?P<h>Christmas\s+Eve|Christmas\s+Day|Christmas|"
             r"New\s+Year's\s+(?:Eve|Day)|Valentine's\s+Day|Halloween|Thanksgiving(?:\s+Day)?|Easter(?:\s+Sunday)?|"
-            r"Good\s+Friday|Memorial\s+Day|Labor\s+Day|Boxing\s+Day)\b(?:,?\s+(?P<y2>(?:19|20)\d\d)\b)?"
+            r"Good\s+Friday|Memorial\s+Day|Labor\s+Day|Boxing\s+Day)\b(?P<week>\s+week\b)?(?:,?\s+(?P<y2>(?:19|20)\d\d)\b)?"
         ),
     ),
     # A clock time as wire services give it beside the local one: "(1530 GMT)".
@@ -522,12 +522,15 @@ def _holiday(m: re.Match[str], text: str, ref: dt.date | None) -> tuple[str, str
     name = " ".join(m.group("h").lower().split())
     y = m.group("y") or m.group("y2")
     if y:
-        return _holiday_day(name, int(y)).isoformat(), "day", "DATE"
-    if ref is None:
+        day = _holiday_day(name, int(y))
+    elif ref is None:
         return None
-    approx = _holiday_day(name, ref.year)
-    year = _closest_year(ref, approx.month, approx.day, _tense(text, m.start(), m.end()))
-    return _holiday_day(name, year).isoformat(), "day", "DATE"
+    else:
+        approx = _holiday_day(name, ref.year)
+        day = _holiday_day(name, _closest_year(ref, approx.month, approx.day, _tense(text, m.start(), m.end())))
+    if m.group("week"):
+        return _week(day), "week", "DATE"  # "Easter week": the week it falls in
+    return day.isoformat(), "day", "DATE"
 
 
 def _spelled_year(words: str) -> int | None:
@@ -625,6 +628,7 @@ def _tense(text: str, start: int, end: int, end_points: bool = True) -> str | No
             word = c.group(0).lower()
             if tense == "past" and (
                 _AHEAD.fullmatch(word)
+                or word in ("was", "were") and _AHEAD.match(text, text.find(" ", c.start()) + 1)
                 or word not in _FINITE
                 and _ADJ_BEFORE.search(text[max(lo, c.start() - 12) : c.start()])
             ):
@@ -638,6 +642,13 @@ def _tense(text: str, start: int, end: int, end_points: bool = True) -> str | No
             if best is None or gap < best[0]:
                 best = (gap, label)
     return best[1] if best else None
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around a span (to the nearest full stop, at most ``AHEAD_WINDOW`` characters each way)."""
+    lo = max(text.rfind(".", 0, start) + 1, start - AHEAD_WINDOW, 0)
+    hi = text.find(".", end)
+    return text[lo : min(hi if hi >= 0 else len(text), end + AHEAD_WINDOW)]
 
 
 def _ahead(text: str, start: int, end: int) -> bool:
@@ -793,9 +804,13 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             return None
         rel = " ".join((g.get("rel") or "").lower().split())
         # a deadline ("until Thursday", "by Friday") is ahead unless a pluperfect puts it in the past
-        deadline = re.search(r"\b(?:until|till|by)\s+(?:(?:noon|midnight|\S+\s+[ap]\.?m\.?)\s+)?$",
-                             text[max(0, m.start() - 20) : m.start()], re.I) and not re.search(
-            r"\bhad\b", text[max(0, m.start() - AHEAD_WINDOW) : m.start()])
+        sent = _sentence(text, m.start(), m.end())
+        deadline = re.search(
+            r"\b(?:until|till|by|as\s+(?:soon|early|late)\s+as)\s+(?:(?:noon|midnight|\S+\s+[ap]\.?m\.?)\s+"
+            r"(?:(?:EST|EDT|CST|CDT|PST|PDT|GMT|ET|PT|local\s+time)\s+)?)?$",
+            text[max(0, m.start() - 30) : m.start()],
+            re.I,
+        ) and not re.search(r"\bhad\b", sent)
         ahead = rel in ("next", "coming", "this coming") or (
             rel != "last" and (bool(deadline) or _ahead(text, m.start(), m.end()))
         )
@@ -966,17 +981,19 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             return None  # "$500 million a year", "four flights a week": a rate, not a span of time
         if g.get("half"):
             n = n + 0.5
+        if u == "decade" and n == int(n):
+            return f"P{int(n) * 10}Y", "duration", "DURATION"  # "two decades": P20Y, as TimeBank and AQUAINT write it
         return _amount(n, code, t), "duration", "DURATION"
     if kind == "set":
         if g.get("w"):
             return (
                 {
-                    "daily": "XXXX-XX-XX",
+                    "daily": "P1D",
                     "nightly": "XXXX-XX-XXTNI",
-                    "weekly": "XXXX-WXX",
-                    "monthly": "XXXX-XX",
-                    "annually": "XXXX",
-                    "yearly": "XXXX",
+                    "weekly": "P1W",
+                    "monthly": "P1M",
+                    "annually": "P1Y",
+                    "yearly": "P1Y",
                     "hourly": "PT1H",
                 }[g["w"].lower()],
                 "set",
@@ -1038,7 +1055,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             return None
         rel = g["rel"].lower()
         if rel == "past":  # "over the past decade": the span of time up to now
-            return ("P1C" if g["u"].lower() == "century" else "P1E"), "duration", "DURATION"
+            return ("P1C" if g["u"].lower() == "century" else "P10Y"), "duration", "DURATION"
         k = {"last": -1, "previous": -1, "this": 0, "current": 0, "next": 1, "coming": 1}[rel]
         if g["u"].lower() == "century":
             return f"{ref.year // 100 + k:02d}", "century", "DATE"
