@@ -179,11 +179,31 @@ def analyze(
         import time
 
         t0 = time.perf_counter()
+        json_written, json_failed = False, ""
         if json_out is None and md_out is None and html_out is None:
             # no report asked for: the store is the result (the report is built on demand later, by `report`,
             # `serve` or the next analyze with an output), and a corpus-sized report is never held here
             report = None
             held = (store.count_articles(), len(store.get_stories()), len(store.get_derivations()))
+        elif md_out is None and html_out is None:
+            # only JSON asked for: written as a stream (storylens.report.stream), the report never held whole
+            from storylens.report.stream import write_report_file
+
+            report = None
+
+            def stats() -> dict[str, dict[str, float]]:
+                if not timings:
+                    return {}
+                res.timings["report"] = round(time.perf_counter() - t0, 3)
+                return {"timings": {**res.timings, **getattr(engine, "timings", {})}}
+
+            try:
+                held = write_report_file(store, json_out, res.errors, res.stages, stats)
+            except OSError as exc:
+                json_failed = f"{json_out}: cannot write the report ({exc.strerror or exc})"
+            else:
+                json_written = True
+                res.timings["report"] = round(time.perf_counter() - t0, 3)
         else:
             report = build_report(store)
             held = (len(report.articles), len(report.stories), len(report.derivations))
@@ -207,7 +227,9 @@ def analyze(
         report.stages.update(res.stages)
         if timings:
             report.stats = {"timings": res.timings}
-    written = []
+    if json_failed:
+        fail(json_failed)
+    written = [str(json_out)] if json_written and str(json_out) != "-" else []
     for target, render in ((json_out, render_json), (md_out, render_markdown), (html_out, render_html)):
         if target is None or report is None:
             continue
