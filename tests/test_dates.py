@@ -463,3 +463,15 @@ def test_sets_as_timeml_1_2_writes_them_and_holiday_weeks() -> None:
     assert values("Protesters prayed as Easter week began.", ref) == [("Easter week", "2000-W16")]
     got = values("Protesters planned a rally on Saturday and were planning to march on Monday.", dt.date(2000, 1, 7))
     assert got == [("Saturday", "2000-01-08"), ("Monday", "2000-01-10")]  # "were planning": ahead
+
+
+def test_newspapers_names_and_discourse_now_are_not_times_and_ranges_name_their_second_day() -> None:
+    ref = dt.date(2000, 1, 28)
+    text = "The Communist Party daily Granma said so on CBS's 60 Minutes. Now, he says, it is over."
+    assert values(text, ref) == []
+    assert values("Now the court must rule.", ref) == [("Now", "PRESENT_REF")]
+    assert values("It matters in today's world.", ref) == []
+    got = values("The summit on April 24 and 25 follows the October slaying and a June agreement.", dt.date(1999, 2, 10))
+    assert got == [("April 24", "1999-04-24"), ("25", "1999-04-25"), ("October", "1998-10"), ("June", "1998-06")]
+    got = dict(values("He fought Spain in 1898, met at midday before Election Day, after a day-long meeting.", ref))
+    assert got == {"1898": "1898", "midday": "2000-01-28T12:00", "Election Day": "1999-11-02", "day-long": "P1D"}

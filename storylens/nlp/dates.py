@@ -253,7 +253,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "time",
         re.compile(
-            r"\b(?:(?P<h>[01]?\d)(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|(?P<noon>noon|midnight)\b|"
+            r"\b(?:(?P<h>[01]?\d)(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|(?P<noon>noon|midnight|midday)\b|"
             r"(?<=\bat\s)(?P<h24>[01]?\d|2[0-3]):(?P<mi24>[0-5]\d)\b(?!:)|(?P<hz>[01]?\d|2[0-3]):(?P<miz>[0-5]\d)(?=\s+"
             r"(?:GMT|BST|UTC|EST|EDT|CST|CDT|PST|PDT|local\s+time)\b))",
             re.I,
@@ -263,9 +263,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "monalone",
         re.compile(
             rf"\b(?P<pre>(?i:in|since|until|by|from|of|early|late|mid|last|next|this|for|through|during|before|"
-            rf"after|to))[- ](?P<mon>{_MONTHS_FULL})\b(?!\.?\s+\d|'s)|\b(?P<pos>(?P<mon2>{_MONTHS_FULL})'s)"
+            rf"after|to))[- ](?P<mon>{_MONTHS_FULL})\b(?!\.?\s+\d|'s)|\b(?P<pos>(?P<mon2>{_MONTHS_FULL})'s)|"
+            rf"\b(?P<art>[Tt]he|an?)\s+(?P<mon3>{_MONTHS_FULL})(?=\s+[a-z]{{3,}})(?!\s+(?:of|and|or|to)\b)"
         ),
     ),
+    # A year before 1900 where a preposition introduces it: "independence from Spain in 1898".
+    ("oldyear", re.compile(r"\b(?:in|since|from|until|by)\s+(?P<y>1[5-8]\d\d)\b(?=\s*(?:[,.;:)]|and\b|to\b|when\b|$))")),
     (
         "year",
         re.compile(
@@ -329,9 +332,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?<!Lunar )(?<!Chinese )\b(?:(?P<y>(?:19|20)\d\d)(?:'s)?\s+)?(?P<h>Christmas\s+Eve|Christmas\s+Day|Christmas|"
             r"New\s+Year's\s+(?:Eve|Day)|Valentine's\s+Day|Halloween|Thanksgiving(?:\s+Day)?|Easter(?:\s+Sunday)?|"
-            r"Good\s+Friday|Memorial\s+Day|Labor\s+Day|Boxing\s+Day)\b(?P<week>\s+week\b)?(?:,?\s+(?P<y2>(?:19|20)\d\d)\b)?"
+            r"Good\s+Friday|Memorial\s+Day|Labor\s+Day|Boxing\s+Day|Election\s+Day)\b(?P<week>\s+week\b)?(?:,?\s+(?P<y2>(?:19|20)\d\d)\b)?"
         ),
     ),
+    ("unitlong", re.compile(r"\b(?P<u>day|week|month|year|hour)-long\b", re.I)),
     # A clock time as wire services give it beside the local one: "(1530 GMT)".
     ("gmt", re.compile(r"\b(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)\s+(?:GMT|UTC)\b")),
     (
@@ -512,6 +516,8 @@ def _holiday_day(name: str, y: int) -> dt.date:
         return _easter(y) - dt.timedelta(days=2)
     if name.startswith("thanksgiving"):
         return _nth_weekday(y, 11, 3, 4)
+    if name == "election day":  # the United States': the Tuesday after the first Monday of November
+        return _nth_weekday(y, 11, 0, 1) + dt.timedelta(days=1)
     if name == "memorial day":
         return _nth_weekday(y, 5, 0, -1)
     return _nth_weekday(y, 9, 0, 1)  # Labor Day
@@ -830,6 +836,10 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if ref is None:
             return None
         w = " ".join(g["w"].lower().split())
+        if w == "today" and re.match(
+            r"'s\s+(?:world|youth|society|generation|young|children|kids|personal|economy|standards)\b", text[m.end() :]
+        ):
+            return None  # "today's world": the present age, not the publication day
         shift = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "last night": -1}.get(w, 0)
         day = (ref + dt.timedelta(days=shift)).isoformat()
         if w in ("tonight", "last night"):
@@ -848,7 +858,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             h24, mi24 = (g["h24"], g["mi24"]) if g.get("h24") else (g["hz"], g["miz"])
             return f"{ref.isoformat()}T{int(h24):02d}:{mi24}", "time", "TIME"
         if g.get("noon"):
-            return f"{ref.isoformat()}T{'12:00' if g['noon'].lower() == 'noon' else '24:00'}", "time", "TIME"
+            return f"{ref.isoformat()}T{'24:00' if g['noon'].lower() == 'midnight' else '12:00'}", "time", "TIME"
         h = int(g["h"])
         if not 1 <= h <= 12:
             return None
@@ -858,7 +868,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             h = 0
         return f"{ref.isoformat()}T{h:02d}:{int(g['mi'] or 0):02d}", "time", "TIME"
     if kind == "monalone":
-        mon = MONTHS[(g["mon"] or g["mon2"]).lower()]
+        mon = MONTHS[(g["mon"] or g["mon2"] or g["mon3"]).lower()]
         if ref is None:
             return f"XXXX-{mon:02d}", "month", "DATE"
         pre = (g["pre"] or "").lower()
@@ -882,6 +892,12 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         w = " ".join(g["w"].lower().split())
         if w == "soon" and re.search(r"\bas\s+$", text[max(0, m.start() - 4) : m.start()], re.I):
             return None  # "as soon as": a conjunction
+        if w == "soon" and re.match(r"\s+(?:after|before)\b", text[m.end() :]):
+            return None  # "soon after being captured": a relation to an event, not a time
+        if m.group(0) == "Now" and text[m.end() : m.end() + 1] == "," and (
+            m.start() == 0 or re.search(r"[.!?\"'`\n]\s*$", text[max(0, m.start() - 3) : m.start()])
+        ):
+            return None  # "Now, he says...": a turn in the telling, not the present
         return FUZZY.get(w, "FUTURE_REF"), "fuzzy", "DATE"
     if kind == "season":
         sea = g["s"].lower()
@@ -973,6 +989,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         ):
             return "FUTURE_REF", "fuzzy", "DATE"  # "Islam will one day be..."
         t = u in ("hour", "minute")
+        if g["u"][0].isupper() and not g["n"][0].isupper():
+            return None  # "CBS's 60 Minutes": a name
         if g["n"].lower() in ("many", "some") and not g["u"].lower().endswith("s"):
             return None  # "many a year", "some day"
         if n is None:
@@ -986,6 +1004,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         return _amount(n, code, t), "duration", "DURATION"
     if kind == "set":
         if g.get("w"):
+            if g["w"].lower() == "daily" and re.match(r"\s+[A-Z]", text[m.end() :]):
+                return None  # "the Communist Party daily Granma": a newspaper
             return (
                 {
                     "daily": "P1D",
@@ -1041,6 +1061,11 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         }[g["d"].lower()]
         c = "20" if (g.get("c") or "").lower() == "twenty" else "19"
         return f"{c}{d}", "decade", "DATE"
+    if kind == "oldyear":
+        return g["y"], "year", "DATE"
+    if kind == "unitlong":
+        u = g["u"].lower()
+        return _amount(1, UNIT[u], u == "hour"), "duration", "DURATION"
     if kind == "holiday":
         return _holiday(m, text, ref)
     if kind == "wdset":
@@ -1090,7 +1115,7 @@ _TRIGGER = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)|"
     r"today|yesterday|tomorrow|tonight|\bnow|current|recent|soon|past|future|week|month|year|quarter|decade|"
     r"centur|\bday|hour|minute|morning|afternoon|evening|night|spring|summer|fall\b|autumn|winter|lately|"
-    r"time being|half|noon|midnight|christmas|easter|halloween|thanksgiving|valentine|gmt|utc|daily|weekly|monthly|annually|yearly|hourly|nightly|ties\b|each|every|nineteen|thousand",
+    r"time being|half|noon|midnight|midday|christmas|easter|halloween|thanksgiving|valentine|gmt|utc|daily|weekly|monthly|annually|yearly|hourly|nightly|ties\b|each|every|nineteen|thousand",
     re.IGNORECASE,
 )
 _MOD_DATE = re.compile(
@@ -1129,7 +1154,7 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         if got is None:
             continue
         span = text[s:e]
-        lead = _TRIM_LEAD.match(span) if kind in ("year", "weekday", "monalone", "pxunits", "season") else None
+        lead = _TRIM_LEAD.match(span) if kind in ("year", "oldyear", "weekday", "monalone", "pxunits", "season") else None
         if kind == "weekday" and m.group("rel") and m.group("rel").lower() == "on":
             lead = re.match(r"on\s+", span)
         if kind == "year" and not lead:
@@ -1147,6 +1172,8 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         if kind == "ago" and got[2] == "DURATION":
             e = s + len(span.rstrip()) - len(m.group("dir"))
             e = s + len(text[s:e].rstrip())  # "three days later": the span, "later" a signal
+        if kind == "monalone" and m.group("art"):
+            lead = re.match(r"\w+\s+", span)  # "the October slaying": the month
         if kind == "monalone" and m.group("pos"):
             e -= 2  # "December's figures": the month
         if lead:
@@ -1162,7 +1189,26 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         taken.append((s, e))
         out.append(DateMention(span, s, e, value, gran, typ))
     out.sort(key=lambda d: d.start)
-    return _join_times(text, _doc_anaphora(_doc_quarters(out, ref), ref))
+    return _join_times(text, _doc_anaphora(_doc_quarters(_day_ranges(text, out), ref), ref))
+
+
+_RANGE_END = re.compile(r"\s*(?:and|to|through|-|\u2013)\s*(\d{1,2})\b(?!\s*(?:%|percent|[:.,]\d|p\.?m|a\.?m))")
+
+
+def _day_ranges(text: str, found: list[DateMention]) -> list[DateMention]:
+    """The second day of a range named by its number alone: "April 24 and 25", "May 3-5" (the 25th, the 5th)."""
+    out: list[DateMention] = []
+    for d in found:
+        out.append(d)
+        if not (re.fullmatch(r"\d{4}-\d\d-\d\d", d.value) and d.text[-1:].isdigit()):
+            continue
+        r = _RANGE_END.match(text, d.end)
+        if r is None or not int(d.value[8:]) < int(r.group(1)) <= 31:
+            continue
+        if any(o.start < r.end(1) and o.end > r.start(1) for o in found):
+            continue
+        out.append(DateMention(r.group(1), r.start(1), r.end(1), f"{d.value[:8]}{int(r.group(1)):02d}", "day", "DATE"))
+    return out
 
 
 def _doc_anaphora(found: list[DateMention], ref: dt.date | None) -> list[DateMention]:
@@ -1288,7 +1334,7 @@ def _clock_days(text: str, found: list[DateMention]) -> list[DateMention]:
     times), "Friday at 10:30 a.m."; a clock time alone stays on the publication day."""
     out = list(found)
     for i, cur in enumerate(out):
-        if cur.type != "TIME" or not _CLOCK.fullmatch(cur.value) or not re.search(r"\d|noon|midnight", cur.text, re.I):
+        if cur.type != "TIME" or not _CLOCK.fullmatch(cur.value) or not re.search(r"\d|noon|midnight|midday", cur.text, re.I):
             continue
         day = None
         j = i + 1  # after it, past any other clock times in brackets: "10:30 a.m. (0730 GMT) Friday"
