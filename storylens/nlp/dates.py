@@ -826,11 +826,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if delta == 0 and rel in ("last", "next"):
             delta = 7 if rel == "next" else -7  # "last Wednesday", written on a Wednesday: the one a week ago
         day = ref + dt.timedelta(days=delta)
-        part = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}.get(
-            (g.get("part") or "").lower()
-        )
-        if part:
-            return f"{day.isoformat()}T{part}", "time", "TIME"
+        # "Friday night" is the day, Friday: AQUAINT's reading (TimeBank writes 1998-10-23TNI); the extent keeps
+        # "night"
         return day.isoformat(), "day", "DATE"
     if kind == "day":
         if ref is None:
