@@ -876,7 +876,14 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         elif pre == "this":
             y = ref.year
         else:
-            y = _closest_year(ref, mon, None, _tense(text, m.start(), m.end()))  # "loans through January": no tense
+            if pre == "since":
+                tense: str | None = "past"
+            elif pre in ("until", "by", "through", "to", "before"):  # "loans through January": an end point,
+                ahead = _tense(text, m.start(), m.end(), end_points=False) == "ahead"  # ahead with a look-ahead verb
+                tense = "ahead" if ahead else None
+            else:
+                tense = _tense(text, m.start(), m.end())
+            y = _closest_year(ref, mon, None, tense)
         return f"{y:04d}-{mon:02d}", "month", "DATE"
     if kind == "monrel":
         if ref is None:
