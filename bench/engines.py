@@ -229,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"{m['pss_kb'] / 1024 ** 2:.2f} GB ({m['procs']} processes) | {same} | "
                     f"{t.get('ray start', 0):.1f} / {t.get('ray wait', 0):.1f} / {t.get('extract', 0):.1f} / "
                     f"{stages:.1f} / {m['wall'] - known:.1f} (load {load:.1f}) |")
+                print(lines[-1], file=sys.stderr, flush=True)  # each row as it is measured
+                print(f"  timings: {json.dumps(t)}", file=sys.stderr, flush=True)
     lines.append("")
     for name, path in inputs:
         s = serialisation(path)
