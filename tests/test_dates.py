@@ -475,3 +475,13 @@ def test_newspapers_names_and_discourse_now_are_not_times_and_ranges_name_their_
     assert got == [("April 24", "1999-04-24"), ("25", "1999-04-25"), ("October", "1998-10"), ("June", "1998-06")]
     got = dict(values("He fought Spain in 1898, met at midday before Election Day, after their third day-long meeting.", ref))
     assert got == {"1898": "1898", "midday": "2000-01-28T12:00", "Election Day": "1999-11-02", "day-long": "P1D"}
+
+
+def test_a_month_of_that_year_names_in_a_name_and_the_last_week_of_something() -> None:
+    ref = dt.date(2016, 4, 20)
+    got = values("Clinton won in 1992. The primaries ended in early June of that year.", ref)
+    assert got == [("1992", "1992"), ("early June", "1992-06"), ("that year", "1992")]
+    assert values("He writes for Washington Monthly.", ref) == []
+    assert values("In the last week of the race he lost; last week he won.", ref) == [("last week", "2016-W15")]
+    got = values("Carson spoke on May 11. His next speech, on May 28, was delivered in Abilene.", dt.date(2015, 12, 15))
+    assert got == [("May 11", "2015-05-11"), ("May 28", "2015-05-28")]  # "next speech" says nothing of tense

@@ -110,7 +110,7 @@ _SPELLED_YEAR = (
 )
 _UNITS = r"(?:day|week|month|year|decade|century|hour|minute|quarter)s?"
 _AHEAD = re.compile(
-    r"\b(?:will|shall|is to|are to|to be|expected|scheduled|planned|plans? to|planning|next|upcoming|"
+    r"\b(?:will|shall|is to|are to|to be|expected|scheduled|planned|plans? to|planning|upcoming|"
     r"would|going to|set to|set for|slated|due|effective|payable|takes? effect)\b",
     re.IGNORECASE,
 )
@@ -188,7 +188,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "relunit",
         re.compile(
-            r"\b(?P<rel>last|this|next|past|coming|previous|current)\s+(?P<u>week|month|year|weekend|spring|summer|fall|autumn|winter)\b",
+            r"\b(?P<rel>last|this|next|past|coming|previous|current)\s+(?P<u>week|month|year|weekend|spring|summer|fall|autumn|winter)\b"
+            r"(?!\s+of\s+(?:the|his|her|its|their|a|an)\b)",  # "the last week of the race": not the week gone by
             re.I,
         ),
     ),
@@ -869,6 +870,12 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if ref is None:
             return f"XXXX-{mon:02d}", "month", "DATE"
         pre = (g["pre"] or "").lower()
+        ana = re.match(r"\s+of\s+(that|the\s+same|the\s+following|the\s+next|the\s+previous)\s+year\b", text[m.end() :])
+        if ana:  # "in early June of that year": the month in the year the text last named
+            shift = {"that": 0, "the same": 0, "the following": 1, "the next": 1, "the previous": -1}[
+                " ".join(ana.group(1).lower().split())
+            ]
+            return f"{_DOC_REL}y{shift:+d}-{mon:02d}", "month", "DATE"
         if pre == "last":  # the last such month before this one ("last May" in February: a year ago)
             y = ref.year if mon < ref.month else ref.year - 1
         elif pre == "next":
@@ -1010,6 +1017,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if g.get("w"):
             if g["w"].lower() == "daily" and re.match(r"\s+[A-Z]", text[m.end() :]):
                 return None  # "the Communist Party daily Granma": a newspaper
+            if g["w"][0].isupper() and not re.search(r"(?:^|[.!?\"'`]\s*)$", text[max(0, m.start() - 3) : m.start()]):
+                return None  # "Washington Monthly": a name
             return (
                 {
                     "daily": "P1D",
@@ -1249,6 +1258,10 @@ def _doc_anaphora(found: list[DateMention], ref: dt.date | None) -> list[DateMen
 
 def _anaphor(d: DateMention, day: dt.date, year: int, month: int) -> DateMention | None:
     """One mention with its value against the last date named (``_doc_anaphora``); others as they are."""
+    month_of = re.fullmatch(r"@y([+-]\d+)-(\d\d)", d.value)
+    if month_of:
+        return DateMention(d.text, d.start, d.end, f"{year + int(month_of.group(1)):04d}-{month_of.group(2)}",
+                           d.granularity, d.type)
     ana = re.fullmatch(r"@([YMD])([+-]?\d+)(T\w+)?", d.value)
     if ana:
         unit, shift, part = ana.group(1), int(ana.group(2)), ana.group(3) or ""
