@@ -485,3 +485,11 @@ def test_a_month_of_that_year_names_in_a_name_and_the_last_week_of_something() -
     assert values("In the last week of the race he lost; last week he won.", ref) == [("last week", "2016-W15")]
     got = values("Carson spoke on May 11. His next speech, on May 28, was delivered in Abilene.", dt.date(2015, 12, 15))
     assert got == [("May 11", "2015-05-11"), ("May 28", "2015-05-28")]  # "next speech" says nothing of tense
+
+
+def test_capitalised_time_words_inside_names_and_an_infinitive_meet() -> None:
+    ref = dt.date(2016, 3, 3)
+    assert values("In a USA TODAY poll and on Current TV, he spoke.", ref) == []
+    assert values("Current officials said so. Today he left.", ref) == [("Current", "PRESENT_REF"), ("Today", "2016-03-03")]
+    got = values("He has cooperated since last summer, including offering in August to meet with agents.", ref)
+    assert got == [("last summer", "2015-SU"), ("August", "2015-08")]

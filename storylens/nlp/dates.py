@@ -630,8 +630,11 @@ def _tense(text: str, start: int, end: int, end_points: bool = True) -> str | No
         for c in rx.finditer(text, lo, hi):
             if start <= c.start() < end:
                 continue
-            if rx is _SCHEDULED and _NOUN_BEFORE.search(text[max(lo, c.start() - 8) : c.start()]):
-                continue  # "the votes", "his visits": nouns
+            if rx is _SCHEDULED and (
+                _NOUN_BEFORE.search(text[max(lo, c.start() - 8) : c.start()])
+                or re.search(r"\bto\s+$", text[max(lo, c.start() - 4) : c.start()])
+            ):
+                continue  # "the votes", "his visits": nouns; "offering to meet": no schedule
             word = c.group(0).lower()
             if tense == "past" and (
                 _AHEAD.fullmatch(word)
@@ -834,6 +837,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if ref is None:
             return None
         w = " ".join(g["w"].lower().split())
+        if g["w"][0].isupper() and not re.search(r"(?:^|[.!?\"'`:]\s*)$", text[max(0, m.start() - 3) : m.start()]):
+            return None  # "USA Today", "VOA Today": a name
         if w == "today" and re.match(
             r"'s\s+(?:world|youth|society|generation|young|children|kids|personal|economy|standards)\b", text[m.end() :]
         ):
@@ -905,6 +910,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             return None  # "as soon as": a conjunction
         if w == "soon" and re.match(r"\s+(?:after|before)\b", text[m.end() :]):
             return None  # "soon after being captured": a relation to an event, not a time
+        if m.group(0)[0].isupper() and not re.search(r"(?:^|[.!?\"'`:\n]\s*)$", text[max(0, m.start() - 3) : m.start()]):
+            return None  # "Current TV": a name
         if m.group(0) == "Now" and text[m.end() : m.end() + 1] == "," and (
             m.start() == 0 or re.search(r"[.!?\"'`\n]\s*$", text[max(0, m.start() - 3) : m.start()])
         ):
