@@ -493,3 +493,11 @@ def test_capitalised_time_words_inside_names_and_an_infinitive_meet() -> None:
     assert values("Current officials said so. Today he left.", ref) == [("Current", "PRESENT_REF"), ("Today", "2016-03-03")]
     got = values("He has cooperated since last summer, including offering in August to meet with agents.", ref)
     assert got == [("last summer", "2015-SU"), ("August", "2015-08")]
+
+
+def test_the_nth_weekday_of_a_month_and_a_weekday_the_text_does_not_fix() -> None:
+    ref = dt.date(2016, 1, 20)
+    got = values("At 2 p.m. on the last Friday in August, the board met.", ref)
+    assert got == [("2 p.m. on the last Friday in August", "2015-08-28T14:00")]
+    assert values("The vote is on the first Tuesday of November 2016.", ref)[0][1] == "2016-11-01"
+    assert values("One Sunday in late 2001, she called.", ref) == [("late 2001", "2001")]

@@ -319,6 +319,15 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("midyear", re.compile(r"\b(?P<pos>early|mid|late)[- ](?P<y>(?:19|20)\d\d)\b", re.I)),
+    # "the last Friday in August", "the first Monday of May 1998": that weekday of that month.
+    (
+        "nthwd",
+        re.compile(
+            rf"\b(?:the\s+)?(?P<nth>first|second|third|fourth|last)\s+(?P<wd>{_DAY})\s+(?:in|of)\s+(?P<mon>{_MONTHS_FULL})"
+            r"(?:,?\s+(?P<y>(?:19|20)\d\d))?\b",
+            re.I,
+        ),
+    ),
     # A weekday that recurs: "on Mondays", "Tuesday nights".
     (
         "wdset",
@@ -812,6 +821,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         wd = WEEKDAYS[g["wd"].lower()]
         if ref is None:
             return None
+        if not g.get("rel") and re.search(r"\b(?:[Oo]ne|[Ss]ome|[Aa]ny)\s+$", text[max(0, m.start() - 5) : m.start()]):
+            return None  # "One Sunday in late 2001": a day the text does not fix
         rel = " ".join((g.get("rel") or "").lower().split())
         # a deadline ("until Thursday", "by Friday") is ahead unless a pluperfect puts it in the past
         sent = _sentence(text, m.start(), m.end())
@@ -1088,6 +1099,16 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         return _amount(1, UNIT[u], u == "hour"), "duration", "DURATION"
     if kind == "holiday":
         return _holiday(m, text, ref)
+    if kind == "nthwd":
+        mon = MONTHS[g["mon"].lower()]
+        n = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}[g["nth"].lower()]
+        if g.get("y"):
+            y = int(g["y"])
+        elif ref is None:
+            return None
+        else:
+            y = _closest_year(ref, mon, 15, _tense(text, m.start(), m.end()))
+        return _nth_weekday(y, mon, WEEKDAYS[g["wd"].lower()], n).isoformat(), "day", "DATE"
     if kind == "wdset":
         part = (g.get("p1") or g.get("p2") or "").lower().rstrip("s")
         return f"XXXX-WXX-{WEEKDAYS[g['wd'].lower()] + 1}" + (f"T{_PARTS[part]}" if part else ""), "set", "SET"
