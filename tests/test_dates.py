@@ -108,10 +108,10 @@ def test_tempeval_held_out_value_f1_beats_the_dateparser_baseline() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     import dates as bench  # noqa: PLC0415
 
-    docs = bench.load("AQUAINT")
+    docs = bench.load("AQUAINT")[1::2]  # the half of AQUAINT never studied
     ours = bench.score(docs, bench.ours)
     base = bench.score(docs, bench.baseline)
-    assert ours["value"] > base["value"] + 0.2 and ours["relaxed"] > 0.8
+    assert ours["value"] > base["value"] + 0.3 and ours["relaxed"] > 0.85
 
 
 def test_timeline_command_ranks_days_by_independent_sources(tmp_path: Path) -> None:
