@@ -369,6 +369,36 @@ def _source_via(v: Token) -> tuple[list[Token] | None, str]:
 RARE = "_rare"
 
 
+def _after_quote(v: Token) -> bool:
+    """The cue comes right after a closing quotation mark ("'...,' said the senator")."""
+    i = v.i - 1
+    if i >= 0 and v.doc[i].text == ",":
+        i -= 1
+    return i >= 0 and (v.doc[i].text in "”\"’'" or v.doc[i].text == "''" or v.doc[i].tag_ == "''")
+
+
+def _inverted_source(v: Token) -> list[Token] | None:
+    """The speaker after the cue in an inverted attribution the parser misread ("'...,' tweeted Rubio
+    spokesman Alex Conant": the cue as an adjective of the name; "'...,' recalled Mr. Rhodes": the name as
+    the object)."""
+    if not _after_quote(v):
+        return None
+    if v.dep_ == "amod" and v.head.i > v.i and v.head.pos_ in ("PROPN", "NOUN"):
+        h = v.head
+        while h.dep_ == "compound" and h.head.i > h.i:
+            h = h.head
+        return [t for t in h.subtree if t.i > v.i]
+    first = next(iter(v.rights), None)  # the name right after the cue
+    if (
+        first is not None
+        and first.dep_ in ("dobj", "attr", "npadvmod", "dative")
+        and first.pos_ in ("PROPN", "NOUN", "PRON", "NUM")
+        and first.left_edge.i == v.i + 1
+    ):
+        return list(first.subtree)
+    return None
+
+
 def _speech_shape(v: Token) -> bool:
     """A verb outside the cue lexicon that is built like a report: a subject, and a that-clause, a
     quotation as its complement, or a colon before a quotation ("X retorted that ...", "X exclaimed: '...'")."""
@@ -486,6 +516,28 @@ def _content_of(
         toks = [t for t in v.head.subtree if t.i not in ex]
         if toks:
             return toks, "head"
+    # "are wary of X", "remain confident that ...": the adjective's complement
+    for a in (c for c in v.children if c.dep_ == "acomp" and c.pos_ == "ADJ"):
+        for c in a.children:
+            if c.dep_ in ("ccomp", "xcomp") and c.i > a.i:
+                return _subtree(c, taken), "acomp"
+            if c.dep_ == "prep" and c.i == a.i + 1 and c.lower_ in ("of", "about", "with", "to", "in", "over"):
+                got = [t for g in c.children if g.dep_ in ("pobj", "pcomp") for t in _subtree(g, taken)]
+                if got:
+                    return got, "acomp"
+    # "the only regret he acknowledged", "the America I envision": the noun the relative clause describes
+    if (
+        v.dep_ == "relcl"
+        and source
+        and v.head.pos_ in ("NOUN", "PROPN")
+        and v.head.i < v.i
+        and not any(c.dep_ in _OBJ_DEPS or c.dep_ in ("prep", "ccomp", "xcomp") for c in v.children)
+        and all(t.lower_ not in _RELATIVE for t in source)
+    ):
+        inside = {t.i for t in v.subtree}
+        got = [t for t in v.head.subtree if t.i not in inside and t.i <= v.head.i]
+        if got:
+            return got, "relobj"
     objs = [c for c in v.children if c.dep_ in _OBJ_DEPS]
     preps = [
         c
@@ -575,7 +627,9 @@ def candidates(
             if content:
                 out.append(Candidate(tok.i, cue, src, content, "acc", ["how=acc"]))
             continue
-        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass", "amod"):
+        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass") or tok.dep_ == "amod" and not (
+            _after_quote(tok) and tok.head.i > tok.i
+        ):
             continue
         lem = tok.lemma_.lower()
         if lem not in lex.lemmas:
@@ -587,6 +641,9 @@ def candidates(
         if source is None:
             source = _left_source(tok, cue)
             via = "left" if source else via
+        if source is None:
+            source = _inverted_source(tok)
+            via = "inv" if source else via
         if source is not None:
             source = _tokens_trimmed(source) or None
         content, how = _content_of(tok, source, cue, lex)
@@ -727,6 +784,8 @@ def _more_features(
         ctype = root.pos_
         if how in ("obj", "prep"):
             out.append(f"chead={root.lemma_.lower()}")
+    if how == "acomp":
+        out += [f"adj={c.lemma_.lower()}" for c in v.children if c.dep_ == "acomp"]
     out += [f"ctype={ctype}", f"ctype={ctype}|lem={lem}"]
     for c in v.children:
         if c.dep_ == "prt":
