@@ -501,3 +501,14 @@ def test_the_nth_weekday_of_a_month_and_a_weekday_the_text_does_not_fix() -> Non
     assert got == [("2 p.m. on the last Friday in August", "2015-08-28T14:00")]
     assert values("The vote is on the first Tuesday of November 2016.", ref)[0][1] == "2016-11-01"
     assert values("One Sunday in late 2001, she called.", ref) == [("late 2001", "2001")]
+
+
+def test_day_month_after_its_weekday_local_clock_times_and_capitalised_day_words() -> None:
+    ref = dt.date(2009, 5, 5)
+    assert values("Posted 09:53 AM, Thursday, 21 May 2009.", ref) == [
+        ("09:53 AM, Thursday, 21 May 2009", "2009-05-21T09:53")
+    ]
+    assert values("The plane landed at 1300 local time.", ref) == [("1300 local time", "2009-05-05T13:00")]
+    assert values("Exams run into June.", ref) == [("June", "2009-06")]
+    assert values("He told Radio 4's Today programme so.", ref) == []
+    assert values("two per day\nYesterday the office was empty", ref) == [("Yesterday", "2009-05-04")]

@@ -135,7 +135,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("monrel", re.compile(rf"\b(?P<mon>{_MONTHS_FULL})\s+(?P<rel>last|next|this)\s+year\b")),
-    ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MON})(?:,?\s+(?P<y>\d{{4}}))?\b")),
+    (
+        "dmy",
+        re.compile(
+            rf"\b(?:{_DAY},?\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MON})(?:,?\s+(?P<y>\d{{4}}))?\b"
+        ),
+    ),
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     ("slash", re.compile(r"\b(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>\d{2}|\d{4})\b")),
     ("monyear", re.compile(rf"\b(?:(?P<pos>early|mid|late)[- ])?(?P<mon>{_MON}),?\s+(?P<y>(?:19|20)\d\d)\b")),
@@ -263,7 +268,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "monalone",
         re.compile(
-            rf"\b(?P<pre>(?i:in|since|until|by|from|of|early|late|mid|last|next|this|for|through|during|before|"
+            rf"\b(?P<pre>(?i:in|into|since|until|by|from|of|early|late|mid|last|next|this|for|through|during|before|"
             rf"after|to))[- ](?P<mon>{_MONTHS_FULL})\b(?!\.?\s+\d|'s)|\b(?P<pos>(?P<mon2>{_MONTHS_FULL})'s)|"
             rf"\b(?P<art>[Tt]he|an?)\s+(?P<mon3>{_MONTHS_FULL})(?=\s+[a-z]{{3,}})(?!\s+(?:of|and|or|to)\b)"
         ),
@@ -347,7 +352,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("unitlong", re.compile(r"\b(?P<u>day|week|month|year|hour)-long\b", re.I)),
     # A clock time as wire services give it beside the local one: "(1530 GMT)".
-    ("gmt", re.compile(r"\b(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)\s+(?:GMT|UTC)\b")),
+    ("gmt", re.compile(r"\b(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)\s+(?:GMT|UTC|local\s+time)\b")),
     (
         "reldecade",
         re.compile(
@@ -848,8 +853,11 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if ref is None:
             return None
         w = " ".join(g["w"].lower().split())
-        if g["w"][0].isupper() and not re.search(r"(?:^|[.!?\"'`:]\s*)$", text[max(0, m.start() - 3) : m.start()]):
-            return None  # "USA Today", "VOA Today": a name
+        if g["w"][0].isupper() and re.search(r"\b(?:USA|VOA|BBC|NBC|CBS|Radio\s+\d|\w+'s)\s+$|[A-Z]\w*\s+$",
+                                             text[max(0, m.start() - 12) : m.start()]) and not re.search(
+            r"(?:^|[.!?\"'`:\n]\s*)$", text[max(0, m.start() - 3) : m.start()]
+        ):
+            return None  # "USA Today", "Radio 4's Today": a name (a capital after a capitalised word)
         if w == "today" and re.match(
             r"'s\s+(?:world|youth|society|generation|young|children|kids|personal|economy|standards)\b", text[m.end() :]
         ):
@@ -1169,7 +1177,7 @@ _MOD_DURATION = re.compile(
     r"over|only|just)\s+|the\s+(?:latest\s+|same\s+)?)+\Z",
     re.I,
 )
-_TRIM_LEAD = re.compile(r"^(?:in|since|by|of|from|until|during|for|before|after|on|through|to)\s+", re.I)
+_TRIM_LEAD = re.compile(r"^(?:in|into|since|by|of|from|until|during|for|before|after|on|through|to)\s+", re.I)
 
 
 def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[DateMention]:
