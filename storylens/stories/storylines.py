@@ -62,6 +62,7 @@ class LineRep:
     norms: dict[str, tuple[float, float]] | None = None  # cached, cleared when the storyline changes
     core: dict[str, float] = field(default_factory=dict)  # lead term -> articles whose lead carries it
     core_n: int = 0  # articles counted in ``core`` (a storyline stored before it existed starts at 0)
+    core_w: dict[str, float] | None = None  # cached core weights, cleared when the storyline changes
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "lead": {k: round(v, 5) for k, v in self.lead.items()},
@@ -75,6 +76,7 @@ class LineRep:
     def from_json(cls, d: dict[str, Any]) -> LineRep:
         d = dict(d)
         d.pop("norms", None)
+        d.pop("core_w", None)
         if d.get("emb") is not None:
             d["emb"] = np.asarray(d["emb"], dtype=np.float32)
         return cls(**d)
@@ -115,25 +117,98 @@ def _mean_sim(a: dict[str, float], acc: dict[str, float], n: int, idf: Callable[
     return dot / (na * nb) * coherence
 
 
-def _core_cover(a: dict[str, float], core: dict[str, float], n: int, share: float,
-                idf: Callable[[str], float]) -> float:
-    """How much of a storyline's core vocabulary (lead terms carried by at least ``share`` of its ``n``
-    articles, each weighted by that share and its IDF) the lead ``a`` carries: a topic's own words, which a
-    story of another topic that shares one name does not."""
-    tot = got = 0.0
-    for t, c in core.items():
-        r = c / n
-        if r < share:
-            continue
-        w = r * idf(t)
-        tot += w
-        if t in a:
-            got += w
-    return got / tot if tot else 0.0
+def _core_weights(core: dict[str, float], n: int, share: float, idf: Callable[[str], float]) -> dict[str, float]:
+    """A storyline's core vocabulary: the lead terms carried by at least ``share`` of its ``n`` articles, each
+    weighted by that share and its IDF, normalised to sum to one."""
+    w = {t: c / n * idf(t) for t, c in core.items() if c / n >= share}
+    tot = sum(w.values())
+    return {t: v / tot for t, v in w.items()} if tot else {}
+
+
+def _core_cover(a: dict[str, float], core_w: dict[str, float]) -> float:
+    """How much of a storyline's core vocabulary the lead ``a`` carries: a topic's own words, which a story of
+    another topic that shares one name does not."""
+    if len(a) < len(core_w):
+        return sum(core_w.get(t, 0.0) for t in a)
+    return sum(v for t, v in core_w.items() if t in a)
 
 
 def _norms(acc: dict[str, float], idf: Callable[[str], float]) -> tuple[float, float]:
     return (math.sqrt(sum((v * idf(t)) ** 2 for t, v in acc.items())), math.sqrt(sum(x * x for x in acc.values())))
+
+
+class _EmbIndex:
+    """The storylines' unit centroids as rows of one matrix, kept in step with the storylines, so the nearest
+    live ones are one matrix product away however many there are (rows freed by merges and expiry are reused)."""
+
+    def __init__(self) -> None:
+        self.row: dict[str, int] = {}
+        self.ids: list[str | None] = []
+        self.free: list[int] = []
+        self.mat: np.ndarray | None = None
+        self.last = np.zeros(0)  # NaN where the storyline has no dated article
+        self.seq = np.zeros(0, dtype=np.int64)
+
+    def set(self, rep: LineRep) -> None:
+        if rep.emb is None:
+            return
+        norm = float(np.linalg.norm(rep.emb))
+        if not norm:
+            return
+        i = self.row.get(rep.id)
+        if i is None:
+            if self.mat is None:
+                self.mat = np.zeros((64, rep.emb.shape[0]), dtype=np.float32)
+                self.last = np.full(64, np.nan)
+                self.seq = np.zeros(64, dtype=np.int64)
+            if self.free:
+                i = self.free.pop()
+            else:
+                i = len(self.ids)
+                self.ids.append(None)
+                if i >= self.mat.shape[0]:
+                    grow = self.mat.shape[0]
+                    self.mat = np.vstack([self.mat, np.zeros_like(self.mat)])
+                    self.last = np.concatenate([self.last, np.full(grow, np.nan)])
+                    self.seq = np.concatenate([self.seq, np.zeros(grow, dtype=np.int64)])
+            self.row[rep.id] = i
+            self.ids[i] = rep.id
+        self.mat[i] = rep.emb / norm
+        self.last[i] = np.nan if rep.last is None else rep.last
+        self.seq[i] = rep.last_seq
+
+    def drop(self, lid: str) -> None:
+        i = self.row.pop(lid, None)
+        if i is not None and self.mat is not None:
+            self.ids[i] = None
+            self.mat[i] = 0.0
+            self.last[i] = np.nan
+            self.seq[i] = np.iinfo(np.int64).min // 2
+            self.free.append(i)
+
+    def nearest(self, vec: np.ndarray, clock: float | None, seq: int, p: LineParams, k: int) -> list[str]:
+        """The ``k`` live storylines nearest to ``vec`` (cosine to the centroid, rounded so the ranking does not
+        depend on where a row sits; ties by id)."""
+        n = len(self.ids)
+        if not n or self.mat is None:
+            return []
+        dated = ~np.isnan(self.last[:n])
+        if clock is not None:
+            live = np.where(dated, clock - np.nan_to_num(self.last[:n]) <= p.window_days,
+                            seq - self.seq[:n] <= p.window_articles)
+        else:
+            live = seq - self.seq[:n] <= p.window_articles
+        live &= self.seq[:n] > np.iinfo(np.int64).min // 2  # freed rows
+        rows = np.flatnonzero(live)
+        if not rows.size:
+            return []
+        sims = np.round(self.mat[:n] @ vec.astype(np.float32), 6)[rows]
+        if rows.size > k:
+            kth = np.partition(sims, rows.size - k)[rows.size - k]
+            keep = sims >= kth
+            rows, sims = rows[keep], sims[keep]
+        order = sorted(range(rows.size), key=lambda j: (-float(sims[j]), self.ids[rows[j]]))
+        return [str(self.ids[rows[j]]) for j in order[:k]]
 
 
 class Storylines:
@@ -144,6 +219,7 @@ class Storylines:
         self.reps: dict[str, LineRep] = {}
         self.of_story: dict[str, str] = {}  # story id -> storyline id (stories of live storylines)
         self.alias: dict[str, str] = {}  # merged-away storyline -> surviving one
+        self.index = _EmbIndex()
 
     def resolve(self, lid: str) -> str:
         while lid in self.alias:
@@ -162,7 +238,9 @@ class Storylines:
         s = p.w_lead * parts["lead"] + p.w_names * parts["names"]
         wsum = p.w_lead + p.w_names
         if p.w_core and rep.core_n >= p.core_min_n:
-            parts["core"] = _core_cover(f.lead_tf, rep.core, rep.core_n, p.core_share, idf)
+            if rep.core_w is None:
+                rep.core_w = _core_weights(rep.core, rep.core_n, p.core_share, idf)
+            parts["core"] = _core_cover(f.lead_tf, rep.core_w)
             s += p.w_core * parts["core"]
             wsum += p.w_core
         if vec is not None and rep.emb is not None:
@@ -189,19 +267,22 @@ class Storylines:
               clock: float | None, seq: int, near: list[str] | None = None) -> LineDecision:
         """Put a story that just opened (its first article ``f``) into a storyline. ``near``: the stories the
         article was compared with; their storylines are the candidates (all live storylines when None)."""
-        pinned: list[LineRep] = []
         if near is None:
             live = self._live(clock, seq)
         else:
             ids = {self.of_story[s] for s in near if s in self.of_story}
-            pinned = [r for r in self._live_of(ids, clock, seq)]
-            live = self._live(clock, seq) if self.p.search_all and vec is not None else pinned
+            live = [r for r in self._live_of(ids, clock, seq)]
         if vec is not None and len(live) > self.p.rescore and all(r.emb is not None for r in live):
             m = np.stack([r.emb for r in live])  # type: ignore[misc]
             sims = (m @ vec) / np.maximum(np.linalg.norm(m, axis=1), 1e-9)
             top = sorted(range(len(live)), key=lambda i: (-float(sims[i]), live[i].id))[: self.p.rescore]
-            keep = {live[i].id for i in top} | {r.id for r in pinned[: self.p.rescore]}
-            live = sorted((r for r in live if r.id in keep), key=lambda r: r.id)
+            live = [live[i] for i in sorted(top)]
+        if near is not None and self.p.search_all and vec is not None:
+            # besides the compared stories' storylines, the live ones nearest in embedding
+            have = {r.id for r in live}
+            live += [self.reps[i] for i in self.index.nearest(vec, clock, seq, self.p, self.p.rescore)
+                     if i not in have and i in self.reps]
+            live.sort(key=lambda r: r.id)
         scored = []
         for rep in live:
             s, parts = self.score(f, vec, rep, idf)
@@ -234,6 +315,7 @@ class Storylines:
             return None
         rep = self.reps[lid]
         rep.norms = None
+        rep.core_w = None
         rep.lead = _add(rep.lead, _unit(f.lead_tf), self.p.lead_terms)
         rep.names = _add(rep.names, _unit(f.name_tf), self.p.name_terms)
         rep.core = _add(rep.core, dict.fromkeys(f.lead_tf, 1.0), self.p.lead_terms)
@@ -245,6 +327,7 @@ class Storylines:
             rep.first = f.time if rep.first is None else min(rep.first, f.time)
             rep.last = f.time if rep.last is None else max(rep.last, f.time)
         rep.last_seq = seq
+        self.index.set(rep)
         return lid
 
     def merge_stories(self, keep: str, drop: str) -> tuple[str | None, str | None]:
@@ -273,6 +356,7 @@ class Storylines:
             if drop in rk.stories:
                 rk.stories.remove(drop)
         rk.norms = None
+        rk.core_w = None
         rk.lead = _add(rk.lead, rd.lead, self.p.lead_terms)
         rk.names = _add(rk.names, rd.names, self.p.name_terms)
         rk.core = _add(rk.core, rd.core, self.p.lead_terms)
@@ -291,6 +375,8 @@ class Storylines:
         if keep not in rk.stories:
             rk.stories.append(keep)
         del self.reps[rd.id]
+        self.index.drop(rd.id)
+        self.index.set(rk)
         self.alias[rd.id] = rk.id
         return rk.id, rd.id
 
@@ -311,6 +397,7 @@ class Storylines:
             for s in self.reps[lid].stories:
                 self.of_story.pop(s, None)
             del self.reps[lid]
+            self.index.drop(lid)
 
     # ------------------------------------------------------------------ persistence
     def state(self) -> dict[str, Any]:
@@ -326,4 +413,6 @@ class Storylines:
         s.reps = {r["id"]: LineRep.from_json(r) for r in state.get("reps", [])}
         s.of_story = {str(k): str(v) for k, v in state.get("of_story", {}).items()}
         s.alias = {str(k): str(v) for k, v in state.get("alias", {}).items()}
+        for rep in s.reps.values():
+            s.index.set(rep)
         return s
