@@ -6,7 +6,7 @@ The judgement the facts stage makes between two outlets' sentences, for one pair
 * ``contradicts``: they speak of the same thing and a slot differs that a reader checks in one look: a figure,
   a date, or one negates what the other asserts (``storylens.nlp.changes``);
 * ``weakens``: b hedges what a asserts (a hedge a does not have), or reports a denial of it; or, for two
-  sentences on one topic that are not paraphrases, b argues against a (``weakening``, below);
+  sentences on one topic that do not say the same thing, b argues against a (argument-level, below);
 * ``adds``: b says what a says and more (a good part of b's content words are new);
 * ``same``: otherwise, for two sentences that say the same thing.
 
@@ -86,23 +86,32 @@ def _rows(texts: list[str]):  # noqa: ANN202
                          [{norm_number(n) for n in numbers(t)} for t in texts])
 
 
-def compare_many(pairs: list[tuple[str, str]], params: Params | None = None) -> list[Comparison]:
-    """The relation of b to a for each (a, b); sentences embedded in one batch."""
+def pair_scores(pairs: list[tuple[str, str]]) -> tuple[list[float], list[float]]:
+    """Embedding cosine and paraphrase probability of each (a, b); sentences embedded in one batch."""
     from storylens.nlp import embed
 
-    p = params or Params()
     if not pairs:
-        return []
+        return [], []
     vecs = embed([t for ab in pairs for t in ab])
     cosines = [float(vecs[2 * k] @ vecs[2 * k + 1]) for k in range(len(pairs))]
+    probs = [float(probability_matrix(_rows([b]), _rows([a]), np.array([[c]], dtype=np.float32))[0, 0])
+             for (a, b), c in zip(pairs, cosines, strict=True)]
+    return cosines, probs
+
+
+def argument_candidate(cos: float, prob: float, p: Params | None = None) -> bool:
+    """Whether argument-level weakening applies: one topic, not one statement."""
+    p = p or Params()
+    return prob < p.related_p and cos < p.related_cos and cos >= p.topic_cos
+
+
+def compare_many(pairs: list[tuple[str, str]], params: Params | None = None) -> list[Comparison]:
+    """The relation of b to a for each (a, b)."""
+    p = params or Params()
+    cosines, probs = pair_scores(pairs)
     feats = np.array([argument_features(a, b, c) for (a, b), c in zip(pairs, cosines, strict=True)], dtype=float)
     weak = weakening_probability(feats)
-    out = []
-    for k, (a, b) in enumerate(pairs):
-        cos = cosines[k]
-        prob = float(probability_matrix(_rows([b]), _rows([a]), np.array([[cos]], dtype=np.float32))[0, 0])
-        out.append(_decide(a, b, cos, prob, p, float(weak[k]), feats[k]))
-    return out
+    return [_decide(a, b, cosines[k], probs[k], p, float(weak[k]), feats[k]) for k, (a, b) in enumerate(pairs)]
 
 
 def compare(a: str, b: str, params: Params | None = None) -> Comparison:
@@ -195,10 +204,10 @@ def _decide(a: str, b: str, cos: float, prob: float, p: Params, weak: float = 0.
             return Comparison("weakens", round(max(prob, cos), 4), [_ab(c.explanation) for c in hedges])
         if modality_of(b) == "denied" and modality_of(a) != "denied":
             return Comparison("weakens", round(max(prob, cos), 4), ["b reports a denial of what a states"])
-    # one topic, not one statement: does b push against a? (a paraphrase never does)
+    # one topic, not one statement: does b push against a? (two sentences that say one thing get the slot
+    # checks above only)
     m = weakening_model()
-    if (m is not None and feats is not None and prob < p.same_p and cos >= p.topic_cos
-            and weak >= m["threshold"]):
+    if m is not None and feats is not None and argument_candidate(cos, prob, p) and weak >= m["threshold"]:
         return Comparison("weakens", round(weak, 4), _argument_evidence(a, b, feats))
     if unrelated:
         return Comparison("unrelated", round(1.0 - max(prob, cos), 4),
