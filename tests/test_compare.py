@@ -68,3 +68,27 @@ def test_claimdiff_reported_half_beats_yes_to_every_pair(corpora_dir: Path) -> N
     f1 = 2 * precision * recall / (precision + recall)
     assert precision >= 1.5 * base
     assert f1 >= 2 * base / (1 + base) + 0.05  # all yes: precision = base, recall 1
+
+
+def test_shipped_weights_are_what_the_learning_half_gives(corpora_dir: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """``bench/claimdiff.py --write-coef`` on ClaimDiff's first half reproduces ``weakens_coef.json``: the weights
+    rest on the learning half only, and a change to the features (the lexicon, the name rules) shows here."""
+    import importlib.util
+
+    if not (corpora_dir / "claimdiff").is_dir():
+        pytest.skip("claimdiff corpus not present")
+    spec = importlib.util.spec_from_file_location("bench_claimdiff", cmp.COEF_FILE.parents[2] / "bench" / "claimdiff.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    monkeypatch.setattr(bench, "COEF_FILE", tmp_path / "coef.json")
+    try:
+        fresh = bench.write_coef()
+    finally:
+        cmp.weakening_model.cache_clear()
+    shipped = json.loads(cmp.COEF_FILE.read_text())
+    assert fresh["features"] == shipped["features"] and fresh["fitted_on"] == shipped["fitted_on"]
+    for key in ("mean", "scale", "coef"):
+        assert fresh[key] == pytest.approx(shipped[key], abs=1e-4)
+    assert fresh["threshold"] == pytest.approx(shipped["threshold"], abs=1e-4)
