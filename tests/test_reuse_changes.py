@@ -230,3 +230,24 @@ def test_an_owner_reworded_in_common_nouns_is_no_change_of_party() -> None:
     assert not [c for c in find_changes(src, src.replace("nation's", "country's"), 0, 0) if c.kind == "actor"]
     moved = find_changes(src, src.replace("the nation's", "Florida's"), 0, 0)
     assert [c.kind for c in moved] == ["actor"]
+
+
+def test_a_live_pages_entry_stamps_are_no_change() -> None:
+    """Two versions of one live page head the same entries with clock times in different zones ("8:40 p.m." /
+    "9:40 p.m."): a stamp states nothing. A time inside a statement still counts."""
+    assert find_changes("8:40 p.m.", "9:40 p.m.", 0, 0) == []
+    assert find_changes("21:05 BST", "22:05 BST", 0, 0) == []
+    inside = find_changes("The ferry left at 8:40 p.m. on Tuesday with 120 passengers, the operator said.",
+                          "The ferry left at 9:40 p.m. on Tuesday with 120 passengers, the operator said.", 0, 0)
+    assert [(c.kind, c.source.text, c.derived.text) for c in inside] == [("number", "8:40", "9:40")]
+
+
+def test_a_count_of_states_is_not_a_speaker() -> None:
+    """'primaries in five states' is a plural noun, not 'five' stating something: no attribution change against
+    a sentence that credits a named speaker; named speakers that differ still do."""
+    src = "Voters in five states go to the polls on Tuesday."
+    der = "Voters in five states went to the polls on Tuesday, Kasich said."
+    assert [c for c in find_changes(src, der, 0, 0) if c.kind == "attribution"] == []
+    named = find_changes("Forty people died in the fire in the two states, officials said.",
+                         "Forty people died in the fire in the two states, police said.", 0, 0)
+    assert [c.kind for c in named] == ["attribution"]

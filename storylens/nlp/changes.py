@@ -39,6 +39,14 @@ _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "his", "her"
 _CUES = frozenset({"said", "says", "say", "told", "tells", "reported", "reports", "report", "announced",
                    "stated", "states", "confirmed", "confirms", "claimed", "claims", "insisted", "insists",
                    "added", "warned", "argued", "argues", "explained", "noted", "wrote"})
+# a line that is only a clock time: the stamp heading an entry of a live page ("8:40 p.m.", "21:05 BST"), which
+# two versions of one page may give in different time zones; it states nothing that can change
+_STAMP = re.compile(r"^\W*\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:\(?[A-Z]{2,4}\)?)?\W*$", re.I)
+# words that make a following "states" / "reports" / "claims" a plural noun, not a verb of saying
+_COUNTING = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                       "twelve", "dozen", "dozens", "hundreds", "thousands", "few", "several", "many", "both",
+                       "all", "other", "these", "those", "such", "more", "most", "some", "new", "early", "recent",
+                       "media", "news", "press", "united", "member", "swing", "battleground", "border"})
 _CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)", re.I)
 _SEP = "\x00"
 
@@ -477,7 +485,8 @@ def _speakers(side: _Side) -> list[tuple[int, int]]:
                 e += 1
             if e > k + 2:
                 out.append((k + 2, e))
-        elif t.low in _CUES and k > 0:
+        elif t.low in _CUES and k > 0 and not (t.low.endswith("s") and t.low not in {"says", "tells"} and
+                                                (toks[k - 1].low in _COUNTING or toks[k - 1].is_number)):
             b = k
             text = side.texts[t.sent]
             while b > 0 and k - b < 5 and toks[b - 1].sent == t.sent and toks[b - 1].pos >= 0 \
@@ -522,6 +531,8 @@ def find_changes_union(sources: list[tuple[int, str]], der: str, di: int) -> lis
         return []
     if all(text == der for _, text in sources):
         return []
+    if _STAMP.match(der) or all(_STAMP.match(text) for _, text in sources):
+        return []  # an entry's time stamp, not a statement
     s, d = _Side(sources), _Side([(di, der)])
     sd, s_cov = _dates(s)
     dd, d_cov = _dates(d)
