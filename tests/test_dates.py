@@ -512,3 +512,10 @@ def test_day_month_after_its_weekday_local_clock_times_and_capitalised_day_words
     assert values("Exams run into June.", ref) == [("June", "2009-06")]
     assert values("He told Radio 4's Today programme so.", ref) == []
     assert values("two per day\nYesterday the office was empty", ref) == [("Yesterday", "2009-05-04")]
+
+
+def test_ages_in_months_and_a_paper_s_weekday_edition_are_not_times() -> None:
+    ref = dt.date(2009, 3, 30)
+    assert values("Vaccinate children aged 6 months to 18 years.", ref) == []
+    assert values("We share the Sunday New York Times.", ref) == []
+    assert values("The vote is on the Sunday after Easter.", ref)[0][0] == "Sunday"

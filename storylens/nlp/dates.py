@@ -828,6 +828,12 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             return None
         if not g.get("rel") and re.search(r"\b(?:[Oo]ne|[Ss]ome|[Aa]ny)\s+$", text[max(0, m.start() - 5) : m.start()]):
             return None  # "One Sunday in late 2001": a day the text does not fix
+        if (
+            not g.get("part")
+            and re.search(r"\b[Tt]he\s+$", text[max(0, m.start() - 4) : m.start()])
+            and re.match(rf"\s+(?!{_MONTHS_FULL}\b)[A-Z]", text[m.end() :])
+        ):
+            return None  # "the Sunday New York Times", "the Sunday Telegraph": a paper's edition
         rel = " ".join((g.get("rel") or "").lower().split())
         # a deadline ("until Thursday", "by Friday") is ahead unless a pluperfect puts it in the past
         sent = _sentence(text, m.start(), m.end())
@@ -1032,6 +1038,9 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             return None  # "many a year", "some day"
         if n is None:
             return f"P{'T' if t else ''}X{code}", "duration", "DURATION"
+        if re.search(r"\b(?:aged|ages|age)\s+(?:(?:between|from)\s+)?$|\baged\s+(?:\S+\s+){1,3}(?:to|and)\s+$",
+                     text[max(0, m.start() - 30) : m.start()], re.I):
+            return None  # "children aged 6 months to 18 years": ages
         if g["n"].lower() in ("a", "an") and _RATE_BEFORE.search(text[max(0, m.start() - 30) : m.start()]):
             return None  # "$500 million a year", "four flights a week": a rate, not a span of time
         if g.get("half"):
