@@ -519,3 +519,10 @@ def test_ages_in_months_and_a_paper_s_weekday_edition_are_not_times() -> None:
     assert values("Vaccinate children aged 6 months to 18 years.", ref) == []
     assert values("We share the Sunday New York Times.", ref) == []
     assert values("The vote is on the Sunday after Easter.", ref)[0][0] == "Sunday"
+
+
+def test_a_school_year_is_no_span_and_come_the_autumn_looks_ahead() -> None:
+    ref = dt.date(2009, 5, 12)
+    assert values("Earlier today, a year seven pupil fell ill.", ref) == [("Earlier today", "2009-05-12")]
+    assert values("But come the autumn it will spread.", ref) == [("the autumn", "2009-FA")]
+    assert values("It took a year.", ref) == [("a year", "P1Y")]

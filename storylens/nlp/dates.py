@@ -111,7 +111,7 @@ _SPELLED_YEAR = (
 _UNITS = r"(?:day|week|month|year|decade|century|hour|minute|quarter)s?"
 _AHEAD = re.compile(
     r"\b(?:will|shall|is to|are to|to be|expected|scheduled|planned|plans? to|planning|upcoming|"
-    r"would|going to|set to|set for|slated|due|effective|payable|takes? effect)\b",
+    r"would|going to|set to|set for|slated|come(?=\s+the\b)|due|effective|payable|takes? effect)\b",
     re.IGNORECASE,
 )
 # Past tense: the common irregular verbs of news, "-ed" forms (the look-ahead ones excepted), "since", "ago".
@@ -1038,6 +1038,9 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             return None  # "many a year", "some day"
         if n is None:
             return f"P{'T' if t else ''}X{code}", "duration", "DURATION"
+        if u == "year" and re.match(r"\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|\d+)\b",
+                                    text[m.end() :], re.I):
+            return None  # "a year seven pupil": a school year
         if re.search(r"\b(?:aged|ages|age)\s+(?:(?:between|from)\s+)?$|\baged\s+(?:\S+\s+){1,3}(?:to|and)\s+$",
                      text[max(0, m.start() - 30) : m.start()], re.I):
             return None  # "children aged 6 months to 18 years": ages
