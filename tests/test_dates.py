@@ -526,3 +526,8 @@ def test_a_school_year_is_no_span_and_come_the_autumn_looks_ahead() -> None:
     assert values("Earlier today, a year seven pupil fell ill.", ref) == [("Earlier today", "2009-05-12")]
     assert values("But come the autumn it will spread.", ref) == [("the autumn", "2009-FA")]
     assert values("It took a year.", ref) == [("a year", "P1Y")]
+
+
+def test_a_while_is_a_span_of_no_stated_length() -> None:
+    assert values("They will live without power for a while.", dt.date(1998, 1, 11)) == [("a while", "PXX")]
+    assert values("The lights went out while he slept.", dt.date(1998, 1, 11)) == []

@@ -350,6 +350,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"Good\s+Friday|Memorial\s+Day|Labor\s+Day|Boxing\s+Day|Election\s+Day)\b(?P<week>\s+week\b)?(?:,?\s+(?P<y2>(?:19|20)\d\d)\b)?"
         ),
     ),
+    # "for a while", "in a little while": a span of no stated length
+    ("awhile", re.compile(r"(?:(?<=\bfor )|(?<=\bin )|(?<=\bafter ))a\s+(?:(?:little|long|short)\s+)?while\b", re.I)),
     ("unitlong", re.compile(r"\b(?P<u>day|week|month|year|hour)-long\b", re.I)),
     # A clock time as wire services give it beside the local one: "(1530 GMT)".
     ("gmt", re.compile(r"\b(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)\s+(?:GMT|UTC|local\s+time)\b")),
@@ -1114,6 +1116,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         return f"{c}{d}", "decade", "DATE"
     if kind == "oldyear":
         return g["y"], "year", "DATE"
+    if kind == "awhile":
+        return "PXX", "duration", "DURATION"
     if kind == "unitlong":
         u = g["u"].lower()
         return _amount(1, UNIT[u], u == "hour"), "duration", "DURATION"
@@ -1176,7 +1180,7 @@ _TRIGGER = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)|"
     r"today|yesterday|tomorrow|tonight|\bnow|current|recent|soon|past|future|week|month|year|quarter|decade|"
     r"centur|\bday|hour|minute|morning|afternoon|evening|night|spring|summer|fall\b|autumn|winter|lately|"
-    r"time being|half|noon|midnight|midday|christmas|easter|halloween|thanksgiving|valentine|gmt|utc|daily|weekly|monthly|annually|yearly|hourly|nightly|ties\b|each|every|nineteen|thousand",
+    r"time being|half|noon|midnight|midday|while|christmas|easter|halloween|thanksgiving|valentine|gmt|utc|daily|weekly|monthly|annually|yearly|hourly|nightly|ties\b|each|every|nineteen|thousand",
     re.IGNORECASE,
 )
 _MOD_DATE = re.compile(
