@@ -266,8 +266,15 @@ def learn(min_count: int = 3, min_rate: float = 0.03, strong_rate: float = 0.35,
     seen: Counter[str] = Counter()
     cue: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
+    seen_n: Counter[str] = Counter()
+    cue_n: Counter[str] = Counter()
     for (ri, base, _), doc in zip(units, docs, strict=True):
         for tok in doc:
+            if tok.pos_ == "NOUN":
+                seen_n[tok.lemma_.lower()] += 1
+                if base + tok.idx in cue_chars[ri]:
+                    cue_n[tok.lemma_.lower()] += 1
+                continue
             if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass", "amod"):
                 continue
             lem = tok.lemma_.lower()
@@ -285,6 +292,9 @@ def learn(min_count: int = 3, min_rate: float = 0.03, strong_rate: float = 0.35,
             lem: {"cue": cue[lem], "seen": seen[lem], "forms": sorted(forms[lem])}
             for lem in sorted(cue)
             if cue[lem] >= min_count
+        },
+        "nouns": {
+            lem: {"cue": cue_n[lem], "seen": seen_n[lem]} for lem in sorted(cue_n) if cue_n[lem] >= min_count
         },
     }
     lex = Q.Lexicon.from_data(data)

@@ -238,3 +238,14 @@ def test_seems_over_a_state_names_no_source() -> None:
 def test_inverted_speaker_after_the_quotation() -> None:
     text = "“Debate recap,” tweeted council spokesman Alex Moreno."
     assert _spans(text) == [("council spokesman Alex Moreno", "tweeted", "“Debate recap,”")]
+
+
+def test_cue_noun_with_its_holder() -> None:
+    # a noun that attributes: the possessive holds it, the that-clause or infinitive is what is held
+    assert _spans("The mayor's claim that the ferry lost money every year was false.") == [
+        ("The mayor", "claim", "that the ferry lost money every year")
+    ]
+    assert ("Her", "vow", "to keep the ferry running") in _spans("Her vow to keep the ferry running won her the vote.")
+    assert all(cue != "timetable" for _, cue, _ in _spans("The mayor's timetable for the ferry was late."))
+    q = find_quotes("The mayor's claim that the ferry lost money every year was false.")[0]
+    assert 0.35 <= q.confidence <= 1.0

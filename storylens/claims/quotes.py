@@ -65,6 +65,7 @@ class QuoteSpan:
     speaker: str | None  # the source text as written ("Ishiba", "he", "sources", "who")
     resolved: str | None = None  # the fullest name the article gives for the speaker, when safe
     antecedent: Span | None = None  # for a relative-pronoun source ("who"), the noun phrase it stands for
+    confidence: float = 1.0  # the cue model's probability that the cue attributes (1.0 for "according to")
 
     def as_json(self) -> dict[str, list[int] | None]:
         return {
@@ -93,6 +94,7 @@ class Lexicon:
     threshold: float
     source_weights: dict[str, float] = field(default_factory=dict)
     source_bias: float = 0.0
+    nouns: frozenset[str] = frozenset()  # noun lemmas that head an annotated cue often enough ("claim", "vow")
 
     @classmethod
     def from_file(cls, path: Path, threshold: float | None = None) -> Lexicon:
@@ -125,6 +127,11 @@ class Lexicon:
             th,
             dict(data.get("source_weights", {})),
             float(data.get("source_bias", 0.0)),
+            frozenset(
+                lem
+                for lem, c in data.get("nouns", {}).items()
+                if c["cue"] >= data["min_count"] and c["cue"] / max(1, c["seen"]) >= data["min_rate"]
+            ),
         )
 
     def keeps_source(self, features: Sequence[str]) -> bool:
@@ -367,6 +374,39 @@ def _source_via(v: Token) -> tuple[list[Token] | None, str]:
 
 
 RARE = "_rare"
+
+
+def _nominal(n: Token) -> tuple[list[Token], list[Token], str] | None:
+    """A cue noun with its holder and what it holds: "his promise to build a wall", "Clinton's claim that
+    ...", "criticism of the plan by the mayor". The holder is the possessive, or the object of a "by" or
+    "from" after the noun; the content is the noun's that-clause or infinitive, or the object of "of", "for",
+    "on", "about", "against", "to" or "with". (source, content, how the content was found) or None."""
+    source: list[Token] | None = None
+    content: list[Token] | None = None
+    kind = ""
+    for c in n.children:
+        if c.dep_ == "poss" and source is None:
+            source = [t for t in c.subtree if t.dep_ != "case"]
+        elif c.dep_ == "prep" and c.i > n.i and c.lower_ in ("by", "from") and source is None:
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            if objs:
+                source = list(objs[0].subtree)
+        elif c.dep_ in ("acl", "ccomp") and c.i > n.i and content is None:
+            marks = {m.lower_ for m in c.children if m.dep_ in ("mark", "aux")}
+            if "that" in marks or "to" in marks:
+                content, kind = list(c.subtree), "that" if "that" in marks else "to"
+        elif (
+            c.dep_ == "prep"
+            and c.i == n.i + 1
+            and c.lower_ in ("of", "for", "on", "about", "against", "to", "with")
+            and content is None
+        ):
+            objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+            if objs:
+                content, kind = list(objs[0].subtree), "prep"
+    if source and content:
+        return source, content, kind
+    return None
 
 
 def _after_quote(v: Token) -> bool:
@@ -627,6 +667,18 @@ def candidates(
             if content:
                 out.append(Candidate(tok.i, cue, src, content, "acc", ["how=acc"]))
             continue
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in lex.nouns:
+            got = _nominal(tok)
+            if got is not None:
+                source, content, kind = got
+                source, content = _tokens_trimmed(source), _tokens_trimmed(content)
+                if source and content:
+                    how = f"nom-{kind}"
+                    lem = "n:" + tok.lemma_.lower()
+                    cspan = _span_of(content, base)
+                    feats = _features(tok, lem, how, source, content, cspan, regions, base, lex.lemmas)
+                    out.append(Candidate(tok.i, [tok], source, content, how, feats + ["src=nom"]))
+            continue
         if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass") or tok.dep_ == "amod" and not (
             _after_quote(tok) and tok.head.i > tok.i
         ):
@@ -815,10 +867,11 @@ def _sentence_features(
 def _from_doc(doc: Doc, base: int, text: str, regions: list[Span], lex: Lexicon) -> list[QuoteSpan]:
     out: list[QuoteSpan] = []
     for c in candidates(doc, base, regions, lex, text):
-        if c.how == "acc" or lex.probability(c.features) >= lex.threshold:
+        p = 1.0 if c.how == "acc" else lex.probability(c.features)
+        if p >= lex.threshold:
             if c.source and c.how != "acc" and not lex.keeps_source(c.features):
                 c = replace(c, source=None, antecedent=None)
-            q = _make(text, regions, base, c.source, c.cue, c.content, c.how, c.content_span)
+            q = replace(_make(text, regions, base, c.source, c.cue, c.content, c.how, c.content_span), confidence=p)
             out.append(replace(q, antecedent=_span_of(c.antecedent, base)) if c.antecedent else q)
     return out
 
