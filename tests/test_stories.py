@@ -431,3 +431,20 @@ def test_a_moments_articles_are_decided_together_whatever_order_they_are_given_i
     one_by_one = [run(False, seed) for seed in range(4)]
     assert len({str(p) for p, _ in one_by_one}) > 1
     assert max(r for _, r in one_by_one) < joint[0][1]
+
+
+def test_a_report_in_another_language_stays_out_of_the_story() -> None:
+    """Two versions of one report share every name and figure; when extraction says one is Vietnamese and the
+    other English they are different outlets' stories (words cannot be compared across languages), in stories and
+    storylines alike. Where the language is not known, the words decide as before."""
+    text = ("The harbour authority in Port Skerrow closed the ferry terminal on Monday after a fire in the "
+            "engine room of the Morning Tern, which carried 214 passengers; nobody was hurt, the authority said.")
+    a = _art("en-1", "Port Skerrow ferry terminal closed after engine fire", text, 3)
+    b = _art("vi-1", "Port Skerrow ferry terminal closed after engine fire", text, 3, hour=11)
+    together = cluster([a, b])
+    assert len(together) == 1
+    apart = cluster([a.model_copy(update={"language": "en"}), b.model_copy(update={"language": "vi"})])
+    assert len(apart) == 2
+    assert len({s.storyline_id for s in apart}) == 2
+    same = cluster([a.model_copy(update={"language": "en"}), b.model_copy(update={"language": "en"})])
+    assert len(same) == 1

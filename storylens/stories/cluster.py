@@ -190,6 +190,7 @@ class StoryRep:
     norms: dict[str, float] = field(default_factory=dict)  # TF-IDF norms per field, as of the last change
     ents: dict[str, int] = field(default_factory=dict)  # name feature -> members naming it (all members)
     coarse: int = 0  # members dated by day only
+    lang: str | None = None  # the language of its members (the first known); other languages stay out
 
     def to_json(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -302,6 +303,9 @@ class StoryClusterer:
 
     def score(self, f: ArticleFeatures, vec: np.ndarray | None, rep: StoryRep) -> Candidate:
         p = self.p
+        if f.lang and rep.lang and f.lang != rep.lang:
+            # a report in another language is another outlet's story, not a member: words cannot be compared
+            return Candidate(rep.id, 0.0, {"other_language": 1.0})
         if not rep.norms:
             self._set_norms(rep)
         an = self._article_norms.get(f.id)
@@ -349,6 +353,8 @@ class StoryClusterer:
     def story_score(self, a: StoryRep, b: StoryRep) -> float:
         """Content similarity of two stories (time left out), on the scale of an article's content score."""
         p = self.p
+        if a.lang and b.lang and a.lang != b.lang:
+            return 0.0
         s = 0.0
         for w, k in ((p.w_title, "title"), (p.w_lead, "lead"), (p.w_names, "names")):
             va, vb = getattr(a, k), getattr(b, k)
@@ -631,7 +637,7 @@ class StoryClusterer:
                        names=_add_into({}, _unit(f.name_tf), caps["names"]),
                        emb=None if vec is None else np.asarray(vec, dtype=np.float32).copy(), n=1,
                        dated=int(f.time is not None), first=f.time, last=f.time, coarse=int(f.coarse),
-                       ents={t: 1 for t in f.name_tf})
+                       ents={t: 1 for t in f.name_tf}, lang=f.lang)
         self._set_norms(rep)
         return rep
 
@@ -648,7 +654,8 @@ class StoryClusterer:
                        names=_add_into(dict(a.names), b.names, caps["names"]),
                        emb=b.emb if a.emb is None else a.emb if b.emb is None else a.emb + b.emb,
                        n=a.n + b.n, dated=a.dated + b.dated, first=min(firsts) if firsts else None,
-                       last=max(lasts) if lasts else None, coarse=a.coarse + b.coarse, ents=ents)
+                       last=max(lasts) if lasts else None, coarse=a.coarse + b.coarse, ents=ents,
+                       lang=a.lang or b.lang)
         self._set_norms(rep)
         return rep
 
@@ -963,6 +970,8 @@ class StoryClusterer:
         if vec is not None:
             rep.emb = (rep.emb if rep.emb is not None else np.zeros_like(vec, dtype=np.float32)) + vec
         rep.n += 1
+        if rep.lang is None:
+            rep.lang = f.lang
         if f.time is not None:
             rep.dated += 1
             rep.coarse += int(f.coarse)
@@ -1077,6 +1086,7 @@ class StoryClusterer:
         rk.n += rd.n
         rk.dated += rd.dated
         rk.coarse += rd.coarse
+        rk.lang = rk.lang or rd.lang
         for attr, fn in (("first", min), ("last", max)):
             va, vb = getattr(rk, attr), getattr(rd, attr)
             setattr(rk, attr, vb if va is None else va if vb is None else fn(va, vb))

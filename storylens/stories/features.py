@@ -111,6 +111,7 @@ class ArticleFeatures:
     embed_text: str = ""
     has_title: bool = False
     coarse: bool = False  # published as a day without a time: any moment of that day (and time zone)
+    lang: str | None = None  # the language extraction detected (None: unknown)
 
     def all_terms(self) -> set[str]:
         return set(self.title_tf) | set(self.lead_tf) | set(self.name_tf)
@@ -151,4 +152,5 @@ def featurize(article: Article) -> ArticleFeatures:
         embed_text=(title + ". " + first)[:1000] if title else first[:1000],
         has_title=has_title,
         coarse=article.published is not None and not isinstance(article.published, dt.datetime),
+        lang=(article.language or "").lower() or None,
     )

@@ -63,12 +63,13 @@ class LineRep:
     core: dict[str, float] = field(default_factory=dict)  # lead term -> articles whose lead carries it
     core_n: int = 0  # articles counted in ``core`` (a storyline stored before it existed starts at 0)
     core_w: dict[str, float] | None = None  # cached core weights, cleared when the storyline changes
+    lang: str | None = None  # the language of its articles (the first known)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "lead": {k: round(v, 5) for k, v in self.lead.items()},
                 "names": {k: round(v, 5) for k, v in self.names.items()},
                 "emb": None if self.emb is None else [round(float(x), 6) for x in self.emb],
-                "core": {k: round(v, 3) for k, v in self.core.items()}, "core_n": self.core_n,
+                "core": {k: round(v, 3) for k, v in self.core.items()}, "core_n": self.core_n, "lang": self.lang,
                 "n": self.n, "first": self.first, "last": self.last, "last_seq": self.last_seq,
                 "stories": list(self.stories)}
 
@@ -283,6 +284,8 @@ class Storylines:
             live += [self.reps[i] for i in self.index.nearest(vec, clock, seq, self.p, self.p.rescore)
                      if i not in have and i in self.reps]
             live.sort(key=lambda r: r.id)
+        if f.lang:
+            live = [r for r in live if r.lang is None or r.lang == f.lang]
         scored = []
         for rep in live:
             s, parts = self.score(f, vec, rep, idf)
@@ -320,6 +323,8 @@ class Storylines:
         rep.names = _add(rep.names, _unit(f.name_tf), self.p.name_terms)
         rep.core = _add(rep.core, dict.fromkeys(f.lead_tf, 1.0), self.p.lead_terms)
         rep.core_n += 1
+        if rep.lang is None:
+            rep.lang = f.lang
         if vec is not None:
             rep.emb = (rep.emb if rep.emb is not None else np.zeros_like(vec, dtype=np.float32)) + vec
         rep.n += 1
@@ -361,6 +366,7 @@ class Storylines:
         rk.names = _add(rk.names, rd.names, self.p.name_terms)
         rk.core = _add(rk.core, rd.core, self.p.lead_terms)
         rk.core_n += rd.core_n
+        rk.lang = rk.lang or rd.lang
         if rd.emb is not None:
             rk.emb = rd.emb if rk.emb is None else rk.emb + rd.emb
         rk.n += rd.n
