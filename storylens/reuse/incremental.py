@@ -33,7 +33,6 @@ from storylens.reuse.index import Index
 from storylens.store.base import Store
 
 PREFIX = "reuse:"
-SUB = 250  # new articles whose pairs are weighed together (see update)
 
 
 def _edge_from_derivation(dv: Derivation) -> tuple[frozenset[str], float, Derivation]:
@@ -54,55 +53,38 @@ def update(store: Store, new_articles: list[Article], progress: Callable[[int, i
     def doc_lookup(ids: list[str]) -> dict[str, np.ndarray]:
         return annotate.stored_document_vectors(store, ids)
 
-    # New articles are taken SUB at a time, in order: each is queried, then added to the index, as one by one,
-    # and the pairs it meets are weighed with that part's features; only the features of the part and its
-    # candidates are held (and their sentence matrices), so the stage's memory is bounded by SUB, not the
-    # round. Every pair is weighed once, on the features it had all at once: the same derivations.
-    vecs = annotate.document_vectors(store, new)
-    by_new = {a.id: a for a in new}
-    known: set[str] = set()  # the ids whose features the pairs had (new, and old candidates found stored)
+    new_feats = build_features(new, annotate.document_vectors(store, new))
+    feats: dict[str, Feat] = {f.id: f for f in new_feats}
+    pairs: set[tuple[str, str]] = set()
+    for f in new_feats:
+        for c in index.query(f, doc_lookup):
+            pairs.add((c, f.id))
+        index.add(f)
+    index.flush()
+    old_ids = sorted({c for c, _ in pairs} - set(feats))
+    if old_ids:
+        olds = store.get_articles(old_ids)
+        for f in build_features(olds, annotate.document_vectors(store, olds)):
+            feats[f.id] = f
+    todo = [(a, b) for a, b in sorted(pairs) if a in feats and b in feats]
+    # document-level refusals first; sentence vectors only for the articles of the pairs left (one batch)
+    weigh = [(a, b) for a, b in todo if not evaluate_gate(feats[a], feats[b])]
+    ensure_embeddings([feats[x] for x in sorted({x for p in weigh for x in p})],
+                      loader=annotate.sentence_vector_loader(store), saver=annotate.sentence_vector_saver(store),
+                      rows=needed_rows([(feats[a], feats[b]) for a, b in weigh]))
     new_edges: dict[frozenset[str], Edge] = {}
-    done = 0
-    for part in (new[i : i + SUB] for i in range(0, len(new), SUB)):
-        feats: dict[str, Feat] = {f.id: f for f in build_features(part, vecs)}
-        known.update(feats)
-        pairs: set[tuple[str, str]] = set()
-        for a in part:
-            f = feats[a.id]
-            for c in index.query(f, doc_lookup):
-                pairs.add((c, f.id))
-            index.add(f)
-        index.flush()
-        earlier = sorted({c for c, _ in pairs if c in by_new and c not in feats})  # new, of an earlier part
-        if earlier:
-            feats.update((f.id, f) for f in build_features([by_new[i] for i in earlier], vecs))
-        old_ids = sorted({c for c, _ in pairs} - set(feats))
-        if old_ids:
-            olds = store.get_articles(old_ids)
-            for f in build_features(olds, annotate.document_vectors(store, olds)):
-                feats[f.id] = f
-            known.update(f.id for f in olds)
-        todo = [(a, b) for a, b in sorted(pairs) if a in feats and b in feats]
-        # document-level refusals first; sentence vectors only for the articles of the pairs left (one batch)
-        weigh = [(a, b) for a, b in todo if not evaluate_gate(feats[a], feats[b])]
-        ensure_embeddings([feats[x] for x in sorted({x for p in weigh for x in p})],
-                          loader=annotate.sentence_vector_loader(store), saver=annotate.sentence_vector_saver(store),
-                          rows=needed_rows([(feats[a], feats[b]) for a, b in weigh]))
-        total = done + len(weigh)
-        step = max(1, len(weigh) // 100)
-        for n, (a_id, b_id) in enumerate(weigh):
-            if progress and n % step == 0:
-                progress(done + n, total)
-            a, b = feats[a_id], feats[b_id]
-            pe = evaluate(a, b)
-            if is_derivation(pe):
-                d = dirmod.decide(a, b, pe.b_in_a.coverage, pe.a_in_b.coverage)
-                if holds(pe, d):
-                    new_edges[frozenset((a_id, b_id))] = Edge(pe, d, pe.strength())
-        done = total
-        del feats, pairs, todo, weigh
+    step = max(1, len(weigh) // 100)
+    for n, (a_id, b_id) in enumerate(weigh):
+        if progress and n % step == 0:
+            progress(n, len(weigh))
+        a, b = feats[a_id], feats[b_id]
+        pe = evaluate(a, b)
+        if is_derivation(pe):
+            d = dirmod.decide(a, b, pe.b_in_a.coverage, pe.a_in_b.coverage)
+            if holds(pe, d):
+                new_edges[frozenset((a_id, b_id))] = Edge(pe, d, pe.strength())
     if progress:
-        progress(done, done)
+        progress(len(weigh), len(weigh))
     if not new_edges:
         return
     # bring in what is already known around these articles, so chains and siblings are explained away
@@ -123,13 +105,6 @@ def update(store: Store, new_articles: list[Article], progress: Callable[[int, i
         combined[k] = Edge(ref, dirmod.Direction(dv.source_id, dv.derived_id, dv.direction_from,
                                                  dv.direction_confidence, list(dv.direction_evidence)), strength)
         stand_in[k] = dv
-    # the features the pairs had, of every article the pruning looks at (built again: the parts' are gone)
-    want = sorted({n for k in combined for n in k} & known)
-    arts = [by_new[i] for i in want if i in by_new] + store.get_articles([i for i in want if i not in by_new])
-    docs = {**vecs, **annotate.document_vectors(store, [a for a in arts if a.id not in vecs])}
-    feats = {f.id: f for f in build_features(arts, docs)}
-    # their stored sentence vectors, as the pairs read them; any other row is embedded when a pair asks
-    ensure_embeddings(list(feats.values()), loader=annotate.sentence_vector_loader(store), rows=dict.fromkeys(feats, set()))
     kept = _prune(_recover_siblings(combined, feats, True), feats)
     result: list[Derivation] = []
     for k, e in kept.items():
