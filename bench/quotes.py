@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/quotes.py learn     # cue lexicon from train/ only -> storylens/claims/cues.json
     .venv/bin/python bench/quotes.py eval      # dev/: the system and the regex baseline, same run, + speed
+    .venv/bin/python bench/quotes.py errors --split train   # why gold sources are missed (error analysis)
 
 Gold: every ``Source``, ``Cue`` and ``Content`` span of every annotation file (an article annotated by two
 annotators counts twice, once against each). A discontinuous gold span (fragments ``s e;s e``) is compared by
@@ -58,6 +59,7 @@ def load_split(split: str) -> list[dict]:
         gold: dict[str, list[list[Span]]] = {"Source": [], "Cue": [], "Content": []}
         ents: dict[str, list[Span]] = {}
         sourced: set[int] = set()  # characters of the cues whose attribution names a source
+        pairs: list[tuple[list[Span], list[Span]]] = []  # (source, cue) of each attribution with a source
         lines = ann.read_text(encoding="utf-8").splitlines()
         for line in lines:
             parts = line.split("\t")
@@ -74,10 +76,17 @@ def load_split(split: str) -> list[dict]:
             if len(parts) < 2 or not parts[0].startswith("E"):
                 continue
             roles = dict(r.split(":", 1) for r in parts[1].split()[1:] if ":" in r)
-            if "Source" in roles and roles.get("Cue") in ents:
+            if "Source" in roles and roles.get("Cue") in ents and roles["Source"] in ents:
                 sourced.update(i for a, b in ents[roles["Cue"]] for i in range(a, b))
+                pairs.append((ents[roles["Source"]], ents[roles["Cue"]]))
         out.append(
-            {"name": ann.stem, "text": txt.read_text(encoding="utf-8"), "gold": gold, "sourced_cues": sourced}
+            {
+                "name": ann.stem,
+                "text": txt.read_text(encoding="utf-8"),
+                "gold": gold,
+                "sourced_cues": sourced,
+                "pairs": pairs,
+            }
         )
     return out
 
@@ -352,6 +361,66 @@ def learn(min_count: int = 3, min_rate: float = 0.03, strong_rate: float = 0.35,
 # ----------------------------------------------------------------------------------------- evaluation
 
 
+def errors(split: str) -> Counter[str]:
+    """Why gold sources are missed (run it on train): for each attribution with a source whose source no
+    prediction overlaps, whether its cue was found (then: no source, or another one), and if not, what the
+    gold cue's head is: a lexicon verb the rules gave no candidate, one the cue model rejected (by its
+    probability) or one dropped inside another quote's content, a verb outside the lexicon, a noun, a
+    preposition ("in a statement"), punctuation (a colon), "according to"; and whether the source lies outside
+    the cue's sentence."""
+
+    def hits(span: Span | None, frags: list[Span]) -> bool:
+        return span is not None and any(max(span[0], a) < min(span[1], b) for a, b in frags)
+
+    recs = load_split(split)
+    parser = CachedParser(split)
+    lex = Q.default_lexicon()
+    preds = Q.find_quotes_many([r["text"] for r in recs], None, parser)
+    out: Counter[str] = Counter()
+    for rec, qs in zip(recs, preds, strict=True):
+        text = rec["text"]
+        regions = Q.quote_regions(text)
+        units = Q._units(text, regions)
+        docs = parser([text[s:e] for s, e in units])
+        for src, cue in rec["pairs"]:
+            out["gold sources"] += 1
+            if any(hits(q.source, src) for q in qs):
+                continue
+            ui = next((i for i, (s, e) in enumerate(units) if s <= cue[0][0] < e), None)
+            where = "" if ui is not None and units[ui][0] <= src[0][0] < units[ui][1] else ", source outside"
+            found = [q for q in qs if hits(q.cue, cue)]
+            if found:
+                out[f"cue found, {'no source' if found[0].source is None else 'other source'}{where}"] += 1
+                continue
+            if ui is None:
+                out["cue missed: outside every sentence"] += 1
+                continue
+            doc, base = docs[ui], units[ui][0]
+            toks = [t for t in doc if hits((base + t.idx, base + t.idx + len(t)), cue)]
+            ids = {t.i for t in toks}
+            heads = [t for t in toks if t.head.i not in ids or t.head.i == t.i]
+            head = next((t for t in heads if t.pos_ in ("VERB", "AUX")), heads[0] if heads else None)
+            cue_text = " ".join(text[a:b] for a, b in cue).lower()
+            if "according" in cue_text:
+                why = "'according to'"
+            elif head is None:
+                why = "no token"
+            elif head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in lex.lemmas:
+                cands = [c for c in Q.candidates(doc, base, regions, lex, text) if c.token_i in ids]
+                if not cands:
+                    why = "lexicon verb, no candidate"
+                elif all(lex.probability(c.features) < lex.threshold for c in cands):
+                    why = "lexicon verb, rejected by the cue model"
+                else:
+                    why = "lexicon verb, dropped (inside another quote's content)"
+            elif head.pos_ in ("VERB", "AUX"):
+                why = "verb outside the lexicon"
+            else:
+                why = head.pos_.lower()
+            out[f"cue missed: {why}{where}"] += 1
+    return out
+
+
 def _git() -> str:
     try:
         return subprocess.run(
@@ -424,7 +493,7 @@ def markdown(res: dict) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("command", choices=["learn", "eval"])
+    ap.add_argument("command", choices=["learn", "eval", "errors"])
     ap.add_argument("--split", default="dev", help="split to evaluate (default dev)")
     ap.add_argument("--no-cache", action="store_true", help="parse everything again (no on-disk parse cache)")
     args = ap.parse_args(argv)
@@ -436,6 +505,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         best = data["threshold"]
         Q.LEXICON_PATH.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         print(f"wrote {Q.LEXICON_PATH} ({len(data['lemmas'])} lemmas counted, threshold {best})")
+        return 0
+    if args.command == "errors":
+        for why, n in errors(args.split).most_common():
+            print(f"{n:6d}  {why}")
         return 0
     res = evaluate(args.split, not args.no_cache)
     print(json.dumps(res, indent=1))
