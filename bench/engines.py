@@ -74,7 +74,16 @@ def pss(pid):
         pass
     return 0
 
+def ticks(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            v = f.read().rsplit(")", 1)[1].split()
+        return sum(int(x) for x in v[11:15])  # utime, stime, and of reaped children
+    except (OSError, ValueError, IndexError):
+        return 0
+
 peak = [0, 0]
+cpu = {}
 t = time.perf_counter()
 p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 done = threading.Event()
@@ -82,6 +91,8 @@ done = threading.Event()
 def sample():
     while not done.is_set():
         procs = tree(p.pid)
+        for q in procs:
+            cpu[q] = max(cpu.get(q, 0), ticks(q))
         total = sum(pss(q) for q in procs)
         if total > peak[0]:
             peak[0] = total
@@ -101,7 +112,9 @@ done.set()
 th.join()
 wall = time.perf_counter() - t
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+tree_cpu = sum(cpu.values()) / os.sysconf("SC_CLK_TCK")
 print(json.dumps({"rc": rc, "wall": wall, "maxrss_kb": ru.ru_maxrss, "pss_kb": peak[0], "procs": peak[1],
+                  "tree_cpu": tree_cpu,
                   "cpu": ru.ru_utime + ru.ru_stime, "stderr": err.decode("utf-8", "replace")[-3000:]}))
 """
 
@@ -181,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--synthetic", type=int, action="append", default=[], metavar="N")
     ap.add_argument("--ray-workers", type=int, nargs="+", default=[1, 2], metavar="N")
     ap.add_argument("--no-local-1", action="store_true", help="skip the one-process local run")
+    ap.add_argument("--no-details", action="store_true", help="skip the pickling and worker start-up figures")
     ap.add_argument("--threads", type=int, default=2, help="STORYLENS_THREADS (default 2)")
     ap.add_argument("--timeout", type=float, default=None)
     ap.add_argument("--out", type=Path, default=None, help="append the Markdown to this file")
@@ -202,8 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = [f"Machine: {machine_line(args.threads)}; load average at start "
              f"{os.getloadavg()[0]:.1f}", ""]
     lines += ["| input | engine | articles stored | wall s | articles/s | vs local | driver peak RSS | tree peak PSS "
-              "| same report | seconds: ray start / ray wait / extract / stages / other |",
-              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+              "| same report | CPU s (process tree) | seconds: ray start / ray wait / extract / stages / other |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |"]
     with tempfile.TemporaryDirectory(prefix="storylens-engines-") as tmp:
         for name, path in inputs:
             base_wall = base = None
@@ -213,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                 m, report = run(path, Path(tmp) / name / label.replace(", ", "-").replace(" ", ""), extra,
                                 args.threads, args.timeout)
                 if report is None:
-                    lines.append(f"| {name} | {label} | failed: exit {m['rc']} | | | | | | | |")
+                    lines.append(f"| {name} | {label} | failed: exit {m['rc']} | | | | | | | | |")
                     print(m["stderr"], file=sys.stderr)
                     continue
                 stored = len(report.get("articles", []))
@@ -226,18 +240,19 @@ def main(argv: list[str] | None = None) -> int:
                 lines.append(
                     f"| {name} | {label} | {stored:,} | {m['wall']:.1f} | {stored / m['wall']:.1f} | "
                     f"{m['wall'] / base_wall:.2f}x | {m['maxrss_kb'] / 1024 ** 2:.2f} GB | "
-                    f"{m['pss_kb'] / 1024 ** 2:.2f} GB ({m['procs']} processes) | {same} | "
+                    f"{m['pss_kb'] / 1024 ** 2:.2f} GB ({m['procs']} processes) | {same} | {m['tree_cpu']:.0f} | "
                     f"{t.get('ray start', 0):.1f} / {t.get('ray wait', 0):.1f} / {t.get('extract', 0):.1f} / "
                     f"{stages:.1f} / {m['wall'] - known:.1f} (load {load:.1f}) |")
                 print(lines[-1], file=sys.stderr, flush=True)  # each row as it is measured
                 print(f"  timings: {json.dumps(t)}", file=sys.stderr, flush=True)
     lines.append("")
-    for name, path in inputs:
+    for name, path in inputs if not args.no_details else []:
         s = serialisation(path)
         lines.append(f"- {name}: per document, extraction and sentence analysis {s['work_ms']:.1f} ms in one "
                      f"process; pickled out {s['out_kb']:.1f} KB, back {s['back_kb']:.1f} KB; pickling both ways "
                      f"and unpickling the result {s['pickle_ms']:.2f} ms ({s['docs']:,} documents).")
-    lines.append(f"- a fresh worker: importing storylens and extracting one document, {worker_start(DEMO):.1f} s.")
+    if not args.no_details:
+        lines.append(f"- a fresh worker: importing storylens and extracting one document, {worker_start(DEMO):.1f} s.")
     text = "\n".join(lines) + "\n"
     sys.stdout.write(text)
     if args.out is not None:
