@@ -131,7 +131,11 @@ def _check_article(art: Article) -> None:
     assert art.id and art.content_hash
     art.model_dump_json().encode("utf-8")  # the article can be reported (serialises)
     for value in (art.title, art.outlet, art.byline, art.url, *art.body):  # and stored (SQLite and PostgreSQL)
-        assert value is None or ("\x00" not in value and value.encode("utf-8"))
+        if value is not None:
+            assert "\x00" not in value
+            value.encode("utf-8")  # no lone surrogate (raises)
+    # a field that cleaned to nothing is absent, not "" (found by the long run: a feed item titled "\x00")
+    assert all(v is None or v.strip() for v in (art.title, art.outlet, art.byline, art.url))
 
 
 # ---------------------------------------------------------------- extractors

@@ -212,18 +212,20 @@ def extract(
                            "source": source or url, "url": url or art.url or (page_url(content) if fmt == "html" else None),
                            "format": fmt}
     # Input metadata outranks what the page says about itself.
-    if meta.get("outlet"):
-        upd.update(outlet=str(meta["outlet"]), outlet_from="input")
+    # a field that cleans to nothing (a NUL, blanks) is no field: None, not ""
+    m_outlet, m_title, m_byline = (str(meta.get(k) or "").strip() for k in ("outlet", "title", "byline"))
+    if m_outlet:
+        upd.update(outlet=m_outlet, outlet_from="input")
     elif not art.outlet and (from_url := outlet_from_url(upd["url"])):
         upd.update(outlet=from_url, outlet_from="url")
-    if meta.get("title"):
-        upd.update(title=str(meta["title"]).strip(), title_from="input")
+    if m_title:
+        upd.update(title=m_title, title_from="input")
     if meta.get("published"):
         parsed = parse_date(meta["published"])
         if parsed is not None:
             upd.update(published=parsed, published_from=meta.get("published_from", "jsonl"))
-    if not art.byline and meta.get("byline"):
-        upd.update(byline=str(meta["byline"]))
+    if not art.byline and m_byline:
+        upd.update(byline=m_byline)
     if "published" not in upd and art.published is None:
         day = date_from_url(upd["url"])
         if day is not None:
