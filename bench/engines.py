@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from end_to_end import machine_line, real_input, storylens_bin, synthetic_input  # noqa: E402
+from end_to_end import _WITHOUT, machine_line, real_input, storylens_bin, synthetic_input  # noqa: E402
 
 DEMO = ROOT / "examples" / "harbour-ferry" / "articles"
 
@@ -119,12 +119,15 @@ print(json.dumps({"rc": rc, "wall": wall, "maxrss_kb": ru.ru_maxrss, "pss_kb": p
 """
 
 
-def run(path: Path, work: Path, extra: list[str], threads: int, timeout: float | None) -> tuple[dict, dict | None]:
+def run(path: Path, work: Path, extra: list[str], threads: int, timeout: float | None,
+        without: str = "") -> tuple[dict, dict | None]:
     work.mkdir(parents=True, exist_ok=True)
     db, rep = work / "s.db", work / "r.json"
     for p in (db, rep, work / "s.db-wal", work / "s.db-shm"):
         p.unlink(missing_ok=True)
     cmd = [storylens_bin(), "analyze", str(path), "--db", str(db), "--json", str(rep), "-q", "--timings", *extra]
+    if without:  # the stages named left out (end_to_end.py's way): e.g. all of them, for the engine's part alone
+        cmd = [sys.executable, "-c", _WITHOUT, without, *cmd[1:]]
     env = dict(os.environ, STORYLENS_THREADS=str(threads))
     helper = subprocess.run([sys.executable, "-c", _HELPER, json.dumps([cmd, env, timeout])],
                             capture_output=True, text=True)
@@ -195,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ray-workers", type=int, nargs="+", default=[1, 2], metavar="N")
     ap.add_argument("--no-local-1", action="store_true", help="skip the one-process local run")
     ap.add_argument("--no-details", action="store_true", help="skip the pickling and worker start-up figures")
+    ap.add_argument("--without", default="", metavar="STAGES", help="leave these stages out (comma-separated; "
+                    "all six: the engine's part alone, extraction and storing)")
+    ap.add_argument("--repeat", type=int, default=1, help="run the configurations this many times, in turn")
     ap.add_argument("--threads", type=int, default=2, help="STORYLENS_THREADS (default 2)")
     ap.add_argument("--timeout", type=float, default=None)
     ap.add_argument("--out", type=Path, default=None, help="append the Markdown to this file")
@@ -213,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         configs.append(("local, 1 process", ["--workers", "1"]))
     configs += [(f"ray, {w} worker{'s' if w > 1 else ''}", ["--engine", "ray", "--workers", str(w)])
                 for w in args.ray_workers]
+    configs = configs * max(1, args.repeat)  # in turn, so a change of load falls on every configuration
     lines = [f"Machine: {machine_line(args.threads)}; load average at start "
              f"{os.getloadavg()[0]:.1f}", ""]
     lines += ["| input | engine | articles stored | wall s | articles/s | vs local | driver peak RSS | tree peak PSS "
@@ -225,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name}: {label} ...", file=sys.stderr)
                 load = os.getloadavg()[0]
                 m, report = run(path, Path(tmp) / name / label.replace(", ", "-").replace(" ", ""), extra,
-                                args.threads, args.timeout)
+                                args.threads, args.timeout, args.without)
                 if report is None:
                     lines.append(f"| {name} | {label} | failed: exit {m['rc']} | | | | | | | | |")
                     print(m["stderr"], file=sys.stderr)
