@@ -3,6 +3,7 @@
     .venv/bin/python bench/quotes.py learn     # cue lexicon from train/ only -> storylens/claims/cues.json
     .venv/bin/python bench/quotes.py eval      # dev/: the system and the regex baseline, same run, + speed
     .venv/bin/python bench/quotes.py errors --split train   # why gold sources are missed (error analysis)
+    .venv/bin/python bench/quotes.py cv        # 5-fold cross-validation over train/ articles (out of sample)
 
 Gold: every ``Source``, ``Cue`` and ``Content`` span of every annotation file (an article annotated by two
 annotators counts twice, once against each). A discontinuous gold span (fragments ``s e;s e``) is compared by
@@ -361,6 +362,78 @@ def learn(min_count: int = 3, min_rate: float = 0.03, strong_rate: float = 0.35,
 # ----------------------------------------------------------------------------------------- evaluation
 
 
+def cross_validate(folds: int = 5, threshold: float = 0.35, c_reg: float = 0.5) -> dict[str, dict[str, float]]:
+    """Out-of-sample figures on train/: articles in ``folds`` folds; for each, the cue and noun lexicons and
+    both models are learned (as in :func:`learn`, at a fixed threshold) on the other folds and the finder is
+    run on it; the predictions of all folds are scored together."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    recs, units, docs, cue_chars, parser = _train_units()
+    stems = sorted({re.sub(r"_[0-9a-f]{4}$", "", r["name"]) for r in recs})
+    fold_of = {st: i % folds for i, st in enumerate(stems)}
+    rf = [fold_of[re.sub(r"_[0-9a-f]{4}$", "", r["name"])] for r in recs]
+    preds: list[list[Q.QuoteSpan]] = [[] for _ in recs]
+    for k in range(folds):
+        seen: Counter[str] = Counter()
+        cue: Counter[str] = Counter()
+        forms: dict[str, Counter[str]] = defaultdict(Counter)
+        seen_n: Counter[str] = Counter()
+        cue_n: Counter[str] = Counter()
+        for (ri, base, _), doc in zip(units, docs, strict=True):
+            if rf[ri] == k:
+                continue
+            for tok in doc:
+                lem = tok.lemma_.lower()
+                if tok.pos_ == "NOUN":
+                    seen_n[lem] += 1
+                    cue_n[lem] += base + tok.idx in cue_chars[ri]
+                elif tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("aux", "auxpass", "amod"):
+                    seen[lem] += 1
+                    if base + tok.idx in cue_chars[ri]:
+                        cue[lem] += 1
+                        forms[lem][tok.lower_] += 1
+        data: dict = {
+            "min_count": 3,
+            "min_rate": 0.03,
+            "strong_rate": 0.35,
+            "filter_rate": 0.1,
+            "threshold": threshold,
+            "lemmas": {
+                lem: {"cue": cue[lem], "seen": seen[lem], "forms": sorted(forms[lem])} for lem in cue if cue[lem] >= 3
+            },
+            "nouns": {lem: {"cue": cue_n[lem], "seen": seen_n[lem]} for lem in cue_n if cue_n[lem] >= 3},
+        }
+        lex = Q.Lexicon.from_data(data)
+        X: list[dict[str, float]] = []
+        y: list[int] = []
+        Xs: list[dict[str, float]] = []
+        ys: list[int] = []
+        for (ri, base, _), doc in zip(units, docs, strict=True):
+            if rf[ri] == k:
+                continue
+            for c in Q.candidates(doc, base, Q.quote_regions(recs[ri]["text"]), lex, recs[ri]["text"]):
+                if c.how == "acc":
+                    continue
+                at = base + doc[c.token_i].idx
+                X.append(dict.fromkeys(c.features, 1.0))
+                y.append(int(at in cue_chars[ri]))
+                if y[-1] and c.source:
+                    Xs.append(X[-1])
+                    ys.append(int(at in recs[ri]["sourced_cues"]))
+        for xs, ts, wkey, bkey in ((X, y, "weights", "bias"), (Xs, ys, "source_weights", "source_bias")):
+            vec = DictVectorizer()
+            model = LogisticRegression(C=c_reg, max_iter=3000).fit(vec.fit_transform(xs), ts)
+            data[wkey] = {str(n): float(w) for n, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)}
+            data[bkey] = float(model.intercept_[0])
+        held = [i for i in range(len(recs)) if rf[i] == k]
+        found = Q.find_quotes_many([recs[i]["text"] for i in held], Q.Lexicon.from_data(data), parser)
+        for i, qs in zip(held, found, strict=True):
+            preds[i] = qs
+        print(f"fold {k + 1}/{folds} done", file=sys.stderr)
+    return score(recs, preds)
+
+
 def errors(split: str) -> Counter[str]:
     """Why gold sources are missed (run it on train): for each attribution with a source whose source no
     prediction overlaps, whether its cue was found (then: no source, or another one), and if not, what the
@@ -493,7 +566,7 @@ def markdown(res: dict) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("command", choices=["learn", "eval", "errors"])
+    ap.add_argument("command", choices=["learn", "eval", "errors", "cv"])
     ap.add_argument("--split", default="dev", help="split to evaluate (default dev)")
     ap.add_argument("--no-cache", action="store_true", help="parse everything again (no on-disk parse cache)")
     args = ap.parse_args(argv)
@@ -505,6 +578,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         best = data["threshold"]
         Q.LEXICON_PATH.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         print(f"wrote {Q.LEXICON_PATH} ({len(data['lemmas'])} lemmas counted, threshold {best})")
+        return 0
+    if args.command == "cv":
+        sc = cross_validate()
+        print(json.dumps(sc, indent=1))
         return 0
     if args.command == "errors":
         for why, n in errors(args.split).most_common():
