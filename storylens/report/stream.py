@@ -15,7 +15,8 @@ writes it inside the report:
   (what :func:`build_summaries` picks for it out of the whole report).
 
 What stays in memory: the stories and storylines, one key per article, the conflicts (rare), the
-undated articles' estimates, and one page of articles or one story's summary inputs at a time.
+undated articles' estimates, the sentences of the claims some fact names (for the summaries' fact sources),
+and one page of articles or one story's summary inputs at a time.
 """
 
 from __future__ import annotations
@@ -129,17 +130,26 @@ class _Facts:
         self.estimates: dict[str, Any] = {}
         # per story: (article id, sentence) -> (fact id, independent sources), as build's _fact_sources
         self.sources: dict[str, dict[tuple[str, str], tuple[str, int]]] = {}
-        claims_seen: dict[str, tuple[str, str]] = {}  # claim id -> (article id, text), the last one met wins
-        facts_refs: list[tuple[str, str, int, list[str]]] = []  # (story, fact id, sources, claim ids)
         # sections a store serves whole (none of the built-in ones but comments): first, as build_report
+        served = {}
         for field, getter_name, _stages in LATER_SECTIONS:
             getter = getattr(store, getter_name, None)
             if field in FACT_FIELDS and callable(getter):
-                for x in _call(getter, idset):
-                    self._spool(field, x, claims_seen, facts_refs)
+                served[field] = _call(getter, idset)
+        story_ids = [s.id for s in stories]
+        # the claims some fact names: a first pass over the facts, so that only those claims' sentences are
+        # kept (a claim per body sentence: a map of all of them would grow with the corpus)
+        self.referenced: set[str] = {c for f in served.get("facts", []) for c in f.claim_ids}
+        for facts in _story_fact_lists(store, story_ids):
+            self.referenced.update(c for f in facts for c in f.get("claim_ids", ()))
+        claims_seen: dict[str, tuple[str, str]] = {}  # claim id -> (article id, text), the last one met wins
+        facts_refs: list[tuple[str, str, int, list[str]]] = []  # (story, fact id, sources, claim ids)
+        for field, items in served.items():
+            for x in items:
+                self._spool(field, x, claims_seen, facts_refs)
         getter = getattr(store, "get_story_facts", None)
         if callable(getter):
-            for ids in _chunks([s.id for s in stories], PAGE):
+            for ids in _chunks(story_ids, PAGE):
                 for sf in getter(ids):
                     for field in FACT_FIELDS:
                         for x in getattr(sf, field):
@@ -165,7 +175,8 @@ class _Facts:
             self.conflicts.append(x)
         elif field == "claims":
             assert isinstance(x, Claim)
-            claims_seen[x.id] = (x.article_id, x.text)
+            if x.id in self.referenced:
+                claims_seen[x.id] = (x.article_id, x.text)
         elif field == "facts":
             facts_refs.append((x.story_id, x.id, x.independent_sources, list(x.claim_ids)))
 
@@ -187,6 +198,20 @@ class _Facts:
     def close(self) -> None:
         for f in self.files.values():
             f.close()
+
+
+def _story_fact_lists(store: Store, story_ids: list[str]) -> Iterator[list[dict[str, Any]]]:
+    """Each story's stored facts as plain dicts (``claim_ids`` is all the first pass reads): the stored JSON
+    where the store keeps the base class's layout, else through ``get_story_facts``."""
+    if type(store).get_story_facts is Store.get_story_facts:
+        for sid in story_ids:
+            got = store.get_state(store.FACTS_KEY + sid)
+            if got:
+                yield list(got.get("facts", []))
+        return
+    for ids in _chunks(story_ids, PAGE):
+        for sf in store.get_story_facts(ids):
+            yield [f.model_dump(include={"claim_ids"}) for f in sf.facts]
 
 
 def _skeleton(stages: dict[str, str], errors: list[InputError], stats: dict[str, dict[str, float]]) -> dict[str, str]:
