@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--real", action="store_true", help="bench/out/realnews.jsonl (PolNeAR + T17 H1N1)")
     ap.add_argument("--demo", action="store_true", help="examples/harbour-ferry/articles")
     ap.add_argument("--synthetic", type=int, action="append", default=[], metavar="N")
-    ap.add_argument("--ray-workers", type=int, nargs="+", default=[1, 2], metavar="N")
+    ap.add_argument("--ray-workers", type=int, nargs="*", default=[1, 2], metavar="N", help="Ray runs (none: local only)")
     ap.add_argument("--no-local-1", action="store_true", help="skip the one-process local run")
     ap.add_argument("--no-details", action="store_true", help="skip the pickling and worker start-up figures")
     ap.add_argument("--without", default="", metavar="STAGES", help="leave these stages out (comma-separated; "
