@@ -54,6 +54,7 @@ bench: install
 	$(PY) bench/web.py 100
 	$(PY) bench/comments.py
 	$(PY) bench/end_to_end.py --real --synthetic 10000
+	$(PY) bench/engines.py --real
 
 schema: install
 	$(VENV)/bin/storylens schema --out docs/report.schema.json
