@@ -165,3 +165,17 @@ def test_cli_engine_ray_writes_the_local_report(run_cli: CliRunner, tmp_path: Pa
     assert "Traceback" not in ray.stderr
     assert "12 new article(s)" in ray.stderr
     assert (tmp_path / "ray.json").read_text("utf-8") == (tmp_path / "local.json").read_text("utf-8")
+
+
+def test_unreachable_ray_address_is_one_line_at_once(run_cli: CliRunner, tmp_path: Path) -> None:
+    pytest.importorskip("ray.data", reason="Ray is not installed (pip install 'storylens[ray]')")
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    got = run_cli("analyze", str(DEMO), "--db", str(tmp_path / "s.db"), "--engine", "ray",
+                  "--address", f"127.0.0.1:{port}", "-q", timeout=60)
+    assert got.returncode == 2
+    assert got.stderr.strip().splitlines() == [
+        f"storylens: error: cannot reach the Ray cluster at 127.0.0.1:{port} (Connection refused)"]

@@ -46,6 +46,21 @@ class _Annotator:
         return {"seq": np.asarray(batch["seq"], dtype=np.int64), "out": np.asarray(out, dtype=object)}
 
 
+def _reachable(address: str, timeout: float = 5.0) -> None:
+    """A cluster address (``host:port`` or ``ray://host:port``) that accepts no connection is refused in one
+    line at once (Ray itself retries for minutes); ``auto`` and other forms are left to Ray."""
+    import socket
+
+    hostport = address.removeprefix("ray://").rstrip("/")
+    host, sep, port = hostport.rpartition(":")
+    if not sep or not port.isdigit() or not host:
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise EngineUnavailable(f"cannot reach the Ray cluster at {address} ({exc.strerror or exc})") from None
+
+
 def _ray():  # noqa: ANN202 - the ray module
     try:
         import ray
@@ -77,6 +92,8 @@ class RayEngine:
         if not ray.is_initialized():
             kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
                                       "logging_level": logging.ERROR, "configure_logging": True}
+            if address:
+                _reachable(address)
             try:
                 if address:
                     ray.init(address=address, **kwargs)
