@@ -323,9 +323,21 @@ def watch(
 
     A file is taken once it has not changed for two seconds (one being copied in waits); what was read is
     recorded in the store, so a restarted watch goes on where it stopped."""
+    import signal
     import time
 
     from storylens.pipeline import ingest, mark_read, new_files
+
+    # Ctrl-C (SIGINT) and SIGTERM stop it cleanly, even where it was started with SIGINT ignored (a shell
+    # script's `storylens watch DIR &` inherits SIGINT ignored, and Python then leaves it so)
+    def _stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _stop)
+    except ValueError:  # not the main thread (a caller running the command in a thread): its signals, its call
+        pass
     from storylens.store import describe
 
     if not folder.is_dir():

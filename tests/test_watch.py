@@ -67,3 +67,31 @@ def test_watch_picks_up_a_file_dropped_in_while_it_runs_and_stops_on_ctrl_c(stor
     assert proc.returncode == 0, err
     assert "1 file(s): 1 new article(s)" in err and "stopped: 1 new article(s)" in err
     assert "Traceback" not in err
+
+
+def test_watch_stops_on_sigint_even_when_started_with_sigint_ignored_and_on_sigterm(storylens_cmd: list[str],
+                                                                                   tmp_path: Path) -> None:
+    """A script's `storylens watch DIR &` inherits SIGINT ignored (a non-interactive shell does that to
+    background jobs, and Python leaves it so): the watch still stops on SIGINT, and on SIGTERM, saying so."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+
+    def ignore_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        proc = subprocess.Popen([*storylens_cmd, "watch", str(inbox), "--db", str(tmp_path / "w.db"),
+                                 "--interval", "0.3"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                cwd=tmp_path, preexec_fn=ignore_sigint)
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not (tmp_path / "w.db").exists():
+                time.sleep(0.2)
+            time.sleep(1.0)
+            proc.send_signal(sig)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert proc.returncode == 0, err
+        assert "stopped:" in err
