@@ -189,20 +189,23 @@ _WITHOUT = (
 
 
 def analyze(path: Path, work: Path, threads: int, timeout: float | None,
-            without: str = "") -> tuple[dict, dict | None]:
+            without: str = "", extra: list[str] | None = None, helper_code: str | None = None
+            ) -> tuple[dict, dict | None]:
     """Run storylens analyze on ``path`` into a fresh store under ``work``: (measurements, report or None).
 
     ``without``: stage names (comma-separated) left out of the run, e.g. "claims,comments" for the budget of
-    extraction, reuse and stories alone."""
+    extraction, reuse and stories alone. ``extra``: more `analyze` options; ``helper_code``: another measuring
+    helper (bench/engines.py's counts the whole process tree)."""
     work.mkdir(parents=True, exist_ok=True)
     db, rep = work / "s.db", work / "r.json"
     for p in (db, rep, work / "s.db-wal", work / "s.db-shm"):
         p.unlink(missing_ok=True)
-    cmd = [storylens_bin(), "analyze", str(path), "--db", str(db), "--json", str(rep), "-q", "--timings"]
+    cmd = [storylens_bin(), "analyze", str(path), "--db", str(db), "--json", str(rep), "-q", "--timings",
+           *(extra or [])]
     if without:
         cmd = [sys.executable, "-c", _WITHOUT, without, *cmd[1:]]
     env = dict(os.environ, STORYLENS_THREADS=str(threads))
-    helper = subprocess.run([sys.executable, "-c", _HELPER, json.dumps([cmd, env, timeout])],
+    helper = subprocess.run([sys.executable, "-c", helper_code or _HELPER, json.dumps([cmd, env, timeout])],
                             capture_output=True, text=True)
     if helper.returncode != 0:
         raise RuntimeError(f"measuring helper failed: {helper.stderr.strip()[-500:]}")

@@ -38,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from end_to_end import _WITHOUT, machine_line, real_input, storylens_bin, synthetic_input  # noqa: E402
+from end_to_end import analyze, machine_line, real_input, synthetic_input  # noqa: E402
 
 DEMO = ROOT / "examples" / "harbour-ferry" / "articles"
 
@@ -121,26 +121,8 @@ print(json.dumps({"rc": rc, "wall": wall, "maxrss_kb": ru.ru_maxrss, "pss_kb": p
 
 def run(path: Path, work: Path, extra: list[str], threads: int, timeout: float | None,
         without: str = "") -> tuple[dict, dict | None]:
-    work.mkdir(parents=True, exist_ok=True)
-    db, rep = work / "s.db", work / "r.json"
-    for p in (db, rep, work / "s.db-wal", work / "s.db-shm"):
-        p.unlink(missing_ok=True)
-    cmd = [storylens_bin(), "analyze", str(path), "--db", str(db), "--json", str(rep), "-q", "--timings", *extra]
-    if without:  # the stages named left out (end_to_end.py's way): e.g. all of them, for the engine's part alone
-        cmd = [sys.executable, "-c", _WITHOUT, without, *cmd[1:]]
-    env = dict(os.environ, STORYLENS_THREADS=str(threads))
-    helper = subprocess.run([sys.executable, "-c", _HELPER, json.dumps([cmd, env, timeout])],
-                            capture_output=True, text=True)
-    if helper.returncode != 0:
-        raise RuntimeError(f"measuring helper failed: {helper.stderr.strip()[-500:]}")
-    m = json.loads(helper.stdout)
-    report = None
-    if m["rc"] in (0, 1):
-        try:
-            report = json.loads(rep.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            m["stderr"] += f"\n(report unreadable: {exc})"
-    return m, report
+    """end_to_end.py's run with the engine's options, measured by this file's helper (the process tree)."""
+    return analyze(path, work, threads, timeout, without, extra=extra, helper_code=_HELPER)
 
 
 def serialisation(path: Path, limit: int = 2000) -> dict:
