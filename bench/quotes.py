@@ -31,7 +31,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -266,6 +266,33 @@ def _train_units() -> tuple[list[dict], list[tuple[int, int, str]], list, list[s
     return recs, units, docs, cue_chars, parser
 
 
+def _lemma_counts(units: list, docs: list, cue_chars: list, skip: Callable[[int], bool] | None = None
+                  ) -> tuple[Counter[str], Counter[str], dict[str, Counter[str]], Counter[str], Counter[str]]:
+    """Per lemma, over the training units (those ``skip`` does not leave out): verbs seen and heading an
+    annotated cue (with the forms they took), and the same for nouns."""
+    seen: Counter[str] = Counter()
+    cue: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    seen_n: Counter[str] = Counter()
+    cue_n: Counter[str] = Counter()
+    for (ri, base, _), doc in zip(units, docs, strict=True):
+        if skip is not None and skip(ri):
+            continue
+        for tok in doc:
+            lem = tok.lemma_.lower()
+            is_cue = base + tok.idx in cue_chars[ri]
+            if tok.pos_ == "NOUN":
+                seen_n[lem] += 1
+                if is_cue:
+                    cue_n[lem] += 1
+            elif tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("aux", "auxpass", "amod"):
+                seen[lem] += 1
+                if is_cue:
+                    cue[lem] += 1
+                    forms[lem][tok.lower_] += 1
+    return seen, cue, forms, seen_n, cue_n
+
+
 def learn(min_count: int = 3, min_rate: float = 0.03, strong_rate: float = 0.35, c_reg: float = 0.5) -> dict:
     """From train/ only: (1) how often each verb lemma heads an annotated cue and how often it occurs;
     (2) a logistic model over the candidates' lemma and structure; (3) its threshold (best train F1)."""
@@ -273,25 +300,7 @@ def learn(min_count: int = 3, min_rate: float = 0.03, strong_rate: float = 0.35,
     from sklearn.linear_model import LogisticRegression
 
     recs, units, docs, cue_chars, parser = _train_units()
-    seen: Counter[str] = Counter()
-    cue: Counter[str] = Counter()
-    forms: dict[str, Counter[str]] = defaultdict(Counter)
-    seen_n: Counter[str] = Counter()
-    cue_n: Counter[str] = Counter()
-    for (ri, base, _), doc in zip(units, docs, strict=True):
-        for tok in doc:
-            if tok.pos_ == "NOUN":
-                seen_n[tok.lemma_.lower()] += 1
-                if base + tok.idx in cue_chars[ri]:
-                    cue_n[tok.lemma_.lower()] += 1
-                continue
-            if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass", "amod"):
-                continue
-            lem = tok.lemma_.lower()
-            seen[lem] += 1
-            if base + tok.idx in cue_chars[ri]:
-                cue[lem] += 1
-                forms[lem][tok.lower_] += 1
+    seen, cue, forms, seen_n, cue_n = _lemma_counts(units, docs, cue_chars)
     data: dict = {
         "source": "PolNeAR train/ only (bench/quotes.py learn)",
         "min_count": min_count,
@@ -375,24 +384,7 @@ def cross_validate(folds: int = 5, threshold: float = 0.35, c_reg: float = 0.5) 
     rf = [fold_of[re.sub(r"_[0-9a-f]{4}$", "", r["name"])] for r in recs]
     preds: list[list[Q.QuoteSpan]] = [[] for _ in recs]
     for k in range(folds):
-        seen: Counter[str] = Counter()
-        cue: Counter[str] = Counter()
-        forms: dict[str, Counter[str]] = defaultdict(Counter)
-        seen_n: Counter[str] = Counter()
-        cue_n: Counter[str] = Counter()
-        for (ri, base, _), doc in zip(units, docs, strict=True):
-            if rf[ri] == k:
-                continue
-            for tok in doc:
-                lem = tok.lemma_.lower()
-                if tok.pos_ == "NOUN":
-                    seen_n[lem] += 1
-                    cue_n[lem] += base + tok.idx in cue_chars[ri]
-                elif tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("aux", "auxpass", "amod"):
-                    seen[lem] += 1
-                    if base + tok.idx in cue_chars[ri]:
-                        cue[lem] += 1
-                        forms[lem][tok.lower_] += 1
+        seen, cue, forms, seen_n, cue_n = _lemma_counts(units, docs, cue_chars, skip=lambda ri, k=k: rf[ri] == k)
         data: dict = {
             "min_count": 3,
             "min_rate": 0.03,
