@@ -47,7 +47,7 @@ WorkersOpt = Annotated[int | None, typer.Option(
 def _engine_or_fail(name: str, workers: int | None, address: str | None):  # noqa: ANN202 - an Engine
     """The engine asked for, with its workers, or one line on stderr (Ray not installed, no cluster) and exit 2."""
     from storylens.engine import EngineUnavailable, make_engine
-    from storylens.pipeline import default_workers
+    from storylens.engine.forked import default_workers
 
     try:
         return make_engine(name, workers or (default_workers() if name == "local" else 2), address)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storylens.engine import Engine
+from storylens.engine.forked import die_with_parent, store_location
 from storylens.extract import content_hash, extract
 from storylens.model import Article, InputError, Report
 from storylens.nlp.annotate import analyse_sentences, prefetch_document_vectors
@@ -123,17 +124,6 @@ def _changed_under_id(store: Store, item: RawDoc) -> str | None:
             "stored article is kept (give the changed record a new id to analyse it as well)")
 
 
-def default_workers() -> int:
-    """Extraction processes: ``STORYLENS_WORKERS``, else the machine's cores (at most 4)."""
-    env = os.environ.get("STORYLENS_WORKERS")
-    if env:
-        try:
-            return max(1, int(env))
-        except ValueError:
-            pass
-    return max(1, min(4, os.cpu_count() or 1))
-
-
 def _pool(workers: int) -> ProcessPoolExecutor | None:
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         return None
@@ -143,7 +133,7 @@ def _pool(workers: int) -> ProcessPoolExecutor | None:
 
     wait_prefetch()  # an earlier ingest's encoder thread is idle before this process forks
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"),
-                               initializer=_die_with_parent)  # a killed run leaves no idle workers behind
+                               initializer=die_with_parent)  # a killed run leaves no idle workers behind
     pool.submit(int).result()
     return pool
 
@@ -259,31 +249,9 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
 BESIDE = {"stories": "reuse"}
 
 
-def _location(store: Store) -> str | None:
-    """Where a second process can open the same store (None: an in-memory store, which it cannot)."""
-    path = getattr(store, "path", None)
-    url = getattr(store, "url", None)
-    if url:
-        return str(url)
-    if path and path != ":memory:":
-        return str(path)
-    return None
-
-
-def _die_with_parent() -> None:
-    """A killed run leaves no orphan writing to its store (Linux: the parent's death kills this process)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
-    except (OSError, AttributeError):  # another system: the daemon flag still ends it with a normal exit
-        pass
-
-
 def _stage_in_child(module: str, location: str, ids: list[str], out) -> None:  # noqa: ANN001 - a Connection
     """In a forked child: open the store afresh (a connection never crosses a fork) and run one stage."""
-    _die_with_parent()
+    die_with_parent()
     t0 = time.perf_counter()
     try:
         st = open_store(location)
@@ -364,7 +332,7 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
             new = store.get_articles(ids)
             todo = [a for a in new if a.id not in done]
         companion = next((b for b, a in BESIDE.items() if a == name and b not in status), None)
-        location = _location(store) if parallel and todo and companion else None
+        location = store_location(store) if parallel and todo and companion else None
         if companion and location and "fork" in mp.get_all_start_methods():
             cmod = dict(STAGES).get(companion)
             cdone = set(store.get_state(STAGE_DONE + companion) or ())

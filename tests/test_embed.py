@@ -74,3 +74,29 @@ def test_embed_returns_every_vector_even_when_the_cache_is_smaller_than_the_requ
     small = E.embed(texts)  # more texts than the cache holds: the oldest are dropped while it fills
     assert small.shape == (40, E.DIM) and len(E._CACHE) <= 8
     assert np.allclose(small, full, atol=1e-5)
+
+
+def test_a_vector_is_a_function_of_its_text_not_of_what_is_embedded_beside_it() -> None:
+    """The encoder's products differ in the last bits with the other rows of a batch; storylens embeds each
+    text, and each article's sentences, in a call of its own, so the bits never depend on the company."""
+    import importlib
+
+    mod = importlib.import_module("storylens.nlp.embed")
+    lines = _lines()
+    assert len(lines) > 60
+    texts, others = lines[:12], lines[12:60]
+    for t in lines:
+        mod._CACHE.pop(mod._key(t), None)
+    alone = np.stack([embed([t])[0] for t in texts])
+    for t in lines:
+        mod._CACHE.pop(mod._key(t), None)
+    together = embed(others[:20] + texts + others[20:])[20:32]
+    assert np.array_equal(alone, together)
+    # one article's sentences: the same vectors whichever articles are embedded with it, in any order
+    art_a, art_b, art_c = lines[:15], lines[15:40], lines[40:60]
+    first = mod.embed_units([art_a])[0]
+    mixed = mod.embed_units([art_c, art_a, art_b])[1]
+    assert np.array_equal(first, mixed)
+    # and they are the encoder's vectors: within rounding of one flat batch of the same sentences
+    flat = np.asarray(mod._model().encode(art_a))
+    assert np.allclose(first, flat, atol=1e-5)

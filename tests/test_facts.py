@@ -263,3 +263,44 @@ def test_seeds_undated_articles_get_an_estimated_range_with_evidence(seeds: Repo
     assert (e003.earliest, e003.latest) == (dt.date(2025, 2, 3), dt.date(2025, 2, 6))
     assert e000.evidence and e003.evidence
     assert arts[ids["002"]].published_estimate is None  # dated: nothing estimated
+
+
+def test_facts_are_the_same_computed_in_worker_processes_or_here(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """The facts stage shares the stories among forked workers that only read; what it stores is the same as
+    when this process computes every story itself (vectors, claims and quotes included)."""
+    import importlib
+    import shutil
+    import sqlite3
+
+    from storylens.store import open_store
+
+    stage = importlib.import_module("storylens.claims.stage")
+    demo = Path(__file__).resolve().parents[1] / "examples" / "harbour-ferry" / "articles"
+    files = sorted(demo.glob("*")) + (sorted(SEEDS.glob("*.txt")) if SEEDS.exists() else [])
+    db = tmp_path / "base.db"
+    monkeypatch.setenv("STORYLENS_WORKERS", "1")
+    analyze([str(f) for f in files], db=str(db))
+
+    def facts_with(workers: int) -> tuple[list, dict]:
+        copy = tmp_path / f"w{workers}.db"
+        shutil.copy(db, copy)
+        con = sqlite3.connect(copy)
+        for prefix in (stage.CLAIMS_KEY, stage.QUOTES_KEY, annotate.SENT_KEY, "facts:"):
+            con.execute("DELETE FROM state WHERE key LIKE ?", (prefix + "%",))
+        con.commit()
+        con.close()
+        monkeypatch.setenv("STORYLENS_WORKERS", str(workers))
+        monkeypatch.setattr(stage, "PARALLEL_MIN", 1)
+        with open_store(str(copy)) as st:
+            stage.update(st, [])
+            ids = sorted(s.id for s in st.get_stories())
+            got = [f.model_dump(mode="json") for f in sorted(st.get_story_facts(ids), key=lambda f: f.story_id)]
+            arts = [a.id for a in st.iter_articles()]
+            vecs = {i: st.get_state(annotate.SENT_KEY + i) for i in arts}
+        return got, vecs
+
+    here, vecs_here = facts_with(1)
+    forked, vecs_forked = facts_with(2)
+    assert len(here) >= 2, "the demo and the seeds give several stories of several articles"
+    assert forked == here
+    assert vecs_forked == vecs_here

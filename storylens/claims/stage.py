@@ -24,6 +24,7 @@ from storylens.claims import claims as claimmod
 from storylens.claims.facts import VERSION as FACTS_VERSION
 from storylens.claims.facts import align_story, attribution_needed, finish_story
 from storylens.claims.quotes import QuoteSpan, find_quotes_many
+from storylens.engine.forked import default_workers, fork_map, store_location
 from storylens.model import Article, Claim, Story
 from storylens.nlp import annotate
 from storylens.store.base import Store
@@ -126,18 +127,35 @@ def story_facts(store: Store | None, story: Story, articles: Sequence[Article], 
     return finish_story(story, al, quotes, fingerprint=fp)
 
 
-def update(store: Store, new_articles: Sequence[Article],
-           progress: Callable[[int, int], None] | None = None) -> None:
-    """Facts of the stories the new articles are in (and of every story, once, after an upgrade)."""
-    if store.get_state(VERSION_KEY) != VERSION:
-        story_ids = sorted(s.id for s in store.get_stories() if len(s.article_ids) > 1)
-    else:
-        story_ids = sorted({sid for a in new_articles if (sid := store.story_of(a.id))})
+class _Recorder:
+    """A store for a worker process: reads go to the store, writes are kept for the parent to make."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.items: dict[str, object] = {}
+
+    def get_state(self, key: str):  # noqa: ANN201 - whatever was stored
+        return self.items[key] if key in self.items else self._store.get_state(key)
+
+    def put_state(self, key: str, value: object) -> None:
+        self.items[key] = value
+
+    def put_states(self, items) -> None:  # noqa: ANN001 - iterable of (key, value)
+        for k, v in items:
+            self.items[k] = v
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - every read of the store
+        return getattr(self._store, name)
+
+
+def _compute(store: Store, story_ids: Sequence[str], emit: Callable[[list], None],
+             progress: Callable[[int], None] | None = None) -> None:
+    """The facts of these stories whose fingerprint changed, handed to ``emit`` a few at a time."""
     stored = {f.story_id: f.fingerprint for f in store.get_story_facts(story_ids)}
     out = []
     for n, sid in enumerate(story_ids):
         if progress and n % 20 == 0:
-            progress(n, len(story_ids))
+            progress(n)
         got = store.get_stories([sid])
         if not got or len(got[0].article_ids) < 2:
             continue
@@ -150,9 +168,75 @@ def update(store: Store, new_articles: Sequence[Article],
             continue
         out.append(story_facts(store, story, arts, ders, fp))
         if len(out) >= 32:
-            store.put_story_facts(out)
-            out.clear()
-    store.put_story_facts(out)
+            emit(out)
+            out = []
+    emit(out)
+
+
+_WORKER_STORE: dict[str, Store] = {}
+
+
+def _in_worker(job: tuple[str, list[str]]) -> tuple[list, list[tuple[str, object]], int]:
+    """In a forked worker: one chunk of stories, computed against the store, nothing written."""
+    location, ids = job
+    if location not in _WORKER_STORE:
+        from storylens.store import open_store
+
+        _WORKER_STORE[location] = open_store(location)
+    rec = _Recorder(_WORKER_STORE[location])
+    facts: list = []
+    _compute(rec, ids, facts.extend)  # type: ignore[arg-type]
+    return facts, sorted(rec.items.items()), len(ids)
+
+
+PARALLEL_MIN = 8  # stories to compute before the work is shared among worker processes
+
+
+def _chunks(store: Store, story_ids: list[str], workers: int) -> list[list[str]]:
+    """The stories in chunks of about equal work (articles), biggest first, so the workers finish together."""
+    size = {s.id: len(s.article_ids) for s in store.get_stories(story_ids)}
+    order = sorted(story_ids, key=lambda i: (-size.get(i, 0), i))
+    target = max(1, sum(size.values()) // (workers * 8))
+    chunks: list[list[str]] = []
+    cur: list[str] = []
+    acc = 0
+    for sid in order:
+        cur.append(sid)
+        acc += size.get(sid, 0)
+        if acc >= target:
+            chunks.append(cur)
+            cur, acc = [], 0
+    if cur:
+        chunks.append(cur)
+    return chunks
+
+
+def update(store: Store, new_articles: Sequence[Article],
+           progress: Callable[[int, int], None] | None = None) -> None:
+    """Facts of the stories the new articles are in (and of every story, once, after an upgrade).
+
+    Each story's facts depend on its own articles only, so with several cores (``STORYLENS_WORKERS``) and a
+    store a second process can open, the stories are shared among forked workers; they only read, and what
+    they found is written here, so the store holds the same whatever the number of workers."""
+    if store.get_state(VERSION_KEY) != VERSION:
+        story_ids = sorted(s.id for s in store.get_stories() if len(s.article_ids) > 1)
+    else:
+        story_ids = sorted({sid for a in new_articles if (sid := store.story_of(a.id))})
+    total = len(story_ids)
+    workers = default_workers()
+    location = store_location(store)
+    if workers > 1 and location and total >= PARALLEL_MIN:
+        done = 0
+        for facts, states, n in fork_map(_in_worker, [(location, c) for c in _chunks(store, story_ids, workers)],
+                                         workers):
+            store.put_states(states)
+            store.put_story_facts(facts)
+            done += n
+            if progress:
+                progress(done, total)
+    else:
+        _compute(store, story_ids, store.put_story_facts,
+                 (lambda n: progress(n, total)) if progress else None)
     store.put_state(VERSION_KEY, VERSION)
     if progress:
-        progress(len(story_ids), len(story_ids))
+        progress(total, total)

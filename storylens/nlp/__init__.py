@@ -24,3 +24,4 @@ __all__ = [
     "split_sentences",
     "words",
 ]
+

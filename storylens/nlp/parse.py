@@ -7,12 +7,12 @@ segmenter are excluded (the parser already sets sentence boundaries, and names c
 
 The parser runs at roughly 15k words/s on one core, so callers parse only the sentences that need it
 (:func:`sentence_spans` gives them with their offsets) and hand them over in one batch to :func:`parse`.
-Threads: ``STORYLENS_THREADS`` (default 2) caps the BLAS pool used by the model's matrix products.
+Threads: one BLAS thread for the model's matrix products, always: the parse of a text must not depend on
+the machine's load or the number of worker processes (the cores go to worker processes instead).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Sequence
@@ -36,12 +36,8 @@ _NO_END = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
 def _threads() -> int:
-    try:
-        return max(1, int(os.environ.get("STORYLENS_THREADS", "2")))
-    except ValueError:
-        return 2
+    return 1
 
 
 @lru_cache(maxsize=1)

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from storylens.model import Article, Report, Story, Storyline, SummarySentence
-from storylens.nlp.embed import prefetch
-from storylens.report.summary import sentences_to_embed, summarize_story, summary_key
+from storylens.nlp import annotate
+from storylens.report.summary import summarize_story, summary_key
 from storylens.store import Store
 
 log = logging.getLogger("storylens.report")
@@ -143,9 +143,6 @@ def build_summaries(store: Store | None, report: Report) -> list[SummarySentence
     sources = _fact_sources(report)
     todo = [_Prepared(store, story, by_id, report, conflicts_done, 5, sources.get(story.id, {}))
             for story in report.stories]
-    # the sentences every uncached summary embeds, queued for the encoder's thread in story order: each
-    # summary waits only for its own, while the encoder works ahead on the next stories' sentences
-    prefetch([t for p in todo if p.cached is None for t in sentences_to_embed(p.story, p.arts)])
     out: list[SummarySentence] = []
     for p in todo:
         out.extend(p.summary(store))
@@ -190,8 +187,11 @@ class _Prepared:
     def summary(self, store: Store | None) -> list[SummarySentence]:
         if self.cached is not None:
             return self.cached
+        vectors = (annotate.sentence_vector_loader(store)([a.id for a in self.arts])
+                   if store is not None and len(self.arts) > 1 else None)
         sents = summarize_story(self.story, self.arts, self.confs, self.ders, size=self.size,
-                                conflicts_analysed=self.conflicts_done, fact_sources=self.fact_sources)
+                                conflicts_analysed=self.conflicts_done, fact_sources=self.fact_sources,
+                                vectors=vectors)
         if store is not None:
             try:
                 store.put_state(self.state_key, {"key": self.key, "sentences": [s.model_dump(mode="json") for s in sents]})

@@ -34,12 +34,10 @@ from typing import IO, Any
 from pydantic import BaseModel
 
 from storylens.model import Article, Claim, Conflict, Derivation, InputError, Report, Story
-from storylens.nlp.embed import prefetch
 from storylens.report.build import LATER_SECTIONS, _call, _Prepared, _storylines, stage_status
-from storylens.report.summary import sentences_to_embed
 from storylens.store import Store
 
-PAGE = 256  # articles read back per query batch; stories summarised per encoder prefetch
+PAGE = 256  # articles read back per query batch; stories summarised per batch
 FACT_FIELDS = ("claims", "facts", "quotes", "conflicts", "outlet_groups", "timeline")  # StoryFacts -> Report
 STREAMED = ("articles", "stories", "storylines", "derivations", *FACT_FIELDS, "comment_analysis", "summaries")
 
@@ -283,7 +281,6 @@ def write_report_json(store: Store, out: IO[str], errors: Iterable[InputError] =
         conflicts_done = bool(facts.conflicts) or any(status.get(s) == "done" for s in ("claims", "conflicts"))
         for batch in _story_batches(stories, PAGE):
             prepared = [_prepare(store, story, facts, idset, conflicts_done, any_derivation) for story in batch]
-            prefetch([t for p in prepared if p.cached is None for t in sentences_to_embed(p.story, p.arts)])
             for p in prepared:
                 for s in p.summary(store):
                     sec.add(_item(s))

@@ -29,6 +29,8 @@ import numpy as np
 
 from storylens.model import Article, Conflict, Derivation, Story, SummarySentence
 from storylens.nlp import embed, numbers, split_sentences, words
+from storylens.nlp.annotate import body_sentences
+from storylens.nlp.embed import DIM
 from storylens.nlp.items import content_stems
 
 LEAD_SENTENCES = 10  # sentences considered per article
@@ -95,8 +97,13 @@ def summarize_story(
     size: int = 5,
     conflicts_analysed: bool = False,
     fact_sources: dict[tuple[str, str], tuple[str, int]] | None = None,
+    vectors: dict[str, np.ndarray] | None = None,
 ) -> list[SummarySentence]:
     """Return at most ``size`` cited sentences (plus conflict notes) summarising ``story``.
+
+    ``vectors``: the articles' stored sentence vectors (:func:`storylens.nlp.annotate.sentence_vectors`,
+    rows :func:`storylens.nlp.annotate.body_sentences`), read rather than computed again; a sentence not
+    among them is embedded here.
 
     ``fact_sources`` maps (article id, sentence) to (fact id, independent sources) of the fact the facts stage
     aligned it into: a sentence of a fact more independent sources carry is preferred, one fact is quoted once,
@@ -106,7 +113,7 @@ def summarize_story(
     out: list[SummarySentence] = []
     if cand:
         out.extend(_pick(story, cand, by_id, rank, size, _ancestors(derivations or []),
-                         _reused_sentences(derivations or []), fact_sources))
+                         _reused_sentences(derivations or []), fact_sources, vectors))
     out.extend(_conflict_notes(story, by_id, conflicts or [], derivations or [], conflicts_analysed))
     return out
 
@@ -129,13 +136,6 @@ def _candidates(story: Story, articles: list[Article]
                 cand.append((a.id, pos, s))
                 pos += 1
     return by_id, rank, cand
-
-
-def sentences_to_embed(story: Story, articles: list[Article]) -> list[str]:
-    """The sentences :func:`summarize_story` will embed for ``story`` (so a caller can have them embedded in
-    the background while it summarises the stories before)."""
-    cand = _candidates(story, articles)[2]
-    return [cand[k][2] for k in _partner_rows(cand, _partner_pairs(cand))]
 
 
 def _ancestors(derivations: list[Derivation]) -> dict[str, set[str]]:
@@ -201,15 +201,32 @@ def _partner_rows(cand: list[tuple[str, int, str]], pairs: list[tuple[int, int]]
     return sorted({k for p in pairs for k in p})
 
 
-def _same_sentence_similarity(cand: list[tuple[str, int, str]]) -> np.ndarray:
+def _same_sentence_similarity(cand: list[tuple[str, int, str]], by_id: dict[str, Article] | None = None,
+                              vectors: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Embedding cosine of every two partner candidates (:func:`_partner_pairs`); zero elsewhere. Only those
-    sentences are embedded: a sentence with no partner in another article cannot be "the same" as any."""
+    sentences need a vector (a sentence with no partner in another article cannot be "the same" as any), read
+    from the articles' stored ones where given, else embedded."""
     out = np.zeros((len(cand), len(cand)))
     pairs = _partner_pairs(cand)
     rows = _partner_rows(cand, pairs)
     if not rows:
         return out
-    vecs = embed([cand[k][2] for k in rows]).astype(np.float64)
+    vecs = np.zeros((len(rows), DIM))
+    missing: list[int] = []
+    where: dict[str, dict[str, int]] = {}
+    for r, k in enumerate(rows):
+        aid, _, text = cand[k]
+        stored = (vectors or {}).get(aid)
+        if stored is not None and by_id and aid in by_id and aid not in where:
+            sents = body_sentences(by_id[aid])
+            where[aid] = {t: i for i, t in reversed(list(enumerate(sents)))} if len(sents) == len(stored) else {}
+        i = where.get(aid, {}).get(text)
+        if i is None:
+            missing.append(r)
+        else:
+            vecs[r] = stored[i]  # type: ignore[index]
+    if missing:
+        vecs[missing] = embed([cand[rows[r]][2] for r in missing])
     at = {k: r for r, k in enumerate(rows)}
     for i, j in pairs:
         out[i, j] = out[j, i] = float(vecs[at[i]] @ vecs[at[j]])
@@ -219,14 +236,15 @@ def _same_sentence_similarity(cand: list[tuple[str, int, str]]) -> np.ndarray:
 def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Article],
           rank: dict[str, int], size: int, ancestors: dict[str, set[str]] | None = None,
           reused: dict[str, set[str]] | None = None,
-          fact_sources: dict[tuple[str, str], tuple[str, int]] | None = None) -> list[SummarySentence]:
+          fact_sources: dict[tuple[str, str], tuple[str, int]] | None = None,
+          vectors: dict[str, np.ndarray] | None = None) -> list[SummarySentence]:
     ancestors = ancestors or {}
     fsrc = {(aid, _squash(t)): n for (aid, t), n in (fact_sources or {}).items()}
     reused = reused or {}
     taken = [any(t == r or t in r for r in reused.get(c[0], ())) for c in cand for t in [_squash(c[2])]]
     vecs = _lexical_vectors([c[2] for c in cand])
     sim = vecs @ vecs.T
-    same = _same_sentence_similarity(cand)
+    same = _same_sentence_similarity(cand, by_id, vectors)
     n = len(cand)
     parent = list(range(n))
 

@@ -171,19 +171,6 @@ def partner_mask(a: Feat, b: Feat) -> np.ndarray:
     return m
 
 
-def needed_rows(pairs: Iterable[tuple[Feat, Feat]]) -> dict[str, set[int]]:
-    """For each article, the sentences that have a partner (:func:`partner_mask`) in some pair: the only
-    ones the pairs' evidence reads the embeddings of."""
-    out: dict[str, set[int]] = {}
-    for a, b in pairs:
-        if not a.sentences or not b.sentences:
-            continue
-        m = partner_mask(a, b)
-        out.setdefault(b.id, set()).update(np.flatnonzero(m.any(axis=1)).tolist())
-        out.setdefault(a.id, set()).update(np.flatnonzero(m.any(axis=0)).tolist())
-    return out
-
-
 def sentence_evidence(a: Feat, b: Feat) -> tuple[np.ndarray, np.ndarray]:
     """Embedding cosine and paraphrase probability of every sentence pair (rows b, columns a); zero for a
     pair of sentences that are not partners (:func:`partner_mask`)."""
@@ -191,8 +178,7 @@ def sentence_evidence(a: Feat, b: Feat) -> tuple[np.ndarray, np.ndarray]:
         z = np.zeros((len(b.sentences), len(a.sentences)), dtype=np.float32)
         return z, z
     m = partner_mask(a, b)
-    ensure_embeddings([a], rows={a.id: set(np.flatnonzero(m.any(axis=0)).tolist())})
-    ensure_embeddings([b], rows={b.id: set(np.flatnonzero(m.any(axis=1)).tolist())})
+    ensure_embeddings([a, b])
     cos = np.where(m, b.emb @ a.emb.T, 0.0).astype(np.float32)
     return cos, np.where(m, probability_matrix(b.rows, a.rows, cos), 0.0).astype(np.float32)
 
@@ -566,7 +552,7 @@ def derive(feats: list[Feat], pairs: Iterable[tuple[int, int]], use_dates: bool 
     todo = [(i, j) for i, j in sorted(set(pairs)) if feats[i].id != feats[j].id]
     # without dates (use_dates=False) the time-gap test is skipped too: the text alone decides
     weigh = [(feats[i], feats[j]) for i, j in todo if not evaluate_gate(feats[i], feats[j], use_dates=use_dates)]
-    ensure_embeddings([f for _, f in sorted({f.id: f for p in weigh for f in p}.items())], rows=needed_rows(weigh))
+    ensure_embeddings([f for _, f in sorted({f.id: f for p in weigh for f in p}.items())])
     for a, b in weigh:
         pe = evaluate(a, b, use_dates)
         if not is_derivation(pe):

@@ -112,7 +112,6 @@ class Feat:
     sent_names: list[set[str]] = field(default_factory=list)
     sent_figures: list[set[str]] = field(default_factory=list)
     _emb: np.ndarray | None = field(default=None, repr=False)
-    _have: np.ndarray | None = field(default=None, repr=False)  # rows of _emb embedded (None: all)
     _rows: object | None = field(default=None, repr=False)
     _partners: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # partner masks, by other id
 
@@ -122,7 +121,7 @@ class Feat:
 
     @property
     def emb(self) -> np.ndarray:
-        """(n_sentences, dim) unit vectors; rows not embedded yet are zero (see :func:`ensure_embeddings`)."""
+        """(n_sentences, dim) unit vectors (see :func:`ensure_embeddings`)."""
         if self._emb is None:
             ensure_embeddings([self])
         return self._emb  # type: ignore[return-value]
@@ -130,11 +129,10 @@ class Feat:
     @property
     def has_emb(self) -> bool:
         """Every sentence has its embedding."""
-        return self._emb is not None and (self._have is None or bool(self._have.all()))
+        return self._emb is not None
 
     def set_emb(self, e: np.ndarray) -> None:
         self._emb = np.asarray(e, dtype=np.float32)
-        self._have = None
 
     @property
     def rows(self):  # noqa: ANN201 - storylens.nlp.pairs.SentenceRows
@@ -168,17 +166,16 @@ def ordered_items(sentences: list[str]) -> list[str]:
     return list(seen)
 
 
-def ensure_embeddings(feats: list[Feat], loader=None, saver=None,  # noqa: ANN001
-                      rows: dict[str, set[int]] | None = None) -> int:
-    """Give every Feat the sentence embeddings it needs, in one batch; returns how many texts were embedded.
+def ensure_embeddings(feats: list[Feat], loader=None, saver=None) -> int:  # noqa: ANN001
+    """Give every Feat all its sentence embeddings; returns how many texts were embedded.
 
-    ``rows`` names, per article, the sentences needed (all of them where an article is not named or
-    ``rows`` is None); the others stay zero until a later pair needs them. ``loader(ids) -> {id: array}``
-    supplies embeddings stored by an earlier run (never recomputed); ``saver(id, array) -> array`` stores an
-    article's embeddings once all its sentences have them. Vectors are kept at half precision, as stored, so
-    a run that reads them back agrees with the run that computed them.
+    ``loader(ids) -> {id: array}`` supplies embeddings stored by an earlier stage or run (never recomputed);
+    ``saver(id, array) -> array`` stores an article's embeddings. An article's sentences are embedded
+    together and alone (:func:`storylens.nlp.embed.embed_units`), so its vectors are the same whichever
+    pair, stage or worker asks first. Vectors are kept at half precision, as stored, so a run that reads
+    them back agrees with the run that computed them.
     """
-    from storylens.nlp import embed
+    from storylens.nlp.embed import embed_units
 
     todo = [f for f in feats if not f.has_emb and f.sentences]
     if loader and todo:
@@ -187,29 +184,14 @@ def ensure_embeddings(feats: list[Feat], loader=None, saver=None,  # noqa: ANN00
             e = got.get(f.id)
             if e is not None and len(e) == len(f.sentences):
                 f.set_emb(e)
-    want: list[tuple[Feat, list[int]]] = []
-    for f in feats:
-        if f.has_emb:
-            continue
-        if f._emb is None:
-            f._emb = np.zeros((len(f.sentences), 512), dtype=np.float32)
-            f._have = np.zeros(len(f.sentences), dtype=bool)
-        need = range(len(f.sentences)) if rows is None or f.id not in rows else sorted(rows[f.id])
-        idx = [i for i in need if not f._have[i]]
-        if idx:
-            want.append((f, idx))
-    flat = [f.sentences[i] for f, idx in want for i in idx]
-    if not flat:
+    todo = list({id(f): f for f in todo if not f.has_emb}.values())
+    if not todo:
         return 0
-    vecs = embed(flat).astype(np.float16).astype(np.float32)  # the value stored is the value used
-    pos = 0
-    for f, idx in want:
-        f._emb[idx] = vecs[pos : pos + len(idx)]  # type: ignore[index]
-        f._have[idx] = True  # type: ignore[index]
-        pos += len(idx)
-        if f.has_emb and saver:
-            f.set_emb(saver(f.id, f._emb))
-    return len(flat)
+    from storylens.engine.forked import default_workers
+
+    for f, e in zip(todo, embed_units([f.sentences for f in todo], workers=default_workers()), strict=True):
+        f.set_emb(saver(f.id, e) if saver else e.astype(np.float16).astype(np.float32))
+    return sum(len(f.sentences) for f in todo)
 
 
 def build_features(articles: list[Article], doc_vectors: dict[str, np.ndarray] | None = None) -> list[Feat]:

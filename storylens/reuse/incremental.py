@@ -26,7 +26,6 @@ from storylens.reuse.core import (
     evaluate_gate,
     holds,
     is_derivation,
-    needed_rows,
 )
 from storylens.reuse.features import Feat, build_features, ensure_embeddings
 from storylens.reuse.index import Index
@@ -70,8 +69,7 @@ def update(store: Store, new_articles: list[Article], progress: Callable[[int, i
     # document-level refusals first; sentence vectors only for the articles of the pairs left (one batch)
     weigh = [(a, b) for a, b in todo if not evaluate_gate(feats[a], feats[b])]
     ensure_embeddings([feats[x] for x in sorted({x for p in weigh for x in p})],
-                      loader=annotate.sentence_vector_loader(store), saver=annotate.sentence_vector_saver(store),
-                      rows=needed_rows([(feats[a], feats[b]) for a, b in weigh]))
+                      loader=annotate.sentence_vector_loader(store), saver=annotate.sentence_vector_saver(store))
     new_edges: dict[frozenset[str], Edge] = {}
     step = max(1, len(weigh) // 100)
     for n, (a_id, b_id) in enumerate(weigh):
