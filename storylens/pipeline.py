@@ -46,6 +46,14 @@ STAGES: list[tuple[str, str]] = [
     ("comments", "storylens.comments.stage"),
 ]
 
+# Stages that run once per run, after every round, over all of the run's articles: the stories take them in
+# publication order (a chunk of whole moments at a time), so how the input was cut into rounds, the order of
+# the rounds, and where an interrupted run resumed do not change the stories; the facts are computed once per
+# story, when its articles of the run are all in. Such a module provides ``update_run(store, pending,
+# progress)`` with ``pending`` the ``(id, published, outlet)`` of :meth:`Store.unprocessed_ids`; every other
+# stage runs round by round on the round's articles.
+RUN_LEVEL = ("stories", "claims")
+
 Progress = Callable[[str, int, int | None], None]
 
 # The articles of the batch in progress that a stage has finished (cleared once they are marked processed).
@@ -139,8 +147,12 @@ def _pool(workers: int) -> ProcessPoolExecutor | None:
 
 
 def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Progress = _noop,
-                outlet: str | None = None, workers: int = 1, engine: Engine | None = None) -> IngestResult:
+                outlet: str | None = None, workers: int = 1, engine: Engine | None = None,
+                resume: bool = True) -> IngestResult:
     """Extract and store documents; one transaction per batch. Known content is skipped.
+
+    ``resume``: take the stored articles no run has finished (an interrupted run's) as added too; a run's
+    later rounds do not (the run's earlier rounds are unfinished until its run-level stages have run).
 
     ``outlet`` is given to every document whose metadata names none. With ``workers`` > 1, documents are
     extracted in that many processes, in chunks of :data:`BATCH`; results are taken in input order, so
@@ -148,7 +160,7 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
     (:mod:`storylens.engine`) extracts and analyses the chunks instead, results taken in the same order."""
     res = IngestResult()
     # Articles an interrupted earlier run stored before the stages saw them: analyse them now.
-    resumed = store.unprocessed_articles()
+    resumed = store.unprocessed_articles() if resume else []
     res.added.extend(resumed)
     batch: list[Article] = []
     seen = 0
@@ -245,8 +257,9 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
 
 
 # A stage that may run in a forked process beside the stage named, because it reads none of that stage's
-# findings: stories read the annotations, never the derivations. Results are the same either way.
-BESIDE = {"stories": "reuse"}
+# findings: the comment analysis reads the articles' comment sections, never the derivations. Results are
+# the same either way.
+BESIDE = {"comments": "reuse"}
 
 
 def _stage_in_child(module: str, location: str, ids: list[str], out) -> None:  # noqa: ANN001 - a Connection
@@ -290,9 +303,27 @@ class _Beside:
         return kind == "done" and self.proc.exitcode == 0, value
 
 
+def _stage_module(name: str, module: str, status: dict[str, str]):  # noqa: ANN202 - a module or None
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            status[name] = "not_available"
+            return None
+        raise
+    if getattr(mod, "update", None) is None:
+        status[name] = "not_available"
+        return None
+    return mod
+
+
 def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
-               timings: dict[str, float] | None = None, parallel: bool = False) -> dict[str, str]:
+               timings: dict[str, float] | None = None, parallel: bool = False, finish: bool = True) -> dict[str, str]:
     """Run every analysis stage on the new articles (``timings`` gets each stage's seconds).
+
+    The stages of a round run on ``new``; then, with ``finish``, the run-level stages (:data:`RUN_LEVEL`) run
+    over every article not yet processed (:func:`finish_run`) and those are marked processed. ``ingest`` calls
+    this once per round without ``finish``, and :func:`finish_run` once after the last round.
 
     With ``parallel``, a stage of :data:`BESIDE` runs in a forked process beside the stage it does not read
     (where the store can be opened twice: a file or a server, not ``:memory:``)."""
@@ -300,17 +331,12 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
     ids = [a.id for a in new]
     beside: dict[str, _Beside] = {}
     for name, module in STAGES:
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name == module:
-                status[name] = "not_available"
-                continue
-            raise
-        update = getattr(mod, "update", None)
-        if update is None:
-            status[name] = "not_available"
+        if name in RUN_LEVEL:
             continue
+        mod = _stage_module(name, module, status)
+        if mod is None:
+            continue
+        update = mod.update
         # A run killed after this stage finished these articles, before they were marked processed, has
         # said so: the stage does not count them twice (its counts and stories are not idempotent).
         done = set(store.get_state(STAGE_DONE + name) or ())
@@ -353,7 +379,36 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
         if timings is not None:
             timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - t0, 3)
         status[name] = "done"
-    store.mark_processed(ids)
+    if finish:
+        status.update(finish_run(store, progress, timings))
+    return status
+
+
+def finish_run(store: Store, progress: Progress = _noop, timings: dict[str, float] | None = None) -> dict[str, str]:
+    """The run-level stages (:data:`RUN_LEVEL`) over every article not yet processed (each has been through
+    the stages of its round), then those articles are marked processed. Run once with none, a stage may
+    still upgrade itself (facts for a store built before the facts stage)."""
+    status: dict[str, str] = {}
+    pending = store.unprocessed_ids()
+    for name, module in STAGES:
+        if name not in RUN_LEVEL:
+            continue
+        mod = _stage_module(name, module, status)
+        if mod is None:
+            continue
+        t0 = time.perf_counter()
+        progress(name, 0, len(pending))
+        if hasattr(mod, "update_run"):
+            unit = getattr(mod, "PROGRESS_UNIT", None)
+            label = f"{name} {unit}" if unit else name
+            mod.update_run(store, pending, progress=lambda done, total, _l=label: progress(_l, done, total))
+        else:
+            mod.update(store, store.get_articles([p[0] for p in pending]))
+        progress(name, len(pending), len(pending))
+        if timings is not None:
+            timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - t0, 3)
+        status[name] = "done"
+    store.mark_processed(p[0] for p in pending)
     store.put_states((STAGE_DONE + name, []) for name, _ in STAGES)  # after the mark: never a stage run twice
     return status
 
@@ -385,9 +440,10 @@ def ingest(paths: Iterable[str | Path], store: Store, progress: Progress = _noop
            keep: bool = True, on_wait: Callable[[str], None] | None = None,
            engine: Engine | None = None) -> IngestResult:
     """Read, store and analyse the inputs, in rounds of ``round_size`` documents (:func:`default_round`):
-    each round is extracted and stored, then every stage runs on it and its articles are marked processed,
-    so memory is bounded by the round, not the corpus. Rounds follow the input order (give a stream in
-    publication order: the stories stage orders each round by publication, not across rounds).
+    each round is extracted and stored, and the per-article stages run on it, so memory is bounded by the
+    round, not the corpus. After the last round the run-level stages (:data:`RUN_LEVEL`: stories, facts)
+    take every article of the run in publication order, whatever its round, and the articles are marked
+    processed: the same input gives the same stories however it is cut into rounds.
 
     ``keep``: keep the added articles in the result (``added``); without it only ``count`` says how many.
 
@@ -423,12 +479,13 @@ def _ingest(paths: Iterable[str | Path], store: Store, progress: Progress, outle
         def shifted(stage: str, done: int, n: int | None, _o: int = offset) -> None:
             progress(stage, done + _o if stage == "extract" else done, n)
 
-        res = ingest_docs(store, chunk, shifted, outlet=outlet, workers=workers, engine=engine)
+        res = ingest_docs(store, chunk, shifted, outlet=outlet, workers=workers, engine=engine, resume=first)
         read += len(chunk)
         total.timings["extract"] = round(total.timings["extract"] + time.perf_counter() - t0, 3)
         # a distributed engine's driver runs the stages in turn (no fork beside a Ray driver's threads)
         distributed = engine is not None and engine.distributed
-        total.stages = run_stages(store, res.added, progress, total.timings, parallel=workers > 1 and not distributed)
+        total.stages = run_stages(store, res.added, progress, total.timings, parallel=workers > 1 and not distributed,
+                                  finish=False)
         total.count += len(res.added)
         if keep:
             total.added.extend(res.added)
@@ -438,6 +495,8 @@ def _ingest(paths: Iterable[str | Path], store: Store, progress: Progress, outle
         first = False
         if len(chunk) < size:
             break
+    # the stories (in publication order) and the facts of every article of the run, whatever its round
+    total.stages.update(finish_run(store, progress, total.timings))
     return total
 
 

@@ -60,6 +60,8 @@ def test_a_run_that_dies_after_a_stage_resumes_to_the_same_report(after: str, cl
     with open_store(str(db)) as st:
         with monkeypatch.context() as m:
             m.setattr(nxt, "update", die)
+            if hasattr(nxt, "update_run"):  # a run-level stage: called once per run, after every round
+                m.setattr(nxt, "update_run", die)
             with pytest.raises(Crash):
                 pipeline.ingest(_inputs(), st)
         assert st.unprocessed_articles(), "the crashed run marked nothing processed"
@@ -77,10 +79,41 @@ def test_a_run_that_dies_twice_in_the_stages_resumes_to_the_same_report(clean: s
                 raise Crash(_where)
 
             with monkeypatch.context() as m:
-                m.setattr(importlib.import_module(later), "update", die)
+                mod = importlib.import_module(later)
+                m.setattr(mod, "update", die)
+                if hasattr(mod, "update_run"):
+                    m.setattr(mod, "update_run", die)
                 with pytest.raises(Crash):
                     pipeline.ingest(_inputs(), st)
         pipeline.ingest(_inputs(), st)
+    assert _report(db) == clean
+
+
+def test_a_run_that_dies_between_two_chunks_of_stories_resumes_to_the_same_report(
+        clean: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stories of a run are decided a chunk of whole moments at a time, each chunk stored with its
+    explanations: a run killed after the first chunks resumes at the next, and the stories come out the same."""
+    import storylens.stories as stories
+
+    real = stories.update
+    calls: list[int] = []
+
+    def dies_on_the_third(store, arts, *a, **k):  # noqa: ANN001, ANN002, ANN003
+        calls.append(len(arts))
+        if len(calls) == 3:
+            raise Crash("killed between two chunks of stories")
+        return real(store, arts, *a, **k)
+
+    db = tmp_path / "s.db"
+    with open_store(str(db)) as st:
+        with monkeypatch.context() as m:
+            m.setattr(stories, "CHUNK", 3)
+            m.setattr(stories, "update", dies_on_the_third)
+            with pytest.raises(Crash):
+                pipeline.ingest(_inputs(), st)
+        assert len(calls) == 3 and st.get_stories(), "two chunks were assigned and stored before the kill"
+        pipeline.ingest(_inputs(), st)
+        assert not st.unprocessed_articles()
     assert _report(db) == clean
 
 

@@ -218,10 +218,21 @@ def update(store: Store, new_articles: Sequence[Article],
     Each story's facts depend on its own articles only, so with several cores (``STORYLENS_WORKERS``) and a
     store a second process can open, the stories are shared among forked workers; they only read, and what
     they found is written here, so the store holds the same whatever the number of workers."""
+    _update_stories(store, [a.id for a in new_articles], progress)
+
+
+def update_run(store: Store, pending: Sequence[tuple[str, str | None, str | None]],
+               progress: Callable[[int, int], None] | None = None) -> None:
+    """The pipeline's run-level call, once per run after the stories of all its articles (``(id, published,
+    outlet)``) are decided: each story they are in is computed once, with all of the run's articles in it."""
+    _update_stories(store, [p[0] for p in pending], progress)
+
+
+def _update_stories(store: Store, article_ids: Sequence[str], progress: Callable[[int, int], None] | None) -> None:
     if store.get_state(VERSION_KEY) != VERSION:
         story_ids = sorted(s.id for s in store.get_stories() if len(s.article_ids) > 1)
     else:
-        story_ids = sorted({sid for a in new_articles if (sid := store.story_of(a.id))})
+        story_ids = sorted({sid for aid in article_ids if (sid := store.story_of(aid))})
     total = len(story_ids)
     workers = default_workers()
     location = store_location(store)

@@ -97,6 +97,12 @@ class Store(ABC):
         """Stored articles the analysis stages have not seen yet (an earlier run was interrupted)."""
         return []
 
+    def unprocessed_ids(self) -> list[tuple[str, str | None, str | None]]:
+        """``(id, publication time as stored (ISO 8601) or None, outlet)`` of :meth:`unprocessed_articles`, in
+        ingest order, without loading the articles (the run-level stages order them by publication)."""
+        return [(a.id, a.published.isoformat() if a.published else None, a.outlet)
+                for a in self.unprocessed_articles()]
+
     def mark_processed(self, article_ids: Iterable[str]) -> None:  # noqa: B027 - optional for backends
         """Record that the analysis stages have seen these articles."""
 

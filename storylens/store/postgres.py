@@ -368,6 +368,11 @@ class PostgresStore(Store):
         rows = self.conn.execute("SELECT data FROM articles WHERE processed = 0 ORDER BY seq").fetchall()
         return [Article.model_validate_json(r[0]) for r in rows]
 
+    def unprocessed_ids(self) -> list[tuple[str, str | None, str | None]]:
+        rows = self.conn.execute("SELECT id, published, outlet FROM articles WHERE processed = 0 ORDER BY seq"
+                                 ).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows]
+
     def mark_processed(self, article_ids: Iterable[str]) -> None:
         ids = list(dict.fromkeys(article_ids))
         if ids:

@@ -12,12 +12,16 @@ Python API::
 Pipeline stage: ``update(store, new_articles)`` continues from the clusterer
 state kept in the store (``store.get_state("stories.clusterer")``), so a later
 ``storylens analyze`` run assigns new articles to existing stories without
-re-clustering history.
+re-clustering history. A run-level stage: the pipeline calls ``update_run`` once
+per run, after every round, with all of the run's articles, which it takes in
+publication order in chunks of whole moments, so how the input was cut into
+rounds (or a resumed run into batches) does not change the stories.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -48,7 +52,10 @@ __all__ = [
     "load_clusterer",
     "story_id_for",
     "update",
+    "update_run",
 ]
+
+CHUNK = 2000  # articles loaded and assigned together by update_run (more when one moment holds more)
 
 
 def load_clusterer(store: Store, embedder: Any = True) -> StoryClusterer:
@@ -90,6 +97,55 @@ def update(store: Store, new_articles: Sequence[Article], embedder: Any = True) 
     # the explanations and the clusterer's state in one transaction: an article is assigned, or it is not
     store.put_states([*((EXPLAIN_PREFIX + a.article_id, c.explain(a.article_id)) for a in assignments),
                       (STATE_KEY, c.state())])
+
+
+def _moment(published: str | None) -> float:
+    """The clusterer's time of a publication time as the store keeps it (ISO 8601), undated last."""
+    if not published:
+        return float("inf")
+    try:
+        v: dt.date = dt.datetime.fromisoformat(published) if len(published) > 10 else dt.date.fromisoformat(published)
+    except ValueError:
+        return float("inf")
+    from storylens.stories.features import to_days
+
+    t = to_days(v)
+    return float("inf") if t is None else t
+
+
+def moment_chunks(pending: Sequence[tuple[str, str | None, str | None]], size: int = CHUNK) -> list[list[str]]:
+    """Article ids (from ``(id, published, outlet)``) in :func:`batch_order`, cut into chunks of about
+    ``size``, never inside a moment: the clusterer decides a moment's articles together (undated ones one
+    by one), so these chunks one after another give the stories that one call with every article gives."""
+    keyed = sorted(((_moment(pub), (outlet or "").lower(), aid) for aid, pub, outlet in pending))
+    chunks: list[list[str]] = []
+    cur: list[str] = []
+    last: float | None = None
+    for t, _outlet, aid in keyed:
+        if len(cur) >= size and (t != last or t == float("inf")):
+            chunks.append(cur)
+            cur = []
+        cur.append(aid)
+        last = t
+    if cur:
+        chunks.append(cur)
+    return chunks
+
+
+def update_run(store: Store, pending: Sequence[tuple[str, str | None, str | None]],
+               progress: Callable[[int, int], None] | None = None, size: int | None = None) -> None:
+    """Assign a run's articles (``(id, published, outlet)``, :meth:`Store.unprocessed_ids`) to stories, all of them in publication order, a
+    chunk of whole moments at a time (:func:`moment_chunks`); memory is bounded by the chunk."""
+    todo = [p for p in pending if store.get_state(EXPLAIN_PREFIX + p[0]) is None]
+    if not todo:
+        update(store, [])
+        return
+    done = len(pending) - len(todo)
+    for ids in moment_chunks(todo, size or CHUNK):
+        update(store, store.get_articles(ids))
+        done += len(ids)
+        if progress:
+            progress(done, len(pending))
 
 
 def explain(store: Store, article_id: str) -> dict[str, Any] | None:

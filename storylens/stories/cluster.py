@@ -193,12 +193,11 @@ class StoryRep:
     lang: str | None = None  # the language of its members (the first known); other languages stay out
 
     def to_json(self) -> dict[str, Any]:
+        # exact (floats round-trip through JSON): a clusterer saved and loaded between two articles decides
+        # the next as one that was not, so where a run was cut into chunks or resumed does not matter
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        d["title"] = {k: round(v, 5) for k, v in self.title.items()}
-        d["lead"] = {k: round(v, 5) for k, v in self.lead.items()}
-        d["names"] = {k: round(v, 5) for k, v in self.names.items()}
         if self.emb is not None:
-            d["emb"] = [round(float(x), 6) for x in self.emb]
+            d["emb"] = [float(x) for x in self.emb]
         return d
 
     @classmethod
@@ -441,7 +440,10 @@ class StoryClusterer:
         for sid in gone:
             del self.reps[sid]
             self.order.pop(sid, None)
-        self.lines.expire(self.clock, self.seq, horizon=2.0, keep=self.dirty_lines)
+        # a storyline changed since it was last written is rebuilt from its stories before it leaves the working
+        # set, and written with the next changes; whether a save came between does not change what expires
+        self.lines.expire(self.clock, self.seq, horizon=2.0,
+                          before_drop=lambda lid: self._rebuild_storyline(lid) if lid in self.dirty_lines else None)
         if gone:
             live = set(self.reps)
             for t in list(self.postings):
@@ -1156,7 +1158,8 @@ class StoryClusterer:
 
     # ------------------------------------------------------------------ persistence
     def state(self) -> dict[str, Any]:
-        self._expire()
+        # nothing expires here: the working set changes every 256 articles (_tick), never because a state
+        # was saved, so a run saved and resumed at any point decides as one that was not
         return {
             "version": STATE_VERSION,
             "df": self.df,
@@ -1167,7 +1170,7 @@ class StoryClusterer:
             "reps": [r.to_json() for r in self.reps.values()],
             "postings": self.postings,
             "order": {k: [list(x) for x in v] for k, v in self.order.items()},
-            "mu": None if self.mu is None else [round(float(x), 6) for x in self.mu],
+            "mu": None if self.mu is None else [float(x) for x in self.mu],
             "lines": self.lines.state(),
         }
 

@@ -66,18 +66,21 @@ class LineRep:
     lang: str | None = None  # the language of its articles (the first known)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "lead": {k: round(v, 5) for k, v in self.lead.items()},
-                "names": {k: round(v, 5) for k, v in self.names.items()},
-                "emb": None if self.emb is None else [round(float(x), 6) for x in self.emb],
-                "core": {k: round(v, 3) for k, v in self.core.items()}, "core_n": self.core_n, "lang": self.lang,
+        # exact (floats round-trip through JSON; the caches too, computed with the document frequencies of
+        # their time): a clusterer saved and loaded between two articles decides the next as one that was not
+        return {"id": self.id, "lead": dict(self.lead), "names": dict(self.names),
+                "emb": None if self.emb is None else [float(x) for x in self.emb],
+                "core": dict(self.core), "core_n": self.core_n, "lang": self.lang,
                 "n": self.n, "first": self.first, "last": self.last, "last_seq": self.last_seq,
-                "stories": list(self.stories)}
+                "stories": list(self.stories),
+                "norms": None if self.norms is None else {k: list(v) for k, v in self.norms.items()},
+                "core_w": None if self.core_w is None else dict(self.core_w)}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> LineRep:
         d = dict(d)
-        d.pop("norms", None)
-        d.pop("core_w", None)
+        if d.get("norms") is not None:
+            d["norms"] = {k: (float(v[0]), float(v[1])) for k, v in d["norms"].items()}
         if d.get("emb") is not None:
             d["emb"] = np.asarray(d["emb"], dtype=np.float32)
         return cls(**d)
@@ -386,20 +389,20 @@ class Storylines:
         self.alias[rd.id] = rk.id
         return rk.id, rd.id
 
-    def expire(self, clock: float | None, seq: int, horizon: float, keep: set[str] | frozenset[str] = frozenset()
-               ) -> None:
-        """Forget storylines quiet for ``horizon`` x the window: they can take no story any more (those in
-        ``keep``, changed but not yet written, stay)."""
+    def expire(self, clock: float | None, seq: int, horizon: float,
+               before_drop: Callable[[str], object] | None = None) -> None:
+        """Forget storylines quiet for ``horizon`` x the window: they can take no story any more
+        (``before_drop`` hears each id while its representation is still here)."""
         gone = []
         for lid, rep in self.reps.items():
-            if lid in keep:
-                continue
             if rep.last is not None and clock is not None:
                 if clock - rep.last > horizon * self.p.window_days:
                     gone.append(lid)
             elif seq - rep.last_seq > horizon * self.p.window_articles:
                 gone.append(lid)
         for lid in gone:
+            if before_drop is not None:
+                before_drop(lid)
             for s in self.reps[lid].stories:
                 self.of_story.pop(s, None)
             del self.reps[lid]
