@@ -317,7 +317,7 @@ def _stage_lines(stage_rows: list[dict]) -> list[str]:
     for r in stage_rows:
         names += [k for k in r["timings"] if k not in names]
     lines = ["", "Stages: seconds (share of the wall time); other: wall time that no stage accounts for (negative "
-             "where stages overlapped: the stories stage runs in a process of its own beside reuse).", "",
+             "where stages overlapped: the comments stage runs in a process of its own beside reuse).", "",
              _md(["input"] + names + ["other"]), "|---|" + "---:|" * (len(names) + 1)]
     for r in stage_rows:
         t, wall = r["timings"], r["wall"]

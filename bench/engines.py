@@ -5,7 +5,7 @@
 Per input, one run of each configuration into a fresh SQLite store:
 
 * ``local``: ``storylens analyze IN --db s.db --json r.json -q --timings`` as a user runs it (extraction in
-  ``STORYLENS_WORKERS`` forked processes, default the cores, and the stories stage beside reuse);
+  ``STORYLENS_WORKERS`` forked processes, default the cores, the comments stage beside reuse);
 * ``local, 1 process``: the same with ``--workers 1`` (no fork: the driver of the Ray runs works like this);
 * ``ray, N workers``: the same with ``--engine ray --workers N`` (a local Ray started by the run).
 
