@@ -148,11 +148,14 @@ def _pool(workers: int) -> ProcessPoolExecutor | None:
 
 def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Progress = _noop,
                 outlet: str | None = None, workers: int = 1, engine: Engine | None = None,
-                resume: bool = True) -> IngestResult:
+                resume: bool = True, keep_done: bool = True) -> IngestResult:
     """Extract and store documents; one transaction per batch. Known content is skipped.
 
     ``resume``: take the stored articles no run has finished (an interrupted run's) as added too; a run's
     later rounds do not (the run's earlier rounds are unfinished until its run-level stages have run).
+    ``keep_done``: load too those of them every per-article stage has finished (only the run-level stages are
+    left for them); without it they are counted (``count``) but not loaded, so a run killed after the last
+    round of a large input resumes without holding all of it in memory.
 
     ``outlet`` is given to every document whose metadata names none. With ``workers`` > 1, documents are
     extracted in that many processes, in chunks of :data:`BATCH`; results are taken in input order, so
@@ -160,7 +163,13 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
     (:mod:`storylens.engine`) extracts and analyses the chunks instead, results taken in the same order."""
     res = IngestResult()
     # Articles an interrupted earlier run stored before the stages saw them: analyse them now.
-    resumed = store.unprocessed_articles() if resume else []
+    resumed: list[Article] = []
+    done_resumed = 0
+    if resume:
+        pending = [p[0] for p in store.unprocessed_ids()]
+        finished = _finished_by_every_round_stage(store) if pending and not keep_done else set()
+        resumed = store.get_articles([i for i in pending if i not in finished])
+        done_resumed = len(pending) - len(resumed)
     res.added.extend(resumed)
     batch: list[Article] = []
     seen = 0
@@ -252,8 +261,19 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
             pool.shutdown(wait=True, cancel_futures=True)
     flush()
     prefetch_document_vectors(resumed)
-    res.count = len(res.added)
+    res.count = len(res.added) + done_resumed
     return res
+
+
+def _finished_by_every_round_stage(store: Store) -> set[str]:
+    """Unprocessed articles every per-article stage has finished (only the run-level stages are left)."""
+    out: set[str] | None = None
+    for name, _ in STAGES:
+        if name in RUN_LEVEL:
+            continue
+        got = set(store.get_state(STAGE_DONE + name) or ())
+        out = got if out is None else out & got
+    return out or set()
 
 
 # A stage that may run in a forked process beside the stage named, because it reads none of that stage's
@@ -479,14 +499,15 @@ def _ingest(paths: Iterable[str | Path], store: Store, progress: Progress, outle
         def shifted(stage: str, done: int, n: int | None, _o: int = offset) -> None:
             progress(stage, done + _o if stage == "extract" else done, n)
 
-        res = ingest_docs(store, chunk, shifted, outlet=outlet, workers=workers, engine=engine, resume=first)
+        res = ingest_docs(store, chunk, shifted, outlet=outlet, workers=workers, engine=engine, resume=first,
+                          keep_done=keep)
         read += len(chunk)
         total.timings["extract"] = round(total.timings["extract"] + time.perf_counter() - t0, 3)
         # a distributed engine's driver runs the stages in turn (no fork beside a Ray driver's threads)
         distributed = engine is not None and engine.distributed
         total.stages = run_stages(store, res.added, progress, total.timings, parallel=workers > 1 and not distributed,
                                   finish=False)
-        total.count += len(res.added)
+        total.count += res.count
         if keep:
             total.added.extend(res.added)
         total.skipped += res.skipped

@@ -117,6 +117,31 @@ def test_a_run_that_dies_between_two_chunks_of_stories_resumes_to_the_same_repor
     assert _report(db) == clean
 
 
+def test_a_run_killed_after_its_last_round_resumes_without_loading_what_is_done(
+        clean: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed in its run-level stages, a run has every article through the per-article stages: the next run
+    counts them but does not load them (a large input's run would otherwise hold all of it in memory)."""
+    import storylens.stories as stories
+    from storylens.pipeline import ingest_docs
+
+    def die(*args: object, **kwargs: object) -> None:
+        raise Crash("killed in the stories of the run")
+
+    db = tmp_path / "s.db"
+    with open_store(str(db)) as st:
+        with monkeypatch.context() as m:
+            m.setattr(stories, "update_run", die)
+            with pytest.raises(Crash):
+                pipeline.ingest(_inputs(), st)
+        n = st.count_articles()
+        res = ingest_docs(st, [], keep_done=False)
+        assert res.added == [] and res.count == n, "counted, none loaded"
+        assert len(ingest_docs(st, []).added) == n, "loaded where asked"
+        res = pipeline.ingest(_inputs(), st, keep=False)
+        assert res.count == n and not st.unprocessed_articles()
+    assert _report(db) == clean
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_moments_then_a_full_run_gives_the_clean_report(clean: str, tmp_path: Path,
                                                                           storylens_cmd: list[str]) -> None:
