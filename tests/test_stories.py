@@ -448,3 +448,24 @@ def test_a_report_in_another_language_stays_out_of_the_story() -> None:
     assert len({s.storyline_id for s in apart}) == 2
     same = cluster([a.model_copy(update={"language": "en"}), b.model_copy(update={"language": "en"})])
     assert len(same) == 1
+
+
+def test_a_headline_made_from_a_wire_lead_leaves_out_the_dateline_and_the_page_stamp() -> None:
+    """A text without a title is headed by its first sentence; a wire dateline is not part of it, but nothing
+    that only looks like one is cut (a lowercase start, a parenthesis inside the sentence)."""
+    from storylens.model import Article
+    from storylens.stories.features import featurize, headline_from_lead
+
+    lead = ("2009 06 13 00:11 JST GENEVA (Reuters) - The World Health Organization declared an H1N1 flu "
+            "pandemic on Thursday, its first in 41 years. The move had been expected for weeks.")
+    a = Article(id="w1", content_hash="h1", body=[lead], outlet="reuters")
+    f = featurize(a)
+    assert f.title.startswith("The World Health Organization declared") and not f.has_title
+    assert "geneva" in f.title_tf, "the terms are still the sentence's own: stories do not move"
+    assert headline_from_lead("NEW DELHI, June 3 (AP) -- Officials closed schools.") == "Officials closed schools."
+    assert headline_from_lead("Sun May 10, 2009 4:12 pm EDT CAIRO May 10 (Reuters) - A girl has bird flu.") == (
+        "A girl has bird flu.")
+    kept = ["LONDON (Reuters) - iPhone sales rose.", "The two leaders (Trump and Ishiba) - met on Friday."]
+    assert [headline_from_lead(t) for t in kept] == kept
+    titled = featurize(Article(id="w2", content_hash="h2", title="GENEVA (Reuters) - as sent", body=[lead]))
+    assert titled.title == "GENEVA (Reuters) - as sent", "an article's own title is shown as it is"

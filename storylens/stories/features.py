@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -129,6 +130,23 @@ def lead_text(article: Article, max_words: int = LEAD_WORDS) -> str:
     return " ".join(out)
 
 
+# A wire dateline opening a lead ("GENEVA (Reuters) - ", "NEW DELHI, June 3 (AP) -- "), perhaps after a
+# page's time stamp ("2009 06 13 00:11 JST "): not part of a headline made from the lead's first sentence.
+_STAMP = (r"(?:(?:\d{4}[-/ ]\d{1,2}[-/ ]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+          r"|(?:[A-Z][a-z]{2},? )?[A-Z][a-z]{2} \d{1,2},? \d{4},? \d{1,2}:\d{2}(?: ?[ap]\.?m\.?)?)(?:\s*[A-Z]{2,5})?\s+)?")
+_DATELINE = re.compile(_STAMP + r"(?:[A-Z][A-Z.'’ -]{1,40}(?:,?\s*[A-Z][\w.' -]{0,30})?\s*)?"
+                       r"\([\w.&' -]{2,30}\)\s*(?:-{1,2}|[–—])\s+")
+
+
+def headline_from_lead(sentence: str) -> str:
+    """The first sentence of a lead as a headline for an article that has none: without the wire dateline
+    and time stamp in front of it (what is left starts with a capital, or nothing is cut)."""
+    m = _DATELINE.match(sentence)
+    if m and sentence[m.end():m.end() + 1].isupper():
+        return sentence[m.end():]
+    return sentence
+
+
 def featurize(article: Article) -> ArticleFeatures:
     lead = lead_text(article)
     title = (article.title or "").strip()
@@ -144,7 +162,7 @@ def featurize(article: Article) -> ArticleFeatures:
         time=to_days(article.published),
         day=day.isoformat() if day else None,
         outlet=article.outlet,
-        title=title[:300],
+        title=(title if has_title else headline_from_lead(title))[:300],  # shown; the terms are the sentence's
         title_tf=log_tf(terms(title)),
         lead_tf=log_tf(terms(lead)),
         name_tf=log_tf(name_features(found)),
