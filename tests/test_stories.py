@@ -465,6 +465,8 @@ def test_a_headline_made_from_a_wire_lead_leaves_out_the_dateline_and_the_page_s
     assert headline_from_lead("NEW DELHI, June 3 (AP) -- Officials closed schools.") == "Officials closed schools."
     assert headline_from_lead("Sun May 10, 2009 4:12 pm EDT CAIRO May 10 (Reuters) - A girl has bird flu.") == (
         "A girl has bird flu.")
+    assert headline_from_lead("(Recasts; adds quotes) MEXICO CITY May 19 (Reuters) - Mexico's economy will grow.") == (
+        "Mexico's economy will grow.")
     kept = ["LONDON (Reuters) - iPhone sales rose.", "The two leaders (Trump and Ishiba) - met on Friday."]
     assert [headline_from_lead(t) for t in kept] == kept
     titled = featurize(Article(id="w2", content_hash="h2", title="GENEVA (Reuters) - as sent", body=[lead]))

@@ -131,10 +131,12 @@ def lead_text(article: Article, max_words: int = LEAD_WORDS) -> str:
 
 
 # A wire dateline opening a lead ("GENEVA (Reuters) - ", "NEW DELHI, June 3 (AP) -- "), perhaps after a
-# page's time stamp ("2009 06 13 00:11 JST "): not part of a headline made from the lead's first sentence.
+# page's time stamp ("2009 06 13 00:11 JST ") or an editor's note: not part of a headline made from the lead's
+# first sentence.
 _STAMP = (r"(?:(?:\d{4}[-/ ]\d{1,2}[-/ ]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
           r"|(?:[A-Z][a-z]{2},? )?[A-Z][a-z]{2} \d{1,2},? \d{4},? \d{1,2}:\d{2}(?: ?[ap]\.?m\.?)?)(?:\s*[A-Z]{2,5})?\s+)?")
-_DATELINE = re.compile(_STAMP + r"(?:[A-Z][A-Z.'’ -]{1,40}(?:,?\s*[A-Z][\w.' -]{0,30})?\s*)?"
+_NOTE = r"(?:\([^()]{3,80}\)\s+)?"  # an editor's note in front: "(Recasts; adds quotes and byline) "
+_DATELINE = re.compile(_NOTE + _STAMP + r"(?:[A-Z][A-Z.'’ -]{1,40}(?:,?\s*[A-Z][\w.' -]{0,30})?\s*)?"
                        r"\([\w.&' -]{2,30}\)\s*(?:-{1,2}|[–—])\s+")
 
 
