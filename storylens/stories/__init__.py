@@ -35,6 +35,7 @@ from storylens.stories.cluster import (
     StoryClusterer,
     batch_order,
     cluster,
+    order_key,
     story_id_for,
 )
 
@@ -99,25 +100,21 @@ def update(store: Store, new_articles: Sequence[Article], embedder: Any = True) 
                       (STATE_KEY, c.state())])
 
 
-def _moment(published: str | None) -> float:
-    """The clusterer's time of a publication time as the store keeps it (ISO 8601), undated last."""
-    if not published:
-        return float("inf")
+def _published(value: str | None) -> dt.date | None:
+    """A publication time as the store keeps it (ISO 8601) back as the article's date or datetime."""
+    if not value:
+        return None
     try:
-        v: dt.date = dt.datetime.fromisoformat(published) if len(published) > 10 else dt.date.fromisoformat(published)
+        return dt.datetime.fromisoformat(value) if len(value) > 10 else dt.date.fromisoformat(value)
     except ValueError:
-        return float("inf")
-    from storylens.stories.features import to_days
-
-    t = to_days(v)
-    return float("inf") if t is None else t
+        return None
 
 
 def moment_chunks(pending: Sequence[tuple[str, str | None, str | None]], size: int = CHUNK) -> list[list[str]]:
     """Article ids (from ``(id, published, outlet)``) in :func:`batch_order`, cut into chunks of about
     ``size``, never inside a moment: the clusterer decides a moment's articles together (undated ones one
     by one), so these chunks one after another give the stories that one call with every article gives."""
-    keyed = sorted(((_moment(pub), (outlet or "").lower(), aid) for aid, pub, outlet in pending))
+    keyed = sorted(order_key(_published(pub), outlet, aid) for aid, pub, outlet in pending)
     chunks: list[list[str]] = []
     cur: list[str] = []
     last: float | None = None
@@ -134,12 +131,11 @@ def moment_chunks(pending: Sequence[tuple[str, str | None, str | None]], size: i
 
 def update_run(store: Store, pending: Sequence[tuple[str, str | None, str | None]],
                progress: Callable[[int, int], None] | None = None, size: int | None = None) -> None:
-    """Assign a run's articles (``(id, published, outlet)``, :meth:`Store.unprocessed_ids`) to stories, all of them in publication order, a
-    chunk of whole moments at a time (:func:`moment_chunks`); memory is bounded by the chunk."""
+    """Assign a run's articles (``(id, published, outlet)``, :meth:`Store.unprocessed_ids`) to stories, all
+    of them in publication order, a chunk of whole moments at a time (:func:`moment_chunks`); memory is
+    bounded by the chunk."""
+    # an article with an explanation was assigned by an earlier, interrupted run: not loaded again
     todo = [p for p in pending if store.get_state(EXPLAIN_PREFIX + p[0]) is None]
-    if not todo:
-        update(store, [])
-        return
     done = len(pending) - len(todo)
     for ids in moment_chunks(todo, size or CHUNK):
         update(store, store.get_articles(ids))
