@@ -26,7 +26,7 @@ from storylens.engine import Engine
 from storylens.engine.forked import die_with_parent, store_location
 from storylens.extract import content_hash, extract
 from storylens.model import Article, InputError, Report
-from storylens.nlp.annotate import analyse_sentences, prefetch_document_vectors
+from storylens.nlp.annotate import analyse_sentences, document_vectors, prefetch_document_vectors
 from storylens.nlp.items import absorb, forget_sentences
 from storylens.sources import RawDoc, iter_sources
 from storylens.store import Store, open_store
@@ -46,12 +46,16 @@ STAGES: list[tuple[str, str]] = [
     ("comments", "storylens.comments.stage"),
 ]
 
-# Stages that run once per run, after every round, over all of the run's articles: the stories take them in
+# A run reads and stores all of its input first (in rounds, so memory is bounded by the round), then runs the
+# per-article stages (furniture, annotate, reuse, comments) over the run's articles in chunks of whole moments
+# in publication order, and last the stages below once over all of them. A per-article stage may provide
+# ``prepare_run(store, pending, load)``, called once before its first chunk with every article of the run (the
+# furniture stage counts every page's lines there, so each page is refined with the whole run's counts).
+# The stages below run once per run, after every chunk, over all of the run's articles: the stories take them in
 # publication order (a chunk of whole moments at a time), so how the input was cut into rounds, the order of
-# the rounds, and where an interrupted run resumed do not change the stories; the facts are computed once per
+# the files, and where an interrupted run resumed do not change the stories; the facts are computed once per
 # story, when its articles of the run are all in. Such a module provides ``update_run(store, pending,
-# progress)`` with ``pending`` the ``(id, published, outlet)`` of :meth:`Store.unprocessed_ids`; every other
-# stage runs round by round on the round's articles.
+# progress)`` with ``pending`` the ``(id, published, outlet)`` of :meth:`Store.unprocessed_ids`.
 RUN_LEVEL = ("stories", "claims")
 
 Progress = Callable[[str, int, int | None], None]
@@ -341,12 +345,14 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
                timings: dict[str, float] | None = None, parallel: bool = False, finish: bool = True) -> dict[str, str]:
     """Run every analysis stage on the new articles (``timings`` gets each stage's seconds).
 
-    The stages of a round run on ``new``; then, with ``finish``, the run-level stages (:data:`RUN_LEVEL`) run
-    over every article not yet processed (:func:`finish_run`) and those are marked processed. ``ingest`` calls
-    this once per round without ``finish``, and :func:`finish_run` once after the last round.
+    With ``finish`` (a caller that stored one batch and wants it analysed), this is :func:`analyse_run`: every
+    stage over every article not yet processed, ``new`` among them, and those are marked processed. Without
+    it, the per-article stages run on ``new`` only (one chunk of :func:`analyse_run`).
 
     With ``parallel``, a stage of :data:`BESIDE` runs in a forked process beside the stage it does not read
     (where the store can be opened twice: a file or a server, not ``:memory:``)."""
+    if finish:
+        return analyse_run(store, progress, timings, parallel, warm=new)
     status: dict[str, str] = {}
     ids = [a.id for a in new]
     beside: dict[str, _Beside] = {}
@@ -399,9 +405,72 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
         if timings is not None:
             timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - t0, 3)
         status[name] = "done"
-    if finish:
-        status.update(finish_run(store, progress, timings))
     return status
+
+
+def analyse_run(store: Store, progress: Progress = _noop, timings: dict[str, float] | None = None,
+                parallel: bool = False, warm: Iterable[Article] = (), workers: int = 1,
+                size: int | None = None) -> dict[str, str]:
+    """Every stage over every article not yet processed (the run's, and an interrupted run's): each
+    per-article stage's ``prepare_run`` once, then those stages a chunk at a time (about ``size`` articles,
+    whole moments in publication order: :func:`storylens.stories.moment_chunks`), then :func:`finish_run`.
+    The chunks are cut from the articles themselves, never from how or in what order they were read, so the
+    result is the same however the input was cut into rounds. ``warm``: articles of the run already in
+    memory (with their sentences worked out), read from the store otherwise; the sentences of the others
+    are worked out in ``workers`` processes."""
+    from storylens.stories import moment_chunks
+
+    held = {a.id: a for a in warm}
+    status: dict[str, str] = {}
+    pending = store.unprocessed_ids()
+
+    def load(ids: list[str]) -> list[Article]:
+        got = {a.id: a for a in store.get_articles([i for i in ids if i not in held])}
+        got.update((i, held[i]) for i in ids if i in held)
+        return [got[i] for i in ids if i in got]
+
+    if pending:
+        for name, module in STAGES:
+            if name in RUN_LEVEL:
+                continue
+            mod = _stage_module(name, module, status)
+            if mod is not None and hasattr(mod, "prepare_run"):
+                t0 = time.perf_counter()
+                mod.prepare_run(store, pending, load)
+                if timings is not None:
+                    timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - t0, 3)
+    finished = _finished_by_every_round_stage(store) if pending else set()
+    chunks = moment_chunks([p for p in pending if p[0] not in finished], size or default_round())
+    fresh = set(held)  # articles whose sentences are worked out in this process
+    for n, ids in enumerate(chunks):
+        if n:  # what the last chunk's sentences needed: not needed again
+            forget_sentences()
+            _release_memory()
+            fresh = set()
+        arts = load(ids)
+        if workers > 1:
+            _work_out_sentences([a for a in arts if a.id not in fresh], workers)
+        status.update(run_stages(store, arts, progress, timings, parallel=parallel, finish=False))
+    if not chunks:  # nothing to do: the stages still run on none (a stage may upgrade itself)
+        status.update(run_stages(store, [], progress, timings, parallel=parallel, finish=False))
+    status.update(finish_run(store, progress, timings))
+    return status
+
+
+def _work_out_sentences(articles: list[Article], workers: int) -> None:
+    """Work out the articles' sentences (:func:`analyse_sentences`) in ``workers`` forked processes, for the
+    stages to read here (articles read back from the store, whose extraction workers' results are gone)."""
+    if len(articles) < BATCH:
+        return  # a few: worked out here as the stages need them
+    pool = _pool(workers)
+    if pool is None:
+        return
+    try:
+        parts = [articles[i:i + BATCH] for i in range(0, len(articles), BATCH)]
+        for got in pool.map(analyse_sentences, parts):
+            absorb(got)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def finish_run(store: Store, progress: Progress = _noop, timings: dict[str, float] | None = None) -> dict[str, str]:
@@ -484,13 +553,23 @@ def _ingest(paths: Iterable[str | Path], store: Store, progress: Progress, outle
     docs = iter(iter_sources(list(paths)))
     total = IngestResult()
     total.timings["extract"] = 0.0
+    # articles an interrupted earlier run stored and did not finish: this run's too
+    resumed = [p[0] for p in store.unprocessed_ids()]
+    total.count = len(resumed)
+    if keep and resumed:
+        total.added.extend(store.get_articles(resumed))
     read = 0
-    first = True
+    last: list[Article] = []  # the last round's articles, in memory with their sentences worked out
+    rounds = 0
     while True:
         chunk = list(itertools.islice(docs, size))
-        if not chunk and not first:
+        if not chunk and rounds:
             break
-        if not first:  # what the workers worked out for the last round's sentences: not needed again
+        if last:
+            # a round is coming after it: the last one's leads are embedded now (the encoder had them
+            # while it was read) and kept, and what its sentences needed is let go
+            document_vectors(store, last)
+            last = []
             forget_sentences()
             _release_memory()
         t0 = time.perf_counter()
@@ -499,25 +578,28 @@ def _ingest(paths: Iterable[str | Path], store: Store, progress: Progress, outle
         def shifted(stage: str, done: int, n: int | None, _o: int = offset) -> None:
             progress(stage, done + _o if stage == "extract" else done, n)
 
-        res = ingest_docs(store, chunk, shifted, outlet=outlet, workers=workers, engine=engine, resume=first,
-                          keep_done=keep)
+        res = ingest_docs(store, chunk, shifted, outlet=outlet, workers=workers, engine=engine, resume=False)
         read += len(chunk)
         total.timings["extract"] = round(total.timings["extract"] + time.perf_counter() - t0, 3)
-        # a distributed engine's driver runs the stages in turn (no fork beside a Ray driver's threads)
-        distributed = engine is not None and engine.distributed
-        total.stages = run_stages(store, res.added, progress, total.timings, parallel=workers > 1 and not distributed,
-                                  finish=False)
+        last = res.added
         total.count += res.count
         if keep:
             total.added.extend(res.added)
         total.skipped += res.skipped
         total.changed += res.changed
         total.errors.extend(res.errors)
-        first = False
+        rounds += 1
         if len(chunk) < size:
             break
-    # the stories (in publication order) and the facts of every article of the run, whatever its round
-    total.stages.update(finish_run(store, progress, total.timings))
+    # every stage over every article of the run (and of an interrupted one), in chunks cut from the articles
+    # themselves: the same result however the input was cut into rounds or ordered
+    # (a distributed engine's driver runs the stages in turn: no fork beside a Ray driver's threads)
+    distributed = engine is not None and engine.distributed
+    if rounds > 1:  # its chunks mix the rounds: the last round's leads are kept too, its sentences let go
+        document_vectors(store, last)
+        last = []
+    total.stages = analyse_run(store, progress, total.timings, parallel=workers > 1 and not distributed,
+                               warm=last, workers=1 if distributed else workers, size=size)
     return total
 
 

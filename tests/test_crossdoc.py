@@ -129,3 +129,34 @@ def test_update_groups_outletless_pages_by_signature() -> None:
         assert PROMO in got["a7"].body
     finally:
         store.close()
+
+
+NOTE = "Readers can send their questions about this story to the newsroom by email."
+
+
+def test_a_runs_pages_are_refined_with_the_whole_runs_counts_however_it_is_cut(tmp_path) -> None:  # noqa: ANN001
+    """A mid-body sentence on 6 of an outlet's 12 pages is furniture only once it is on five pages: counted
+    round by round, the pages of the first round (three of them) kept it. The run counts every page first."""
+    import json
+    import random
+
+    from storylens.pipeline import ingest
+
+    records = []
+    for i, topic in enumerate(TOPICS):
+        body = [_para(topic, k) for k in range(6)]
+        if i < 6:
+            body.insert(3, NOTE)
+        records.append({"id": f"p{i}", "outlet": "Harbour Gazette", "title": f"The {topic} decision",
+                        "published": f"2025-03-{i + 1:02d}", "text": "\n\n".join(body)})
+    bodies = []
+    for name, order, size in (("one", records, 1000), ("rounds", random.Random(5).sample(records, len(records)), 3)):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in order), encoding="utf-8")
+        with open_store(str(tmp_path / f"{name}.db")) as st:
+            ingest([path], st, round_size=size)
+            arts = sorted(st.iter_articles(), key=lambda a: a.id)
+            bodies.append([(a.id, a.body) for a in arts])
+            assert len(arts) == 12 and not any(NOTE in a.body for a in arts)
+            assert sum(NOTE in a.furniture for a in arts) == 6
+    assert bodies[0] == bodies[1]

@@ -13,9 +13,10 @@ hash occurs on enough pages of the same outlet (prices, numbers and one-word lab
 Two articles of one story sharing a quote sit in the middle of their bodies and on few of the outlet's
 pages, so they stay. Pages without a known outlet are grouped by the furniture lines they share.
 
-``update(store, new_articles)`` keeps a per-outlet count of line hashes in the store's stage state, so an
-ingest batch costs a look at the new pages only; older pages are re-read only when a line first becomes
-frequent enough to count as furniture.
+The pipeline stage keeps a per-outlet count of line hashes in the store's stage state. ``prepare_run`` counts
+every page of a run before any is refined, and ``update`` then refines each page of the run once with the
+whole run's counts, so the result does not depend on how the run's input was cut or ordered; pages of earlier
+runs are re-read only when a line first becomes frequent enough to count as furniture.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from storylens.model import Article, RemovedLine
 from storylens.store import Store
@@ -34,6 +35,7 @@ EDGE = 3  # lines from either end of the body that count as "near the edge"
 SHORT_WORDS = 12
 MAX_KEYS = 50_000  # per outlet; beyond this, hashes seen on one page only are forgotten
 STATE_PREFIX = "crossdoc:"
+RUN_KEY = STATE_PREFIX + "run"  # {page id: group key}: the pages of the run in progress, counted by prepare_run
 MIN_ALPHA_WORDS = 3
 _NONWORD = re.compile(r"[^\w]+")
 _ALPHA_WORD = re.compile(r"[^\W\d_]{2,}")
@@ -161,41 +163,45 @@ def _group_key(article: Article, sigmap: dict[str, str]) -> str | None:
     return key
 
 
-def update(store: Store, new_articles: Iterable[Article]) -> None:
-    """Pipeline stage: count the new pages' lines per outlet, then refine new (and affected old) pages."""
-    new = list(new_articles)
-    if not new:
-        return
+Group = tuple[dict[str, int], int]  # a group's line counts and its number of pages
+
+
+def _count(store: Store, pages: Iterable[Article], exclude: set[str]
+           ) -> tuple[dict[str, str], dict[str, Group], list[tuple[str, object]]]:
+    """Count the pages' lines into their groups' stored counts, streaming (no page is held), and refine the
+    stored pages outside ``exclude`` that carry a line these pages made frequent (written now). Returns each
+    page's group key ('' for none), the groups' new counts, and the states to write (not written here)."""
     sigmap: dict[str, str] = store.get_state(STATE_PREFIX + "sigmap") or {}
-    by_key: dict[str, list[Article]] = defaultdict(list)
-    for a in new:
+    groups: dict[str, Group] = {}
+    hot_before: dict[str, set[str]] = {}
+    added: dict[str, int] = defaultdict(int)
+    keys: dict[str, str] = {}
+    for a in pages:
         key = _group_key(a, sigmap)
-        if key is not None:
-            by_key[key].append(a)
+        keys[a.id] = key or ""
+        if key is None:
+            continue
+        if key not in groups:
+            state = store.get_state(STATE_PREFIX + key) or {}
+            counts: dict[str, int] = defaultdict(int, state.get("counts", {}))
+            groups[key] = (counts, int(state.get("n", 0)))
+            hot_before[key] = {k for k, c in counts.items() if c >= MIN_PAGES}
+        counts, n = groups[key]
+        for k in page_keys(a):
+            counts[k] += 1
+        groups[key] = (counts, n + 1)
+        added[key] += 1
     if len(sigmap) > MAX_KEYS:
         sigmap = dict(sorted(sigmap.items())[:MAX_KEYS])
-    store.put_state(STATE_PREFIX + "sigmap", sigmap)
-    for key in sorted(by_key):
-        batch = by_key[key]
-        state = store.get_state(STATE_PREFIX + key) or {}
-        counts: dict[str, int] = defaultdict(int, state.get("counts", {}))
-        n_pages = int(state.get("n", 0))
-        hot_before = {k for k, c in counts.items() if c >= MIN_PAGES}
-        new_ids = {a.id for a in batch}
-        for a in batch:
-            for k in page_keys(a):
-                counts[k] += 1
-            n_pages += 1
-        newly_hot = {k for k, c in counts.items() if c >= MIN_PAGES} - hot_before
-        changed: dict[str, Article] = {}
-        for a in batch:
-            r = refine_article(a, counts, n_pages)
-            if r is not None:
-                changed[a.id] = r
-        if newly_hot and n_pages > len(batch):
+    states: list[tuple[str, object]] = [(STATE_PREFIX + "sigmap", sigmap)]
+    changed: dict[str, Article] = {}
+    for key in sorted(groups):
+        counts, n_pages = groups[key]
+        newly_hot = {k for k, c in counts.items() if c >= MIN_PAGES} - hot_before[key]
+        if newly_hot and n_pages > added[key]:
             outlet = key[len("outlet:"):] if key.startswith("outlet:") else None
             for old in store.iter_articles(outlet=outlet):
-                if old.id in new_ids:
+                if old.id in exclude or old.id in keys:
                     continue
                 if outlet is None and (old.outlet or _group_key(old, dict(sigmap)) != key):
                     continue
@@ -204,11 +210,77 @@ def update(store: Store, new_articles: Iterable[Article]) -> None:
                 r = refine_article(old, counts, n_pages)
                 if r is not None:
                     changed[old.id] = r
-        if changed:
-            store.update_articles([changed[k] for k in sorted(changed)])
         if len(counts) > MAX_KEYS:
             counts = defaultdict(int, {k: c for k, c in counts.items() if c > 1})
-        store.put_state(STATE_PREFIX + key, {"n": n_pages, "counts": dict(sorted(counts.items()))})
+            groups[key] = (counts, n_pages)
+        states.append((STATE_PREFIX + key, {"n": n_pages, "counts": dict(sorted(counts.items()))}))
+    if changed:
+        store.update_articles([changed[k] for k in sorted(changed)])
+    return keys, groups, states
 
 
-__all__ = ["RULE", "is_repeated", "line_key", "page_keys", "refine_article", "refine_outlet", "update"]
+def prepare_run(store: Store, pending: Sequence[tuple[str, str | None, str | None]],
+                load: Callable[[list[str]], list[Article]], chunk: int = 2000) -> None:
+    """Before a run's pages are refined: count every line of every page of the run (``pending``, as
+    :meth:`Store.unprocessed_ids` gives them; ``load`` reads pages by id), so each page of the run is then
+    refined once, by :func:`update`, with the counts of the whole run, however its pages were cut into rounds
+    or ordered. Pages are counted in id order, so the grouping of pages without an outlet does not depend
+    on their order either. A run resumed after a kill finds its pages counted (:data:`RUN_KEY`) and counts
+    only those it had not."""
+    run: dict[str, str] = store.get_state(RUN_KEY) or {}
+    ids = [p[0] for p in pending]
+    run = {i: run[i] for i in ids if i in run}  # what earlier runs counted and then processed is theirs
+    todo = sorted(i for i in ids if i not in run)
+    if not todo:
+        return
+
+    def stream() -> Iterator[Article]:
+        for i in range(0, len(todo), chunk):
+            yield from sorted(load(todo[i:i + chunk]), key=lambda a: a.id)
+
+    keys, _groups, states = _count(store, stream(), exclude=set(ids))
+    run.update(keys)
+    # the counts and the record of what they hold in one transaction: a page is counted once or not at all
+    store.put_states([*states, (RUN_KEY, dict(sorted(run.items())))])
+
+
+def update(store: Store, new_articles: Iterable[Article]) -> None:
+    """Pipeline stage: move the lines repeated across an outlet's pages out of the new pages' bodies.
+
+    Pages :func:`prepare_run` counted are refined with the run's counts, each once (a page already refined,
+    by a run killed before it said so, is left as it is); pages it did not count (a caller that runs the
+    stage on its own) are counted now, and the older pages a line they make frequent is on are refined too."""
+    new = list(new_articles)
+    if not new:
+        return
+    run: dict[str, str] = store.get_state(RUN_KEY) or {}
+    fresh = [a for a in new if a.id not in run]
+    keys: dict[str, str] = {}
+    groups: dict[str, Group] = {}
+    states: list[tuple[str, object]] = []
+    if fresh:
+        keys, groups, states = _count(store, fresh, exclude={a.id for a in new})
+    changed: dict[str, Article] = {}
+    for a in new:
+        if a.id in run:
+            key = run[a.id]
+            if any(r.rule == RULE for r in a.removed):
+                continue  # refined already, in this run
+        else:
+            key = keys.get(a.id, "")
+        if not key:
+            continue
+        if key not in groups:
+            state = store.get_state(STATE_PREFIX + key) or {}
+            groups[key] = (state.get("counts", {}), int(state.get("n", 0)))
+        counts, n_pages = groups[key]
+        r = refine_article(a, counts, n_pages)
+        if r is not None:
+            changed[a.id] = r
+    if changed:
+        store.update_articles([changed[k] for k in sorted(changed)])
+    if states:
+        store.put_states(states)
+
+
+__all__ = ["RULE", "is_repeated", "line_key", "page_keys", "prepare_run", "refine_article", "refine_outlet", "update"]
