@@ -77,6 +77,18 @@ def test_seeds_quotes_name_the_speaker_in_full(seeds: Report) -> None:
             assert art.body[s.content.paragraph][s.content.start:s.content.end] == s.content.text
 
 
+def test_seeds_direct_quotes_one_article_alone_carries_are_listed_with_their_speaker(seeds: Report) -> None:
+    by_file = _by_file(seeds)
+    hayashi = [q for q in seeds.quotes if q.speaker == "Yoshimasa Hayashi"]
+    assert hayashi, "the Hayashi quote of 004 is missing"
+    assert {s.article_id for q in hayashi for s in q.spans} == {by_file["004"]}
+    assert any("views Japan as important" in s.content.text for q in hayashi for s in q.spans)
+    # and each direct quote of Ishiba's, not only those of shared facts
+    direct = [q for q in seeds.quotes if q.speaker == "Shigeru Ishiba"
+              and any(s.content.text[:1] in "“\"" for s in q.spans)]
+    assert len({s.article_id for q in direct for s in q.spans}) >= 3
+
+
 def test_seeds_facts_do_not_depend_on_arrival_order(seeds: Report) -> None:
     again = _seeds(order=-1)
     def key(r: Report) -> list:

@@ -249,3 +249,31 @@ def test_cue_noun_with_its_holder() -> None:
     assert all(cue != "timetable" for _, cue, _ in _spans("The mayor's timetable for the ferry was late."))
     q = find_quotes("The mayor's claim that the ferry lost money every year was false.")[0]
     assert 0.35 <= q.confidence <= 1.0
+
+
+def test_reported_speech_picks_sentences_that_quote_someone_not_scare_quotes() -> None:
+    from storylens.claims.quotes import reported_speech
+    from storylens.nlp.parse import sentence_spans
+
+    text = ("Officials met on Monday. “This suggests the president views Japan as important,” Chief Cabinet "
+            "Secretary Yoshimasa Hayashi said. The so-called “fake news” label spread. He chaired the "
+            "“Committee on Foreign Trade and Investment Policy” for years. “We are worried. It is bad for "
+            "farmers,” the minister told reporters.")
+    spans = sentence_spans(text)
+    got = {text[s:e][:24]: hit for (s, e), hit in zip(spans, reported_speech(text, spans), strict=True)}
+    assert got == {"Officials met on Monday.": False, "“This suggests the presi": True,
+                   "The so-called “fake news": False, "He chaired the “Committe": False,
+                   "“We are worried.": False, "It is bad for farmers,” ": True}
+
+
+def test_a_speaker_in_apposition_resolves_to_the_name_and_he_said_after_it_too() -> None:
+    text = ("The assistant director general of the World Health Organization (WHO), Keiji Fukuda, said the virus "
+            "was now being transmitted from human to human.\n\n"
+            "\"It is clear that the virus is spreading,\" he told reporters in Geneva.\n\n"
+            "Nicola Sturgeon, the Scottish health secretary, said further cases were still likely.\n\n"
+            "\"I remain optimistic that our containment strategy has proved successful,\" she said.\n\n"
+            "Fred Smith, Acme Holdings, said the plan would fail.")
+    got = [q.resolved for q in find_quotes(text)]
+    # two parts that are names ("Fred Smith", "Acme Holdings"): which is the speaker is not guessed
+    assert got[:4] == ["Keiji Fukuda", "Keiji Fukuda", "Nicola Sturgeon", "Nicola Sturgeon"]
+    assert len(got) == 5 and got[4] not in ("Fred Smith", "Acme Holdings")

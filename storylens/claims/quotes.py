@@ -47,7 +47,7 @@ _OBJ_DEPS = ("dobj", "attr", "oprd")
 _RELATIVE = ("who", "which", "that")
 _PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 _TITLE_WORDS = """mr mrs ms dr prof sen senator rep representative gov governor president vice prime minister secretary
-    chief chairman chairwoman chair mayor judge justice gen general adm admiral col lt sgt capt officer
+    chief chairman chairwoman chair mayor judge justice gen general adm admiral col lt sgt capt officer professor
     spokesman spokeswoman spokesperson ambassador deputy foreign defense finance cabinet former acting
     minority majority leader speaker house state candidate nominee democratic republican the new u.s. us
     japanese american chinese british french german russian then sir lord king queen prince pope"""
@@ -198,6 +198,61 @@ def quote_regions(text: str) -> list[Span]:
                 out.append((i, end))
             i = end
     return out
+
+
+_IRREGULAR_SPEECH = frozenset({"said", "told", "wrote", "written", "spoke", "thought", "felt", "made"})
+
+
+_SPEECH_FORMS: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _speech_forms(lex: Lexicon) -> frozenset[str]:
+    """Word forms of the cues that attribute most of the time (the lexicon's ``strong`` lemmas)."""
+    got = _SPEECH_FORMS.get(lex.strong)
+    if got is None:
+        out: set[str] = set(_IRREGULAR_SPEECH & lex.forms)
+        for lem in lex.strong:
+            out |= _inflections(lem)
+        got = _SPEECH_FORMS[lex.strong] = frozenset(out)
+    return got
+
+
+def speech_outside_quotes(text: str, span: Span, regions: Sequence[Span]) -> str:
+    """The words of ``text[span]`` outside the quotation regions, lower-cased."""
+    s, e = span
+    parts, pos = [], s
+    for a, b in regions:
+        if a < e and b > s:
+            parts.append(text[pos:max(pos, a)])
+            pos = max(pos, min(b, e))
+    parts.append(text[pos:e])
+    return " ".join(parts).lower()
+
+
+def pronoun_cue(words: str, lexicon: Lexicon | None = None) -> bool:
+    """Whether these words (outside a quotation) attribute to a personal pronoun: "he said", "said she"."""
+    forms = _speech_forms(lexicon or default_lexicon())
+    ws = re.findall(r"[a-z]+", words)
+    return any((a in ("he", "she") and b in forms) or (b in ("he", "she") and a in forms)
+               for a, b in zip(ws, ws[1:], strict=False))
+
+
+def has_speech_cue(words: str, lexicon: Lexicon | None = None) -> bool:
+    """Whether these words hold a form of a cue that attributes most of the time."""
+    forms = _speech_forms(lexicon or default_lexicon())
+    return any(w in forms for w in re.findall(r"[a-z]+", words))
+
+
+def reported_speech(text: str, ranges: Sequence[Span], lexicon: Lexicon | None = None,
+                    min_words: int = 4) -> list[bool]:
+    """For each (start, end) sentence of ``text``: whether it carries a direct quotation of ``min_words`` words
+    or more (the quotation may open in an earlier sentence) and, outside the quotation, a word form of a cue
+    that attributes most of the time ("“This suggests ...,” Hayashi said."). A cheap string test, no parse:
+    it picks the sentences where someone is quoted saying something, and leaves out scare quotes
+    ("so-called “fake news”") and quoted titles."""
+    regions = [r for r in quote_regions(text) if len(text[r[0]:r[1]].split()) >= min_words]
+    return [any(a < e and b > s for a, b in regions)
+            and has_speech_cue(speech_outside_quotes(text, (s, e), regions), lexicon) for s, e in ranges]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1069,7 +1124,8 @@ def resolve_speaker(
     that ends with the same surname and agrees with every word given ("Shigeru Ishiba"); if two different
     full names fit ("Bill Clinton", "Hillary Clinton" for "Clinton"), the mention stays as written. A
     personal pronoun ("he", "she") resolves to the speaker of the nearest earlier quote when that speaker is
-    a named person and no other person's name stands between the two; otherwise None. Anything else
+    a named person and no other person's name stands between the two; otherwise None. A mention in apposition
+    ("Nicola Sturgeon, the Scottish health secretary") resolves by its one part that is a name. Anything else
     ("sources", "the ministry") is returned as written.
     """
     if not mention:
@@ -1098,6 +1154,13 @@ def resolve_speaker(
         return None if others else last.resolved
     if low in ("i", "we", "you", "they", "it", "we've"):
         return None
+    if "," in m:
+        # an apposition ("Keiji Fukuda, the WHO's assistant director general", "The assistant director general
+        # of the WHO, Keiji Fukuda"): the person is the one part that is a name and nothing else
+        parts = [_strip_titles(p.split()) for p in m.split(",")]
+        named = [p for p in parts if 2 <= len(p) <= 4 and all(w[:1].isupper() and w.strip(".").isalpha() for w in p)]
+        if len(named) == 1 and len(parts) > 1:
+            return resolve_speaker(" ".join(named[0]), text, at, names)
     words = _strip_titles(re.sub(r"[’']s$", "", m).split())
     caps = [w.rstrip(".,") for w in words if w[:1].isupper()]
     if not caps or len(caps) != len(words):

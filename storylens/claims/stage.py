@@ -7,8 +7,9 @@ older version of it) is brought up to date on the next ``analyze``: the stage ke
 store and, when it differs, revisits every story once.
 
 Cost. Claims are cheap (rules) and cached per article. Attributions need a dependency parse (about 2.5 ms
-a sentence here), so only the sentences that matter across outlets are parsed: the claims of facts several
-independent sources carry (``STORYLENS_QUOTES=all`` adds every sentence with quotation marks). Parses are cached per
+a sentence here), so only the sentences that matter are parsed: the claims of facts several independent sources carry and
+the sentences that quote someone directly (``STORYLENS_QUOTES=shared`` only the first, ``all`` every sentence
+with quotation marks). Parses are cached per
 article and selection of sentences (a speaker "he" is resolved against the other quotes parsed with it, so
 the result must not depend on what an earlier run happened to parse). A story of one article gets its claims and facts when a second
 article joins it.
@@ -38,8 +39,10 @@ PROVIDES = ("claims", "timeline")  # report sections it fills (the story timelin
 
 
 def quote_scope() -> str:
-    """Which sentences get their attribution parsed: ``shared`` (default) or ``all`` (``STORYLENS_QUOTES``)."""
-    return "all" if os.environ.get("STORYLENS_QUOTES", "").strip().lower() == "all" else "shared"
+    """Which sentences get their attribution parsed (``STORYLENS_QUOTES``): ``direct`` (default), ``shared`` or
+    ``all`` (:func:`facts.attribution_needed`)."""
+    v = os.environ.get("STORYLENS_QUOTES", "").strip().lower()
+    return v if v in ("shared", "all") else "direct"
 
 
 def _body_hash(a: Article) -> str:
