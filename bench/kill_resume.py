@@ -111,6 +111,10 @@ def main() -> int:
                 bad_integrity.append(f"round {rounds}: {integrity}")
             if r.returncode != clean_rc or report(db) != clean:
                 diverged.append(rounds)
+                # kept for a person to diff (bench/out is not committed)
+                a.out.parent.mkdir(parents=True, exist_ok=True)
+                a.out.with_name(a.out.stem + f"_round{rounds}.json").write_text(report(db), encoding="utf-8")
+                a.out.with_name(a.out.stem + "_clean.json").write_text(clean, encoding="utf-8")
             db.unlink(missing_ok=True)
             print(f"  round {rounds}: {kills} kills so far, {tries} tries, {finished} finished, {failed} failed, "
                   f"{len(diverged)} rounds differing from the clean report, integrity {integrity}, "

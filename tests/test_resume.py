@@ -70,6 +70,35 @@ def test_a_run_that_dies_after_a_stage_resumes_to_the_same_report(after: str, cl
     assert _report(db) == clean, f"a crash after {after} changed the report"
 
 
+@pytest.mark.parametrize("write", ["put_stories", "put_storylines", "put_derivations", "add_articles",
+                                   "mark_processed"])
+def test_a_run_that_dies_right_after_one_of_its_writes_resumes_to_the_same_report(
+        write: str, clean: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A death between two writes that belong together (the stories, then the clusterer's state that holds
+    them) must leave the first unseen: killed there, a run resumed to other stories (the demo's one story
+    grew a doubled history and took in another story's articles)."""
+    db = tmp_path / "s.db"
+    with open_store(str(db)) as st:
+        real = getattr(type(st), write)
+        died: list[str] = []
+
+        def write_then_die(self, *a, **k):  # noqa: ANN001, ANN002, ANN003
+            real(self, *a, **k)
+            if not died and os.getpid() == pid:
+                died.append(write)
+                raise Crash(f"killed right after {write}")
+
+        pid = os.getpid()
+        with monkeypatch.context() as m:
+            m.setattr(type(st), write, write_then_die)
+            with pytest.raises(Crash):
+                pipeline.ingest(_inputs(), st)
+        assert died == [write]
+        pipeline.ingest(_inputs(), st)
+        assert not st.unprocessed_articles()
+    assert _report(db) == clean, f"a death right after {write} changed the report"
+
+
 def test_a_run_that_dies_twice_in_the_stages_resumes_to_the_same_report(clean: str, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "s.db"

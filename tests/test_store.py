@@ -130,6 +130,27 @@ def test_a_failing_write_leaves_the_whole_batch_out(any_store: Store) -> None:
     assert [s.id for s in any_store.get_stories()] == ["s1", "s2"], "the store is still usable"
 
 
+def test_writes_in_an_atomic_block_are_kept_together_or_not_at_all(any_store: Store) -> None:
+    class Boom(Exception):
+        pass
+
+    st = any_store
+    with pytest.raises(Boom), st.atomic():
+        st.put_stories([Story(id="s1", article_ids=["a1"])])
+        with st.atomic():  # nested: part of the outer block
+            st.put_states([("clusterer", {"n": 1})])
+        st.put_state("explain:a1", {"story": "s1"})
+        assert st.get_state("clusterer") == {"n": 1}, "the block reads its own writes"
+        raise Boom
+    assert st.get_stories() == [] and st.get_state("clusterer") is None and st.get_state("explain:a1") is None
+    with st.atomic():
+        st.put_stories([Story(id="s1", article_ids=["a1"])])
+        st.put_state("clusterer", {"n": 1})
+    assert [s.id for s in st.get_stories()] == ["s1"] and st.get_state("clusterer") == {"n": 1}
+    st.put_state("after", 1)  # the store writes on its own again
+    assert st.get_state("after") == 1
+
+
 def test_unprocessed_articles_until_marked(any_store: Store) -> None:
     any_store.add_articles([_article(i) for i in range(3)])
     assert [a.id for a in any_store.unprocessed_articles()] == ["a0", "a1", "a2"]

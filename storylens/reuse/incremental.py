@@ -55,8 +55,13 @@ def update(store: Store, new_articles: list[Article], progress: Callable[[int, i
     new_feats = build_features(new, annotate.document_vectors(store, new))
     feats: dict[str, Feat] = {f.id: f for f in new_feats}
     pairs: set[tuple[str, str]] = set()
+    # each article meets what was indexed before it: the stored articles and the batch's earlier ones. A run
+    # killed after it indexed this batch left the later ones there too; they are skipped, so the resumed
+    # run finds the pairs the first would have
+    later = {f.id for f in new_feats}
     for f in new_feats:
-        for c in index.query(f, doc_lookup):
+        later.discard(f.id)
+        for c in index.query(f, doc_lookup, skip=later):
             pairs.add((c, f.id))
         index.add(f)
     index.flush()

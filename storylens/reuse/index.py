@@ -8,7 +8,7 @@ cosine and cut to the best ``k``, so the cost per article stays bounded.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 import numpy as np
 
@@ -101,23 +101,27 @@ class Index:
             self.buckets[key] = list(got or [])
         return self.buckets[key]
 
-    def query(self, f: Feat, doc_lookup: Callable[[list[str]], dict[str, np.ndarray]] | None = None) -> list[str]:
-        """Candidate ids for ``f``: every copy-key match, plus the best ``TOP_K`` embedding matches."""
+    def query(self, f: Feat, doc_lookup: Callable[[list[str]], dict[str, np.ndarray]] | None = None,
+              skip: Container[str] = ()) -> list[str]:
+        """Candidate ids for ``f``: every copy-key match, plus the best ``TOP_K`` embedding matches. ``skip``:
+        ids not to consider (a batch's later articles that a killed run already indexed), left out before
+        the best are chosen, so they take no candidate's place."""
         ck, hk, kk = self._keys(f)
         strong: set[str] = set()
         for k in ck:
-            strong.update(self._bucket(k))
+            strong.update(i for i in self._bucket(k) if i not in skip)
         strong.discard(f.id)
         kc: Counter[str] = Counter()
         for k in kk:
             kc.update(self._bucket(k))
-        for i, _ in sorted(((i, c) for i, c in kc.items() if i != f.id and i not in strong),
+        for i, _ in sorted(((i, c) for i, c in kc.items() if i != f.id and i not in strong and i not in skip),
                            key=lambda ic: (-ic[1], ic[0]))[:KEY_TOP]:
             strong.add(i)
         counts: Counter[str] = Counter()
         for k in hk:
             counts.update(self._bucket(k))
-        ids = sorted(i for i, c in counts.items() if c >= MIN_COLLISIONS and i not in strong and i != f.id)
+        ids = sorted(i for i, c in counts.items()
+                     if c >= MIN_COLLISIONS and i not in strong and i != f.id and i not in skip)
         ranked: list[str] = []
         if ids:
             missing = [i for i in ids if i not in self._row]

@@ -145,6 +145,14 @@ class Store(ABC):
     @abstractmethod
     def put_state(self, key: str, value: Any) -> None: ...
 
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        """The writes made inside, from any of the store's methods, in one transaction where the backend has
+        them (SQLite, PostgreSQL): all of them are stored, or, if the process dies or an exception leaves the
+        block, none. For a stage whose writes must not be seen one without the other (the stories and the
+        clusterer's state that holds them). The in-memory store has nothing to lose."""
+        yield
+
     def put_states(self, items: Iterable[tuple[str, Any]]) -> None:
         """Several ``put_state`` calls in one transaction where the backend can."""
         for k, v in items:

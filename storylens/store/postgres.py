@@ -527,6 +527,11 @@ class PostgresStore(Store):
                 self.conn.cursor().executemany("INSERT INTO state (key, value) VALUES (%s, %s) "
                                                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", rows)
 
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        with self.conn.transaction():  # the methods' own transactions nest in it as savepoints
+            yield
+
     # ------------------------------------------------------------ one writer at a time
     @contextlib.contextmanager
     def writer_lock(self, on_wait: OnWait | None = None, timeout: float | None = None) -> Iterator[None]:

@@ -96,6 +96,7 @@ class SQLiteStore(Store):
     def __init__(self, path: str | Path = "storylens.db") -> None:
         self.path = str(path)
         self._writers = 0  # writer_lock depth in this object
+        self._atomic = 0  # atomic() depth: the methods' own transactions join the outer one
         if self.path != ":memory:":
             self._check_file(Path(self.path))
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -114,6 +115,33 @@ class SQLiteStore(Store):
         except StoreError:
             self.conn.close()
             raise
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[None]:
+        """One method's writes: a transaction of their own, or part of the enclosing :meth:`atomic` block."""
+        if self._atomic:
+            yield
+            return
+        with self.conn:
+            yield
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        if self._atomic:
+            self._atomic += 1
+            try:
+                yield
+            finally:
+                self._atomic -= 1
+            return
+        self._atomic = 1
+        try:
+            with self.conn:  # commits at the end, rolls back on an exception; a killed process leaves no trace
+                if not self.conn.in_transaction:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                yield
+        finally:
+            self._atomic = 0
 
     def _wal(self, wait: float = 30.0) -> None:
         """Switch to write-ahead logging. Two processes converting a new file at the same moment can get "database
@@ -164,7 +192,8 @@ class SQLiteStore(Store):
             try:
                 # BEGIN IMMEDIATE takes the write lock before the version is read again: a second process
                 # opening a new store at the same moment waits for the first one's migration, then skips it
-                self.conn.execute("BEGIN IMMEDIATE")
+                if not self.conn.in_transaction:
+                    self.conn.execute("BEGIN IMMEDIATE")
                 if self.schema_version > i:
                     self.conn.commit()
                     continue
@@ -185,7 +214,7 @@ class SQLiteStore(Store):
         n_indexed = self.conn.execute("SELECT COUNT(*) FROM articles_fts").fetchone()[0]
         if n_articles == n_indexed:
             return
-        with self.conn:
+        with self._tx():
             self.conn.execute("DELETE FROM articles_fts")
             for (data,) in self.conn.execute("SELECT data FROM articles ORDER BY seq").fetchall():
                 a = Article.model_validate_json(data)
@@ -200,7 +229,7 @@ class SQLiteStore(Store):
 
     def add_articles(self, articles: Iterable[Article]) -> list[Article]:
         new: list[Article] = []
-        with self.conn:
+        with self._tx():
             for a in articles:
                 cur = self.conn.execute(
                     "INSERT OR IGNORE INTO articles (id, content_hash, outlet, published, data, processed) "
@@ -214,7 +243,7 @@ class SQLiteStore(Store):
         return new
 
     def update_articles(self, articles: Iterable[Article]) -> None:
-        with self.conn:
+        with self._tx():
             for a in articles:
                 _, _, outlet, pub, data = self._row(a)
                 self.conn.execute("UPDATE articles SET outlet=?, published=?, data=? WHERE id=?",
@@ -260,7 +289,7 @@ class SQLiteStore(Store):
 
     def mark_processed(self, article_ids: Iterable[str]) -> None:
         ids = list(dict.fromkeys(article_ids))
-        with self.conn:
+        with self._tx():
             for i in range(0, len(ids), 500):
                 chunk = ids[i : i + 500]
                 q = ",".join("?" * len(chunk))
@@ -280,14 +309,14 @@ class SQLiteStore(Store):
     # ------------------------------------------------------------ raw pages
     def put_raw(self, url: str, content: bytes, content_type: str | None) -> str:
         h = hashlib.sha256(content).hexdigest()
-        with self.conn:
+        with self._tx():
             self.conn.execute("INSERT OR IGNORE INTO raw_pages (hash, url, content_type, content) VALUES (?,?,?,?)",
                               (h, url, content_type, content))
         return h
 
     # ------------------------------------------------------------ derivations
     def put_derivations(self, derivations: Iterable[Derivation], replace_for: Iterable[str] = ()) -> None:
-        with self.conn:
+        with self._tx():
             for d in replace_for:
                 self.conn.execute("DELETE FROM derivations WHERE derived_id=?", (d,))
             for dv in derivations:
@@ -311,7 +340,7 @@ class SQLiteStore(Store):
 
     # ------------------------------------------------------------ stories
     def put_stories(self, stories: Iterable[Story], delete: Iterable[str] = ()) -> None:
-        with self.conn:
+        with self._tx():
             for sid in delete:
                 self.conn.execute("DELETE FROM stories WHERE id=?", (sid,))
                 self.conn.execute("DELETE FROM story_members WHERE story_id=?", (sid,))
@@ -329,7 +358,7 @@ class SQLiteStore(Store):
         return [Story.model_validate_json(r[0]) for r in rows]
 
     def put_storylines(self, storylines: Iterable[Storyline], delete: Iterable[str] = ()) -> None:
-        with self.conn:
+        with self._tx():
             self.conn.executemany("DELETE FROM storylines WHERE id=?", [(i,) for i in delete])
             self.conn.executemany("INSERT OR REPLACE INTO storylines (id, data) VALUES (?,?)",
                                   [(x.id, x.model_dump_json()) for x in storylines])
@@ -352,13 +381,13 @@ class SQLiteStore(Store):
         return json.loads(row[0]) if row else None
 
     def put_state(self, key: str, value: Any) -> None:
-        with self.conn:
+        with self._tx():
             self.conn.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?,?)", (key, json.dumps(value)))
 
     def put_states(self, items: Iterable[tuple[str, Any]]) -> None:
         rows = [(k, json.dumps(v)) for k, v in items]
         if rows:
-            with self.conn:
+            with self._tx():
                 self.conn.executemany("INSERT OR REPLACE INTO state (key, value) VALUES (?,?)", rows)
 
     # ------------------------------------------------------------ one writer at a time

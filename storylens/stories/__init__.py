@@ -69,8 +69,8 @@ def update(store: Store, new_articles: Sequence[Article], embedder: Any = True) 
     """Assign new articles (in :func:`batch_order`: publication order, undated ones after) to stories."""
     if not new_articles:
         return
-    # An article with an explanation was assigned by an earlier run whose state was stored with it (one
-    # transaction): that run was killed before it marked the article processed, and assigning it again would
+    # An article with an explanation was assigned by an earlier run whose state and stories were stored with
+    # it (one transaction): that run was killed before it marked the article processed, and assigning it again would
     # count it twice. A run killed before that transaction left no trace the next run does not redo alike.
     new_articles = [a for a in new_articles if store.get_state(EXPLAIN_PREFIX + a.id) is None]
     if not new_articles:
@@ -93,11 +93,14 @@ def update(store: Store, new_articles: Sequence[Article], embedder: Any = True) 
     assignments = c.add(arts, vecs)
     lines, lines_deleted = c.take_storyline_changes()
     changed, deleted = c.take_changes()
-    store.put_stories(changed, delete=deleted)
-    store.put_storylines(lines, delete=lines_deleted)
-    # the explanations and the clusterer's state in one transaction: an article is assigned, or it is not
-    store.put_states([*((EXPLAIN_PREFIX + a.article_id, c.explain(a.article_id)) for a in assignments),
-                      (STATE_KEY, c.state())])
+    explained = [*((EXPLAIN_PREFIX + a.article_id, c.explain(a.article_id)) for a in assignments),
+                 (STATE_KEY, c.state())]
+    # the stories, the storylines, the explanations and the clusterer's state in one transaction: an article
+    # is assigned, or it is not (a run killed between the stories and the state resumed to other stories)
+    with store.atomic():
+        store.put_stories(changed, delete=deleted)
+        store.put_storylines(lines, delete=lines_deleted)
+        store.put_states(explained)
 
 
 def _published(value: str | None) -> dt.date | None:
