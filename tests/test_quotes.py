@@ -272,8 +272,25 @@ def test_a_speaker_in_apposition_resolves_to_the_name_and_he_said_after_it_too()
             "\"It is clear that the virus is spreading,\" he told reporters in Geneva.\n\n"
             "Nicola Sturgeon, the Scottish health secretary, said further cases were still likely.\n\n"
             "\"I remain optimistic that our containment strategy has proved successful,\" she said.\n\n"
-            "Fred Smith, Acme Holdings, said the plan would fail.")
+            "Fred Smith, Acme Holdings, said the plan would fail.\n\n"
+            "Howard Markel, a historian of medicine, said cities had closed schools before.\n\n"
+            "But Professor Markel said the lesson of 1918 was to act early.")
     got = [q.resolved for q in find_quotes(text)]
     # two parts that are names ("Fred Smith", "Acme Holdings"): which is the speaker is not guessed
     assert got[:4] == ["Keiji Fukuda", "Keiji Fukuda", "Nicola Sturgeon", "Nicola Sturgeon"]
-    assert len(got) == 5 and got[4] not in ("Fred Smith", "Acme Holdings")
+    assert len(got) == 7 and got[4] not in ("Fred Smith", "Acme Holdings")
+    assert got[5:] == ["Howard Markel", "Howard Markel"]  # a sentence's "But" and a title are not the name
+
+
+def test_he_said_after_a_speaker_named_by_surname_alone_resolves_to_that_surname() -> None:
+    text = ("Shindo told reporters that about 10 percent of those infected needed hospital care.\n\n"
+            "\"We are also facing the risk of having resistant viruses,\" she said.\n\n"
+            "The WHO said the alert stayed at phase 5.\n\n"
+            "\"Nothing has changed since Monday,\" he said.")
+    got = [(q.speaker, q.resolved) for q in find_quotes(text)]
+    assert ("she", "Shindo") in got
+    assert ("he", None) in got  # an acronym is not a person: "he" stays unresolved
+    text = ("Shindo told reporters that the vaccine would come in the autumn.\n\n"
+            "\"We are also facing the risk of having resistant viruses,\" she said.\n\n"
+            "\"Nothing has changed since Monday,\" he said.")
+    assert [q.resolved for q in find_quotes(text)] == ["Shindo", "Shindo", None]  # "he" is someone else

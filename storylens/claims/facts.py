@@ -374,23 +374,24 @@ def attribution_needed(al: Aligned, scope: str = "direct") -> dict[str, list[int
                 out[c.article_id].add(c.sentence_index)
     elif scope == "direct":
         for a in al.articles:
-            mine = al.claims_of(a.id)
-            quoted = [c for c in mine if any(q in c.text for q in "“”\"'")]
-            if not quoted:
+            by_index = {c.sentence_index: c for c in al.claims_of(a.id)}
+            quoted = [c for c in by_index.values() if any(q in c.text for q in "“”\"'")]
+            if not quoted and not out[a.id]:
                 continue
             text, _ = article_text(a)
             regions = quote_regions(text)
             for c, hit in zip(quoted, reported_speech(text, [claim_range(a, c) for c in quoted]), strict=True):
-                if not hit:
+                if hit:
+                    out[a.id].add(c.sentence_index)
+            for k in sorted(out[a.id]):
+                if not pronoun_cue(speech_outside_quotes(text, claim_range(a, by_index[k]), regions)):
                     continue
-                out[a.id].add(c.sentence_index)
-                if pronoun_cue(speech_outside_quotes(text, claim_range(a, c), regions)):
-                    # "..., he said": the speaker is named in an earlier attribution, parsed with it
-                    k = c.sentence_index
-                    for prev in mine[max(0, k - 3):k][::-1]:
-                        if has_speech_cue(speech_outside_quotes(text, claim_range(a, prev), regions)):
-                            out[a.id].add(prev.sentence_index)
-                            break
+                # "..., he said": the speaker is named in an earlier attribution, parsed with it
+                for j in range(k - 1, max(-1, k - 4), -1):
+                    prev = by_index.get(j)
+                    if prev and has_speech_cue(speech_outside_quotes(text, claim_range(a, prev), regions)):
+                        out[a.id].add(j)
+                        break
     return {k: sorted(v) for k, v in out.items()}
 
 

@@ -1080,7 +1080,14 @@ _CAP = r"(?:(?:[A-Z]\.){1,3}|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|St|Jr|Sr)\.|[A-Z
 _NAME_RUN = re.compile(rf"(?<![/\w-]){_CAP}(?:[ \t]+(?:(?:de|van|von|bin|al|da|di|del|la|le)[ \t]+)?{_CAP})*")
 
 
+_OPENERS = frozenset(["but", "and", "so", "yet", "or", "also", "however", "meanwhile", "still", "then", "when", "while"])
+
+
 def _strip_titles(words: list[str]) -> list[str]:
+    while words and words[0].lower().strip(",") in _OPENERS:  # a sentence's first word ("But Sir Liam said")
+        words = words[1:]
+    while len(words) > 2 and re.search(r"[’']s$", words[0]):  # whose: "WHO's Dr Keiji Fukuda"
+        words = words[1:]
     while words and (words[0].lower().rstrip(".") in _TITLES or words[0].lower() in _TITLES):
         words = words[1:]
     while words and words[-1].lower().strip("’'s") in ("", "jr", "sr") and len(words) > 2:
@@ -1124,7 +1131,8 @@ def resolve_speaker(
     that ends with the same surname and agrees with every word given ("Shigeru Ishiba"); if two different
     full names fit ("Bill Clinton", "Hillary Clinton" for "Clinton"), the mention stays as written. A
     personal pronoun ("he", "she") resolves to the speaker of the nearest earlier quote when that speaker is
-    a named person and no other person's name stands between the two; otherwise None. A mention in apposition
+    a named person (a full name, or a surname alone: "Fukuda said ...") and no other person's name stands
+    between the two; otherwise None. A mention in apposition
     ("Nicola Sturgeon, the Scottish health secretary") resolves by its one part that is a name. Anything else
     ("sources", "the ministry") is returned as written.
     """
@@ -1142,12 +1150,21 @@ def resolve_speaker(
             and q.source[0] < at
             and q.speaker
             and q.speaker.lower() not in _PRONOUNS
-            and _is_person_name(q.resolved)
+            and (_is_person_name(q.resolved) or _is_surname(q.resolved, q.speaker))
         ]
         if not prev:
             return None
-        last = prev[-1]
+        last = max(prev, key=lambda q: q.source[0] if q.source else -1)
         assert last.source is not None
+        # another speaker quoted in between ("The WHO said ..."), or "she" where the same name was "he": unsure
+        named = [q for q in earlier if q.source and q.source[0] < at and q.speaker
+                 and q.speaker.lower() not in _PRONOUNS]
+        if max(named, key=lambda q: q.source[0] if q.source else -1) is not last:
+            return None
+        genders = {_PRONOUNS[q.speaker.lower()] for q in earlier
+                   if q.speaker and q.speaker.lower() in _PRONOUNS and q.resolved == last.resolved}
+        if genders and _PRONOUNS[low] not in genders:
+            return None
         between = {n for pos, n in names if last.source[1] <= pos < at}
         last_surname = last.resolved.split()[-1] if last.resolved else ""
         others = {n for n in between if _is_person_name(n) and n.split()[-1] != last_surname}
@@ -1174,6 +1191,14 @@ def resolve_speaker(
     if len(full) > 1:
         return " ".join(caps)
     return full[0]
+
+
+def _is_surname(resolved: str, as_written: str) -> bool:
+    """A speaker named by one word, as news names a person after the first mention ("Fukuda told a
+    teleconference"): capitalised, not an acronym, not a pronoun, and written as that one word."""
+    w = resolved.strip()
+    return (" " not in w and w == as_written.strip() and len(w) > 2 and w[0].isupper() and not w.isupper()
+            and w.isalpha() and w.lower() not in _PRONOUNS and w.lower() not in _TITLES)
 
 
 def _is_person_name(name: str) -> bool:
