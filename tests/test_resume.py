@@ -99,6 +99,43 @@ def test_a_run_that_dies_right_after_one_of_its_writes_resumes_to_the_same_repor
     assert _report(db) == clean, f"a death right after {write} changed the report"
 
 
+def test_a_run_that_dies_in_reuse_after_indexing_its_batch_finds_the_same_candidates_on_resume(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reuse stage stores the batch's index entries before it has compared the pairs: a run killed in
+    between leaves the batch's later articles indexed. With one candidate slot per query, they would take the
+    slot of what the first run compared, unless the query skips them."""
+    import storylens.reuse.incremental as inc
+    import storylens.reuse.index as index
+
+    monkeypatch.setattr(index, "TOP_K", 1)
+    monkeypatch.setattr(index, "KEY_TOP", 1)
+    seen: dict[str, list[tuple[str, str]]] = {"clean": [], "resumed": []}
+    real = inc.evaluate
+
+    def recording(into: str, die_after: int | None = None):  # noqa: ANN202
+        def evaluate(a, b):  # noqa: ANN001, ANN202
+            if die_after is not None and len(seen[into]) >= die_after:
+                raise Crash("killed while comparing pairs")
+            seen[into].append((a.id, b.id))
+            return real(a, b)
+        return evaluate
+
+    with open_store(str(tmp_path / "clean.db")) as st:
+        monkeypatch.setattr(inc, "evaluate", recording("clean"))
+        pipeline.ingest([DEMO], st)
+        clean = _report(tmp_path / "clean.db")
+    assert len(seen["clean"]) >= 2
+    with open_store(str(tmp_path / "s.db")) as st:
+        monkeypatch.setattr(inc, "evaluate", recording("resumed", die_after=1))
+        with pytest.raises(Crash):
+            pipeline.ingest([DEMO], st)
+        seen["resumed"].clear()
+        monkeypatch.setattr(inc, "evaluate", recording("resumed"))
+        pipeline.ingest([DEMO], st)
+    assert sorted(seen["resumed"]) == sorted(seen["clean"]), "the resumed run compared other pairs"
+    assert _report(tmp_path / "s.db") == clean
+
+
 def test_a_run_that_dies_twice_in_the_stages_resumes_to_the_same_report(clean: str, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "s.db"
