@@ -326,10 +326,9 @@ def watch(
     import signal
     import time
 
-    from storylens.pipeline import ingest, mark_read, new_files
-
     # Ctrl-C (SIGINT) and SIGTERM stop it cleanly, even where it was started with SIGINT ignored (a shell
-    # script's `storylens watch DIR &` inherits SIGINT ignored, and Python then leaves it so)
+    # script's `storylens watch DIR &` inherits SIGINT ignored, and Python then leaves it so); set before the
+    # heavy imports, so a signal soon after the start stops it cleanly too
     def _stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
@@ -338,6 +337,7 @@ def watch(
         signal.signal(signal.SIGTERM, _stop)
     except ValueError:  # not the main thread (a caller running the command in a thread): its signals, its call
         pass
+    from storylens.pipeline import ingest, mark_read, new_files
     from storylens.store import describe
 
     if not folder.is_dir():

@@ -84,12 +84,14 @@ def test_watch_stops_on_sigint_even_when_started_with_sigint_ignored_and_on_sigt
                                  "--interval", "0.3"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 cwd=tmp_path, preexec_fn=ignore_sigint)
         try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and not (tmp_path / "w.db").exists():
-                time.sleep(0.2)
-            time.sleep(1.0)
+            # signalled once it says it is watching (its handlers are in place by then): a fixed wait lost
+            # the race on a slow start, and the signal's default action killed it before it could stop cleanly
+            assert proc.stderr is not None
+            first = proc.stderr.readline()
+            assert "watching" in first, first
             proc.send_signal(sig)
-            _, err = proc.communicate(timeout=60)
+            _, rest = proc.communicate(timeout=60)
+            err = first + rest
         finally:
             if proc.poll() is None:
                 proc.kill()
