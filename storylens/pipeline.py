@@ -116,6 +116,12 @@ def _extract_and_analyse(items: list[RawDoc | InputError]) -> tuple[list[Article
     return out, analyse_sentences([a for a in out if isinstance(a, Article)])
 
 
+def _extract_only(items: list[RawDoc | InputError]) -> tuple[list[Article | InputError], list]:
+    """In a worker: extract a chunk, no sentence analysis (a run of several rounds works the sentences out
+    chunk by chunk after storing them all: worked out here, they would be let go unused)."""
+    return _extract_chunk(items), [[], [], []]
+
+
 _COMPARED = ("title", "published", "outlet", "authors", "url")
 
 
@@ -152,7 +158,7 @@ def _pool(workers: int) -> ProcessPoolExecutor | None:
 
 def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Progress = _noop,
                 outlet: str | None = None, workers: int = 1, engine: Engine | None = None,
-                resume: bool = True, keep_done: bool = True) -> IngestResult:
+                resume: bool = True, keep_done: bool = True, analyse: bool = True) -> IngestResult:
     """Extract and store documents; one transaction per batch. Known content is skipped.
 
     ``resume``: take the stored articles no run has finished (an interrupted run's) as added too; a run's
@@ -160,6 +166,9 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
     ``keep_done``: load too those of them every per-article stage has finished (only the run-level stages are
     left for them); without it they are counted (``count``) but not loaded, so a run killed after the last
     round of a large input resumes without holding all of it in memory.
+
+    ``analyse``: the extraction workers also work out the sentences' analysis for the stages (kept in this
+    process until :func:`forget_sentences`).
 
     ``outlet`` is given to every document whose metadata names none. With ``workers`` > 1, documents are
     extracted in that many processes, in chunks of :data:`BATCH`; results are taken in input order, so
@@ -210,6 +219,8 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
             if len(batch) >= BATCH:
                 flush()
 
+    work = _extract_and_analyse if analyse else _extract_only
+
     def receive(got: tuple[list[Article | InputError], list]) -> None:
         absorb(got[1])
         take(got[0])
@@ -226,7 +237,7 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
         if pool is None:
             take(_extract_chunk(chunk))
             return
-        inflight.append(pool.submit(_extract_and_analyse, chunk))
+        inflight.append(pool.submit(work, chunk))
         while len(inflight) > 2 * workers:
             receive(inflight.popleft().result())
 
@@ -255,7 +266,7 @@ def ingest_docs(store: Store, docs: Iterable[RawDoc | InputError], progress: Pro
         if pending:
             submit(last=True)
         if deferred:  # --- distributed engine: the chunks mapped there, taken back in input order
-            for got in engine.map_chunks(_extract_and_analyse, deferred):  # type: ignore[union-attr]
+            for got in engine.map_chunks(work, deferred):  # type: ignore[union-attr]
                 receive(got)
             deferred.clear()
         while inflight:
@@ -528,11 +539,11 @@ def ingest(paths: Iterable[str | Path], store: Store, progress: Progress = _noop
            outlet: str | None = None, workers: int = 1, round_size: int | None = None,
            keep: bool = True, on_wait: Callable[[str], None] | None = None,
            engine: Engine | None = None) -> IngestResult:
-    """Read, store and analyse the inputs, in rounds of ``round_size`` documents (:func:`default_round`):
-    each round is extracted and stored, and the per-article stages run on it, so memory is bounded by the
-    round, not the corpus. After the last round the run-level stages (:data:`RUN_LEVEL`: stories, facts)
-    take every article of the run in publication order, whatever its round, and the articles are marked
-    processed: the same input gives the same stories however it is cut into rounds.
+    """Read, store and analyse the inputs: read, extracted and stored in rounds of ``round_size`` documents
+    (:func:`default_round`), then every stage over every article of the run (:func:`analyse_run`: the
+    per-article stages on chunks cut in publication order, then the run-level stages, :data:`RUN_LEVEL`), and
+    the articles marked processed. Memory is bounded by the round and the chunk, not the corpus, and the same
+    input gives the same report however it is cut into rounds, ordered or interrupted.
 
     ``keep``: keep the added articles in the result (``added``); without it only ``count`` says how many.
 
@@ -561,6 +572,12 @@ def _ingest(paths: Iterable[str | Path], store: Store, progress: Progress, outle
     read = 0
     last: list[Article] = []  # the last round's articles, in memory with their sentences worked out
     rounds = 0
+    # one document past the first round says whether there are several: then no round's sentences are kept
+    # (the stages read them chunk by chunk after the last round), so the extraction workers do not work them out
+    docs = iter(docs)
+    head = list(itertools.islice(docs, size + 1))
+    several = len(head) > size
+    docs = itertools.chain(head, docs)
     while True:
         chunk = list(itertools.islice(docs, size))
         if not chunk and rounds:
@@ -578,7 +595,8 @@ def _ingest(paths: Iterable[str | Path], store: Store, progress: Progress, outle
         def shifted(stage: str, done: int, n: int | None, _o: int = offset) -> None:
             progress(stage, done + _o if stage == "extract" else done, n)
 
-        res = ingest_docs(store, chunk, shifted, outlet=outlet, workers=workers, engine=engine, resume=False)
+        res = ingest_docs(store, chunk, shifted, outlet=outlet, workers=workers, engine=engine, resume=False,
+                          analyse=not several)
         read += len(chunk)
         total.timings["extract"] = round(total.timings["extract"] + time.perf_counter() - t0, 3)
         last = res.added
