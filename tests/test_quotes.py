@@ -294,3 +294,10 @@ def test_he_said_after_a_speaker_named_by_surname_alone_resolves_to_that_surname
             "\"We are also facing the risk of having resistant viruses,\" she said.\n\n"
             "\"Nothing has changed since Monday,\" he said.")
     assert [q.resolved for q in find_quotes(text)] == ["Shindo", "Shindo", None]  # "he" is someone else
+
+
+def test_a_title_inside_a_speaker_mention_is_not_part_of_the_name() -> None:
+    text = ("CNN President Jeff Zucker said the network would change its daytime programming.\n\n"
+            "Alabama Sen. Jeff Sessions said the rule was wrong.\n\n"
+            "Martin Luther King said the time was always right to do what is right.")
+    assert [q.resolved for q in find_quotes(text)] == ["Jeff Zucker", "Jeff Sessions", "Martin Luther King"]

@@ -1088,6 +1088,10 @@ def _strip_titles(words: list[str]) -> list[str]:
         words = words[1:]
     while len(words) > 2 and re.search(r"[’']s$", words[0]):  # whose: "WHO's Dr Keiji Fukuda"
         words = words[1:]
+    # a title inside ("CNN President Jeff Zucker", "Alabama Sen. Jeff Sessions"): the name is what follows it
+    inner = [i for i, w in enumerate(words[:-2]) if i and w.lower().rstrip(".") in _TITLES and w[:1].isupper()]
+    if inner and all(w[:1].isupper() for w in words[inner[-1] + 1:]):
+        words = words[inner[-1] + 1:]
     while words and (words[0].lower().rstrip(".") in _TITLES or words[0].lower() in _TITLES):
         words = words[1:]
     while words and words[-1].lower().strip("’'s") in ("", "jr", "sr") and len(words) > 2:
