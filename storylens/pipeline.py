@@ -574,7 +574,6 @@ def _ingest(paths: Iterable[str | Path], store: Store, progress: Progress, outle
     rounds = 0
     # one document past the first round says whether there are several: then no round's sentences are kept
     # (the stages read them chunk by chunk after the last round), so the extraction workers do not work them out
-    docs = iter(docs)
     head = list(itertools.islice(docs, size + 1))
     several = len(head) > size
     docs = itertools.chain(head, docs)

@@ -109,9 +109,11 @@ def extract_claims(article: Article) -> list[Claim]:
     return out
 
 
-def claim_range(article: Article, claim: Claim) -> tuple[int, int]:
-    """The claim's (start, end) in :func:`article_text`."""
-    _, offsets = article_text(article)
+def claim_range(article: Article, claim: Claim, offsets: list[int] | None = None) -> tuple[int, int]:
+    """The claim's (start, end) in :func:`article_text` (``offsets``: its paragraph offsets, where the caller
+    has them already)."""
+    if offsets is None:
+        _, offsets = article_text(article)
     base = offsets[claim.span.paragraph] if claim.span.paragraph < len(offsets) else 0
     return base + claim.span.start, base + claim.span.end
 

@@ -378,18 +378,17 @@ def attribution_needed(al: Aligned, scope: str = "direct") -> dict[str, list[int
             quoted = [c for c in by_index.values() if any(q in c.text for q in "“”\"'")]
             if not quoted and not out[a.id]:
                 continue
-            text, _ = article_text(a)
+            text, offsets = article_text(a)
             regions = quote_regions(text)
-            for c, hit in zip(quoted, reported_speech(text, [claim_range(a, c) for c in quoted]), strict=True):
-                if hit:
-                    out[a.id].add(c.sentence_index)
+            span = {k: claim_range(a, c, offsets) for k, c in by_index.items()}
+            hits = reported_speech(text, [span[c.sentence_index] for c in quoted], regions=regions)
+            out[a.id].update(c.sentence_index for c, hit in zip(quoted, hits, strict=True) if hit)
             for k in sorted(out[a.id]):
-                if not pronoun_cue(speech_outside_quotes(text, claim_range(a, by_index[k]), regions)):
+                if not pronoun_cue(speech_outside_quotes(text, span[k], regions)):
                     continue
                 # "..., he said": the speaker is named in an earlier attribution, parsed with it
                 for j in range(k - 1, max(-1, k - 4), -1):
-                    prev = by_index.get(j)
-                    if prev and has_speech_cue(speech_outside_quotes(text, claim_range(a, prev), regions)):
+                    if j in span and has_speech_cue(speech_outside_quotes(text, span[j], regions)):
                         out[a.id].add(j)
                         break
     return {k: sorted(v) for k, v in out.items()}

@@ -203,18 +203,17 @@ def quote_regions(text: str) -> list[Span]:
 _IRREGULAR_SPEECH = frozenset({"said", "told", "wrote", "written", "spoke", "thought", "felt", "made"})
 
 
-_SPEECH_FORMS: dict[frozenset[str], frozenset[str]] = {}
-
-
 def _speech_forms(lex: Lexicon) -> frozenset[str]:
     """Word forms of the cues that attribute most of the time (the lexicon's ``strong`` lemmas)."""
-    got = _SPEECH_FORMS.get(lex.strong)
-    if got is None:
-        out: set[str] = set(_IRREGULAR_SPEECH & lex.forms)
-        for lem in lex.strong:
-            out |= _inflections(lem)
-        got = _SPEECH_FORMS[lex.strong] = frozenset(out)
-    return got
+    return _forms_of(lex.strong, lex.forms)
+
+
+@lru_cache(maxsize=4)
+def _forms_of(strong: frozenset[str], forms: frozenset[str]) -> frozenset[str]:
+    out: set[str] = set(_IRREGULAR_SPEECH & forms)
+    for lem in strong:
+        out |= _inflections(lem)
+    return frozenset(out)
 
 
 def speech_outside_quotes(text: str, span: Span, regions: Sequence[Span]) -> str:
@@ -244,15 +243,17 @@ def has_speech_cue(words: str, lexicon: Lexicon | None = None) -> bool:
 
 
 def reported_speech(text: str, ranges: Sequence[Span], lexicon: Lexicon | None = None,
-                    min_words: int = 4) -> list[bool]:
+                    min_words: int = 4, regions: Sequence[Span] | None = None) -> list[bool]:
     """For each (start, end) sentence of ``text``: whether it carries a direct quotation of ``min_words`` words
     or more (the quotation may open in an earlier sentence) and, outside the quotation, a word form of a cue
     that attributes most of the time ("“This suggests ...,” Hayashi said."). A cheap string test, no parse:
     it picks the sentences where someone is quoted saying something, and leaves out scare quotes
-    ("so-called “fake news”") and quoted titles."""
-    regions = [r for r in quote_regions(text) if len(text[r[0]:r[1]].split()) >= min_words]
-    return [any(a < e and b > s for a, b in regions)
-            and has_speech_cue(speech_outside_quotes(text, (s, e), regions), lexicon) for s, e in ranges]
+    ("so-called “fake news”") and quoted titles. ``regions``: :func:`quote_regions` of ``text``, where the
+    caller has them."""
+    long = [r for r in (quote_regions(text) if regions is None else regions)
+            if len(text[r[0]:r[1]].split()) >= min_words]
+    return [any(a < e and b > s for a, b in long)
+            and has_speech_cue(speech_outside_quotes(text, (s, e), long), lexicon) for s, e in ranges]
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -97,7 +97,8 @@ def article_quotes(store: Store | None, wanted: dict[str, tuple[Article, list[Cl
         if got and got.get("v") == VERSION and got.get("h") == _body_hash(a) and got.get("parsed") == idx:
             out[aid] = [_quote_from(q) for q in got["quotes"]]
             continue
-        jobs.append((a, [claimmod.claim_range(a, claims[i]) for i in idx], idx))
+        offsets = claimmod.article_text(a)[1]
+        jobs.append((a, [claimmod.claim_range(a, claims[i], offsets) for i in idx], idx))
     if jobs:
         found = find_quotes_many([claimmod.article_text(a)[0] for a, _, _ in jobs],
                                  select=[ranges for _, ranges, _ in jobs])

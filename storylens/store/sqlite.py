@@ -192,8 +192,7 @@ class SQLiteStore(Store):
             try:
                 # BEGIN IMMEDIATE takes the write lock before the version is read again: a second process
                 # opening a new store at the same moment waits for the first one's migration, then skips it
-                if not self.conn.in_transaction:
-                    self.conn.execute("BEGIN IMMEDIATE")
+                self.conn.execute("BEGIN IMMEDIATE")
                 if self.schema_version > i:
                     self.conn.commit()
                     continue
