@@ -531,3 +531,51 @@ def test_a_school_year_is_no_span_and_come_the_autumn_looks_ahead() -> None:
 def test_a_while_is_a_span_of_no_stated_length() -> None:
     assert values("They will live without power for a while.", dt.date(1998, 1, 11)) == [("a while", "PXX")]
     assert values("The lights went out while he slept.", dt.date(1998, 1, 11)) == []
+
+
+def test_halves_of_a_unit_and_a_quarter_century_are_spans() -> None:
+    ref = dt.date(2003, 6, 4)
+    assert values("Building the bridge took two and a half years.", ref) == [("two and a half years", "P2Y6M")]
+    assert values("The hearing lasted one and a half hours.", ref) == [("one and a half hours", "PT1H30M")]
+    assert values("Guests queued for half an hour.", ref) == [("half an hour", "PT30M")]
+    assert values("A half-hour passed in silence.", ref) == [("A half-hour", "PT30M")]
+    assert values("The region has known peace for half a century.", ref) == [("half a century", "P50Y")]
+    assert values("The dynasty ruled for a quarter century.", ref) == [("a quarter century", "P25Y")]
+    assert values("In the first half year, sales rose.", ref) == []  # a half of the year, not half a year
+
+
+def test_decades_ago_and_apostrophe_decades_are_dates() -> None:
+    ref = dt.date(2003, 6, 4)
+    assert values("A decade ago, the harbour was empty.", ref) == [("A decade ago", "199")]
+    assert values("Two centuries ago the town was a village.", ref) == [("Two centuries ago", "18")]
+    assert values("The band was famous in the late '70s.", ref) == [("the late '70s", "197")]
+
+
+def test_a_weekday_s_relative_word_at_the_start_of_a_sentence() -> None:
+    ref = dt.date(2003, 6, 4)  # a Wednesday
+    assert values("Next Monday, the council votes.", ref) == [("Next Monday", "2003-06-09")]
+    assert values("Last Friday the mayor resigned.", ref) == [("Last Friday", "2003-05-30")]
+    assert values("On Tuesday the mayor resigned.", ref) == [("Tuesday", "2003-06-03")]
+
+
+def test_that_week_and_the_following_week_count_from_the_last_day_named() -> None:
+    ref = dt.date(2003, 6, 4)
+    text = "The strike began on March 3. That week, trains stood still. The following week, buses stopped too."
+    assert values(text, ref) == [("March 3", "2003-03-03"), ("That week", "2003-W10"), ("The following week", "2003-W11")]
+    assert values("Repairs will be finished in the next week.", ref) == [("next week", "2003-W24")]
+
+
+def test_bare_units_counted_from_an_event() -> None:
+    ref = dt.date(2003, 6, 4)
+    assert values("Minutes later, the roof collapsed.", ref) == [("Minutes", "PTXM")]
+    assert values("The truce ended just weeks after it was signed.", ref) == [("just weeks", "PXW")]
+    assert values("The fire started hours ago.", ref) == [("hours ago", "PAST_REF")]
+    assert values("In the days before the storm, shops emptied.", ref) == []  # a time told by the event
+
+
+def test_a_day_judged_is_the_day_the_text_is_about() -> None:
+    ref = dt.date(2003, 6, 4)
+    text = "The treaty was signed on Tuesday. \"This is a historic day for the region,\" the minister said."
+    assert values(text, ref) == [("Tuesday", "2003-06-03"), ("day", "2003-06-03")]
+    assert values("Today is a sad day for the club.", ref) == [("Today", "2003-06-04")]
+    assert values("It was a great day's work.", ref) == []

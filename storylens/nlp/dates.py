@@ -108,7 +108,7 @@ _SPELLED_YEAR = (
     rf"(?i:nineteen[- ](?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:{_ONES_W}))?|ten|eleven|"
     rf"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|two\s+thousand(?:\s+and\s+(?:{_ONES_W}))?)"
 )
-_UNITS = r"(?:day|week|month|year|decade|century|hour|minute|quarter)s?"
+_UNITS = r"(?:centuries|(?:day|week|month|year|decade|century|hour|minute|quarter)s?)"
 _AHEAD = re.compile(
     r"\b(?:will|shall|is to|are to|to be|expected|scheduled|planned|plans? to|planning|upcoming|"
     r"would|going to|set to|set for|slated|come(?=\s+the\b)|due|effective|payable|takes? effect)\b",
@@ -177,6 +177,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("decade", re.compile(r"\b(?:the\s+)?(?:(?P<c>19|20)(?P<d>\d)0s|'(?P<s>\d)0s)\b")),
+    ("decade", re.compile(r"'(?<!\w')(?P<s>\d)0s\b")),  # "the late '80s": no word boundary before the apostrophe
     (
         "ago",
         re.compile(
@@ -202,7 +203,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "weekday",
         re.compile(
-            rf"\b(?:(?P<rel>last|next|this\s+coming|this|coming|on|early|late)\s+)?(?P<wd>{_DAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b"
+            rf"\b(?:(?P<rel>(?i:last|next|this\s+coming|this|coming|on|early|late))\s+)?(?P<wd>{_DAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b"
         ),
     ),
     (
@@ -228,8 +229,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "dayana",
         re.compile(
             r"\b(?:(?P<pre>[Tt]hat|[Tt]he\s+same|[Tt]he\s+following|(?:[Tt]he\s+)?[Nn]ext(?=\s+(?:day|morning)\b)|[Tt]he\s+next|[Tt]he\s+previous)\s+"
-            r"(?P<u>day|month|morning|afternoon|evening|night)|(?:later|earlier)\s+in\s+the\s+(?P<u2>day|month)|"
-            r"[Tt]he\s+(?P<u3>day|month)\s+(?P<post>before|after)(?=\s*[,.;:)]|\s*$)|[Ii]n\s+the\s+(?P<u4>morning|afternoon|evening))\b"
+            r"(?P<u>day|week|month|morning|afternoon|evening|night)|(?:later|earlier)\s+in\s+the\s+(?P<u2>day|week|month)|"
+            r"[Tt]he\s+(?P<u3>day|week|month)\s+(?P<post>before|after)(?=\s*[,.;:)]|\s*$)|[Ii]n\s+the\s+(?P<u4>morning|afternoon|evening))\b"
         ),
     ),
     (
@@ -294,7 +295,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "duration",
         re.compile(
-            rf"\b(?:(?:the\s+)?(?:last|past|next|first|coming)\s+)?(?P<n>{_NUM})[- ](?:(?:more|additional|extra|trading|business|working)\s+)?(?P<u>{_UNITS})(?P<half>\s+and\s+a\s+half)?(?:[- ]long)?\b(?![- ]old\b)",
+            rf"\b(?:(?:the\s+)?(?:last|past|next|first|coming)\s+)?(?P<n>{_NUM})(?P<andhalf>\s+and\s+a\s+half)?[- ](?:(?:more|additional|extra|trading|business|working)\s+)?(?P<u>{_UNITS})(?P<half>\s+and\s+a\s+half)?(?:[- ]long)?\b(?![- ]old\b)",
             re.I,
         ),
     ),
@@ -376,6 +377,33 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:each|every)\s+(?P<n>other|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
             r"(?P<u>days|weeks|months|years|hours|minutes|year|day|week|month)\b",
+            re.I,
+        ),
+    ),
+    # Halves and quarters of a unit: "two and a half years", "half an hour", "a half-hour", "a quarter century".
+    (
+        "halfunit",
+        re.compile(
+            rf"\b(?<!first )(?<!second )(?:half\s+an?\s+|(?:an?\s+)?half[- ]|"
+            rf"(?P<q>an?\s+quarter[- ]))(?P<u>{_UNITS})\b(?![- ]old\b)",
+            re.I,
+        ),
+    ),
+    # A day judged, as news quotes it: "a historic day for Poland", "this is a sad day": the day the text is about.
+    (
+        "evalday",
+        re.compile(
+            r"\b(?:[Aa]n?|[Tt]his|[Tt]hat)\s+(?:(?:very|truly|really|most)\s+)?(?:great|historic|sad|tragic|black|"
+            r"dark|proud|momentous|memorable|glorious|joyous|solemn|somber|sombre|emotional|remarkable|painful|"
+            r"terrible|wonderful|happy|landmark|fateful|bloody)\s+(?P<d>day)\b(?![-'\u2019]|\s+(?:of|when|in|after|before)\b)"
+        ),
+    ),
+    # A span by its unit alone, counted from another event: "hours later", "days after the attack", "weeks ago".
+    (
+        "unitslater",
+        re.compile(
+            r"\b(?P<u>minutes|hours|days|weeks|months|years|decades)(?=\s+(?P<dir>later|earlier|after|before|ago)\b)"
+            r"(?P<ago>\s+ago\b)?",
             re.I,
         ),
     ),
@@ -775,6 +803,7 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
     if kind == "ago":
         n = _num(g["n"])
         u = g["u"].lower().rstrip("s")
+        u = "century" if u == "centurie" else u
         if n == 1 and u == "year" and g["dir"].lower() in ("ago", "earlier"):
             return _resolve(
                 "yearago", m, text, ref
@@ -787,6 +816,10 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             if n is None:
                 return f"P{'T' if u in ('hour', 'minute') else ''}X{UNIT[u]}", "duration", "DURATION"
             return _amount(n, UNIT[u], u in ("hour", "minute")), "duration", "DURATION"
+        if ref is not None and isinstance(n, int) and u in ("decade", "century") and g["dir"].lower() == "ago":
+            if u == "decade":  # "a decade ago" in 1998: the 1980s
+                return f"{(ref.year - 10 * n) // 10:03d}", "decade", "DATE"
+            return f"{(ref.year - 100 * n) // 100:02d}", "century", "DATE"
         if ref is None or n is None or u in ("hour", "minute", "decade", "century"):
             return None
         sign = -1 if g["dir"].lower() in ("ago", "earlier", "before") else 1
@@ -974,6 +1007,10 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             shift = -1 if g["post"] == "before" else 1
         if u == "month":
             return f"{_DOC_REL}M{shift:+d}", "month", "DATE"
+        if u == "week":
+            if pre in ("the next", "next"):
+                return None  # "in the next week": the coming seven days, not the week after a day named
+            return f"{_DOC_REL}W{shift:+d}", "week", "DATE"
         if u == "day":
             return f"{_DOC_REL}D{shift:+d}", "day", "DATE"
         return f"{_DOC_REL}D{shift:+d}T{_PARTS[u]}", "time", "TIME"
@@ -1048,10 +1085,10 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             return None  # "children aged 6 months to 18 years": ages
         if g["n"].lower() in ("a", "an") and _RATE_BEFORE.search(text[max(0, m.start() - 30) : m.start()]):
             return None  # "$500 million a year", "four flights a week": a rate, not a span of time
-        if g.get("half"):
+        if g.get("half") or g.get("andhalf"):  # "a day and a half", "two and a half years"
             n = n + 0.5
-        if u == "decade" and n == int(n):
-            return f"P{int(n) * 10}Y", "duration", "DURATION"  # "two decades": P20Y, as TimeBank and AQUAINT write it
+        if u == "decade" and n * 10 == int(n * 10):
+            return f"P{int(n * 10)}Y", "duration", "DURATION"  # "two decades": P20Y, as TimeBank and AQUAINT write it
         return _amount(n, code, t), "duration", "DURATION"
     if kind == "set":
         if g.get("w"):
@@ -1173,6 +1210,34 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         return _amount(n, UNIT[u], u in ("hour", "minute")), "set", "SET"
     if kind == "midyear":
         return g["y"], "year", "DATE"
+    if kind == "halfunit":
+        u = g["u"].lower().rstrip("s")
+        u = "century" if u == "centurie" else u
+        if g.get("q"):
+            if u != "century":
+                return None  # "a quarter hour" is rare; "a quarter-point" is not a time
+            return "P25Y", "duration", "DURATION"
+        if u in ("decade", "century"):  # "half a century": P50Y, as decades are written in years
+            return f"P{5 if u == 'decade' else 50}Y", "duration", "DURATION"
+        if u == "quarter":
+            return None
+        return _amount(0.5, UNIT[u], u in ("hour", "minute")), "duration", "DURATION"
+    if kind == "evalday":
+        if ref is None or re.search(
+            rf"\b(?i:today|yesterday|tomorrow|{_DAY})\s+(?:is|was|will\s+be)\s+$", text[max(0, m.start() - 25) : m.start()]
+        ):
+            return None  # "Today is a sad day": the day is named already
+        return f"{_DOC_REL}D+0", "day", "DATE"
+    if kind == "unitslater":
+        before = text[max(0, m.start() - 12) : m.start()]
+        if re.search(r"\b(?:the|those|these|first|last|early|final|recent|coming|next|past|few|several|many|some|"
+                     r"of|\d+|\w+teen|\w+ty|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+$",
+                     before, re.I):
+            return None  # "in the days before the slaying": a time told by the event; a number: the "ago" rule
+        u = g["u"].lower().rstrip("s")
+        if g.get("ago"):
+            return "PAST_REF", "fuzzy", "DATE"  # "weeks ago", as "several weeks ago"
+        return f"P{'T' if u in ('hour', 'minute') else ''}X{UNIT[u]}", "duration", "DURATION"
     return None
 
 
@@ -1183,6 +1248,12 @@ _TRIGGER = re.compile(
     r"time being|half|noon|midnight|midday|while|christmas|easter|halloween|thanksgiving|valentine|gmt|utc|daily|weekly|monthly|annually|yearly|hourly|nightly|ties\b|each|every|nineteen|thousand",
     re.IGNORECASE,
 )
+# Patterns tried only where one of these (lower-case) words is in the text.
+_NEEDS = {
+    "halfunit": ("half", "quarter"),
+    "evalday": (" day",),
+    "unitslater": ("later", "earlier", "after", "before", "ago"),
+}
 _MOD_DATE = re.compile(
     r"\b(?:(?:the\s+)?(?:early|late|mid)(?:\s+|-)|(?:earlier|later|sometime|right|around|about|"
     r"the\s+(?:end|beginning|middle|start)\s+of)\s+)+\Z",
@@ -1203,7 +1274,13 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
     if not _TRIGGER.search(text):
         return []  # every pattern needs one of these words or a digit: most sentences are done here
     found: list[tuple[int, int, str, re.Match[str]]] = []
+    low = None
     for kind, rx in PATTERNS:
+        need = _NEEDS.get(kind)
+        if need is not None:  # a rare pattern: only where its word is (a substring test costs next to nothing)
+            low = text.lower() if low is None else low
+            if not any(w in low for w in need):
+                continue
         for m in rx.finditer(text):
             found.append((m.start(), m.end(), kind, m))
     found.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
@@ -1221,7 +1298,7 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         span = text[s:e]
         lead = _TRIM_LEAD.match(span) if kind in ("year", "oldyear", "weekday", "monalone", "pxunits", "season") else None
         if kind == "weekday" and m.group("rel") and m.group("rel").lower() == "on":
-            lead = re.match(r"on\s+", span)
+            lead = re.match(r"on\s+", span, re.I)
         if kind == "year" and not lead:
             lead = re.match(r"the\s+", span, re.I)
         elif kind in ("weekend", "dayana"):
@@ -1237,6 +1314,8 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         if kind == "ago" and got[2] == "DURATION":
             e = s + len(span.rstrip()) - len(m.group("dir"))
             e = s + len(text[s:e].rstrip())  # "three days later": the span, "later" a signal
+        if kind == "evalday":
+            s = m.start("d")  # "a great day": TimeML's extent is the day alone
         if kind == "monalone" and m.group("art"):
             lead = re.match(r"\w+\s+", span)  # "the October slaying": the month
         if kind == "monalone" and m.group("pos"):
@@ -1314,7 +1393,7 @@ def _anaphor(d: DateMention, day: dt.date, year: int, month: int) -> DateMention
     if month_of:
         return DateMention(d.text, d.start, d.end, f"{year + int(month_of.group(1)):04d}-{month_of.group(2)}",
                            d.granularity, d.type)
-    ana = re.fullmatch(r"@([YMD])([+-]?\d+)(T\w+)?", d.value)
+    ana = re.fullmatch(r"@([YMWD])([+-]?\d+)(T\w+)?", d.value)
     if ana:
         unit, shift, part = ana.group(1), int(ana.group(2)), ana.group(3) or ""
         if unit == "Y":
@@ -1323,6 +1402,8 @@ def _anaphor(d: DateMention, day: dt.date, year: int, month: int) -> DateMention
         elif unit == "M":
             year, month = _shift_months(dt.date(year, month, 1), shift)
             value = f"{year:04d}-{month:02d}"
+        elif unit == "W":  # "that week", "the following week": the week of the last day named (that day stays)
+            value = _week(day + dt.timedelta(weeks=shift))
         else:
             day = day + dt.timedelta(days=shift)
             year, month = day.year, day.month
