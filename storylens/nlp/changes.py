@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from storylens.model import Change, Span
 from storylens.nlp.items import ALIASES, dates_in, norm_number, stem
@@ -49,6 +50,9 @@ _COUNTING = frozenset({"one", "two", "three", "four", "five", "six", "seven", "e
                        "media", "news", "press", "united", "member", "swing", "battleground", "border"})
 _CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)", re.I)
 _SEP = "\x00"
+_POSSESSIVE = re.compile(r"['’]s$")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")  # "U.S.": its full stop is part of the word
+_COMMA_SPACE = re.compile(r"[,\s]")
 
 
 @dataclass
@@ -60,25 +64,26 @@ class Tok:
     pos: int  # position inside its own sentence
     key: str  # what the word-level alignment compares
 
-    @property
+    # worked out once per token (a pair's comparison reads them a million times on a busy stream)
+    @cached_property
     def low(self) -> str:
         return self.bare.lower().replace("’", "'")
 
-    @property
+    @cached_property
     def bare(self) -> str:
         """Without a possessive ending or a closing full stop."""
-        t = re.sub(r"['’]s$", "", self.text)
-        return t if re.fullmatch(r"(?:[A-Za-z]\.){2,}", t) else t.rstrip(".")
+        t = _POSSESSIVE.sub("", self.text)
+        return t if _INITIALS.fullmatch(t) else t.rstrip(".")
 
-    @property
+    @cached_property
     def possessive(self) -> bool:
-        return bool(re.search(r"['’]s$", self.text))
+        return bool(_POSSESSIVE.search(self.text))
 
-    @property
+    @cached_property
     def is_number(self) -> bool:
         return bool(_DIGIT.search(self.text))
 
-    @property
+    @cached_property
     def is_content(self) -> bool:
         return self.low not in STOPWORDS and len(self.low) > 1 and not self.is_number
 
@@ -87,12 +92,12 @@ def _tokens(text: str, sent: int) -> list[Tok]:
     out = []
     for k, m in enumerate(_TOKEN.finditer(text)):
         t = m.group(0)
-        if t.endswith(".") and not re.fullmatch(r"(?:[A-Za-z]\.){2,}", t):
+        if t.endswith(".") and not _INITIALS.fullmatch(t):
             t = t[:-1]
         if not t:
             continue
-        low = re.sub(r"['’]s$", "", t).lower().replace("’", "'")
-        key = re.sub(r"[,\s]", "", low) if _DIGIT.search(low) else stem(low)
+        low = _POSSESSIVE.sub("", t).lower().replace("’", "'")
+        key = _COMMA_SPACE.sub("", low) if _DIGIT.search(low) else stem(low)
         out.append(Tok(t, m.start(), m.start() + len(t), sent, k, key))
     return out
 
