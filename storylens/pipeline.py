@@ -296,15 +296,27 @@ def _finished_by_every_round_stage(store: Store) -> set[str]:
 # the same either way.
 BESIDE = {"comments": "reuse"}
 
+# A run-level stage that may run in a forked process, over the whole run, beside a per-article stage of the
+# run's last chunk, because it reads none of that stage's findings: the stories read the articles and their
+# annotations (stored by then: the last chunk's furniture and annotate stages come before its reuse), never
+# the derivations. The run-level stages after it wait for it (:func:`finish_run`). Results are the same
+# either way (tests); on 2 cores the stories take the core that reuse's pair loop leaves idle.
+RUN_BESIDE = {"stories": "reuse"}
 
-def _stage_in_child(module: str, location: str, ids: list[str], out) -> None:  # noqa: ANN001 - a Connection
-    """In a forked child: open the store afresh (a connection never crosses a fork) and run one stage."""
+
+def _stage_in_child(module: str, location: str, ids: list[str] | None, out) -> None:  # noqa: ANN001 - a Connection
+    """In a forked child: open the store afresh (a connection never crosses a fork) and run one stage (with
+    ``ids`` None, a run-level stage over every article not yet processed)."""
     die_with_parent()
     t0 = time.perf_counter()
     try:
         st = open_store(location)
         try:
-            importlib.import_module(module).update(st, st.get_articles(ids))
+            mod = importlib.import_module(module)
+            if ids is None:
+                mod.update_run(st, st.unprocessed_ids())
+            else:
+                mod.update(st, st.get_articles(ids))
         finally:
             st.close()
         out.send(("done", time.perf_counter() - t0))
@@ -317,17 +329,22 @@ def _stage_in_child(module: str, location: str, ids: list[str], out) -> None:  #
 class _Beside:
     """One stage running in a forked process while the main process runs another."""
 
-    def __init__(self, name: str, module: str, location: str, todo: list[Article]) -> None:
+    def __init__(self, name: str, module: str, location: str, todo: list[Article] | None) -> None:
         from storylens.nlp.embed import wait_prefetch
 
         wait_prefetch()  # no encoder thread mid-work in the fork
         ctx = mp.get_context("fork")
         self.name, self.module = name, module
         self.recv, send = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_stage_in_child, args=(module, location, [a.id for a in todo], send),
-                                daemon=True)
+        ids = None if todo is None else [a.id for a in todo]
+        self.proc = ctx.Process(target=_stage_in_child, args=(module, location, ids, send), daemon=True)
         self.proc.start()
         send.close()
+
+    def stop(self) -> None:
+        """End the stage's process now (what it stored is whole: each of its writes is one transaction)."""
+        self.proc.kill()
+        self.proc.join()
 
     def join(self) -> tuple[bool, float | str]:
         try:
@@ -353,7 +370,8 @@ def _stage_module(name: str, module: str, status: dict[str, str]):  # noqa: ANN2
 
 
 def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
-               timings: dict[str, float] | None = None, parallel: bool = False, finish: bool = True) -> dict[str, str]:
+               timings: dict[str, float] | None = None, parallel: bool = False, finish: bool = True,
+               run_beside: dict[str, _Beside] | None = None) -> dict[str, str]:
     """Run every analysis stage on the new articles (``timings`` gets each stage's seconds).
 
     With ``finish`` (a caller that stored one batch and wants it analysed), this is :func:`analyse_run`: every
@@ -361,7 +379,9 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
     it, the per-article stages run on ``new`` only (one chunk of :func:`analyse_run`).
 
     With ``parallel``, a stage of :data:`BESIDE` runs in a forked process beside the stage it does not read
-    (where the store can be opened twice: a file or a server, not ``:memory:``)."""
+    (where the store can be opened twice: a file or a server, not ``:memory:``). With ``run_beside`` too
+    (the run's last chunk), a run-level stage of :data:`RUN_BESIDE` starts likewise over the whole run; its
+    handle goes into ``run_beside`` for :func:`finish_run` to wait for."""
     if finish:
         return analyse_run(store, progress, timings, parallel, warm=new)
     status: dict[str, str] = {}
@@ -402,6 +422,12 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
             ctodo = [a for a in new if a.id not in cdone]
             if cmod and ctodo:
                 beside[companion] = _Beside(companion, cmod, location, ctodo)
+        if run_beside is not None and parallel and todo and "fork" in mp.get_all_start_methods():
+            for late, host in RUN_BESIDE.items():
+                where = store_location(store) if host == name and late not in run_beside else None
+                lmod = _stage_module(late, dict(STAGES)[late], {}) if where else None
+                if where and lmod is not None and hasattr(lmod, "update_run"):
+                    run_beside[late] = _Beside(late, dict(STAGES)[late], where, None)
         progress(name, 0, len(todo))
         if new and not todo:
             pass  # every article of the batch done already (a stage still runs on none: it may upgrade itself)
@@ -453,18 +479,25 @@ def analyse_run(store: Store, progress: Progress = _noop, timings: dict[str, flo
     finished = _finished_by_every_round_stage(store) if pending else set()
     chunks = moment_chunks([p for p in pending if p[0] not in finished], size or default_round())
     fresh = set(held)  # articles whose sentences are worked out in this process
-    for n, ids in enumerate(chunks):
-        if n:  # what the last chunk's sentences needed: not needed again
-            forget_sentences()
-            _release_memory()
-            fresh = set()
-        arts = load(ids)
-        if workers > 1:
-            _work_out_sentences([a for a in arts if a.id not in fresh], workers)
-        status.update(run_stages(store, arts, progress, timings, parallel=parallel, finish=False))
-    if not chunks:  # nothing to do: the stages still run on none (a stage may upgrade itself)
-        status.update(run_stages(store, [], progress, timings, parallel=parallel, finish=False))
-    status.update(finish_run(store, progress, timings))
+    run_beside: dict[str, _Beside] = {}  # run-level stages started beside the last chunk's stages
+    try:
+        for n, ids in enumerate(chunks):
+            if n:  # what the last chunk's sentences needed: not needed again
+                forget_sentences()
+                _release_memory()
+                fresh = set()
+            arts = load(ids)
+            if workers > 1:
+                _work_out_sentences([a for a in arts if a.id not in fresh], workers)
+            status.update(run_stages(store, arts, progress, timings, parallel=parallel, finish=False,
+                                     run_beside=run_beside if n == len(chunks) - 1 else None))
+        if not chunks:  # nothing to do: the stages still run on none (a stage may upgrade itself)
+            status.update(run_stages(store, [], progress, timings, parallel=parallel, finish=False))
+    except BaseException:
+        for b in run_beside.values():  # no stage of this run goes on writing once the run has failed
+            b.stop()
+        raise
+    status.update(finish_run(store, progress, timings, beside=run_beside))
     return status
 
 
@@ -484,15 +517,27 @@ def _work_out_sentences(articles: list[Article], workers: int) -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def finish_run(store: Store, progress: Progress = _noop, timings: dict[str, float] | None = None) -> dict[str, str]:
+def finish_run(store: Store, progress: Progress = _noop, timings: dict[str, float] | None = None,
+               beside: dict[str, _Beside] | None = None) -> dict[str, str]:
     """The run-level stages (:data:`RUN_LEVEL`) over every article not yet processed (each has been through
     the stages of its round), then those articles are marked processed. Run once with none, a stage may
-    still upgrade itself (facts for a store built before the facts stage)."""
+    still upgrade itself (facts for a store built before the facts stage). ``beside``: run-level stages
+    already running in a forked process (:data:`RUN_BESIDE`): waited for, and run here if that failed."""
     status: dict[str, str] = {}
+    beside = dict(beside or {})
     pending = store.unprocessed_ids()
     for name, module in STAGES:
         if name not in RUN_LEVEL:
             continue
+        if name in beside:
+            ok, value = beside.pop(name).join()
+            if ok:
+                progress(name, len(pending), len(pending))
+                if timings is not None:
+                    timings[name] = round(timings.get(name, 0.0) + float(value), 3)
+                status[name] = "done"
+                continue
+            log.warning("stage %s beside another failed (%s); running it here", name, value)
         mod = _stage_module(name, module, status)
         if mod is None:
             continue

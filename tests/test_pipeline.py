@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -187,6 +188,44 @@ def test_a_stage_that_fails_beside_reuse_is_run_here(tmp_path: Path, monkeypatch
         res = pipeline.ingest([DEMO], st, workers=2)
         assert res.stages.get("comments") == "done" and ran_here == [st.count_articles()]
         assert st.get_stories() and not st.unprocessed_articles()
+
+
+@pytest.mark.parametrize("fail_in_fork", [False, True])
+def test_stories_run_beside_the_last_chunks_reuse_and_a_failure_there_runs_them_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_in_fork: bool) -> None:
+    """With workers, the stories (a run-level stage) start in a forked process over the whole run while the
+    last chunk's reuse runs here; the claims wait for them. Same report as one process; a failure there runs
+    them here."""
+    import os
+
+    import storylens.stories as stories_mod
+    from storylens import pipeline
+    from storylens.report import build_report
+
+    here = os.getpid()
+    real = stories_mod.update_run
+    where = tmp_path / "pids"
+
+    def recorded(store, pending, *a, **k):  # noqa: ANN001, ANN002, ANN003
+        with open(where, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        if fail_in_fork and os.getpid() != here:
+            raise RuntimeError("the forked copy fails")
+        return real(store, pending, *a, **k)
+
+    monkeypatch.setattr(stories_mod, "update_run", recorded)
+    with open_store(str(tmp_path / "s.db")) as st:
+        res = pipeline.ingest([DEMO], st, workers=2, round_size=64)
+        assert res.stages.get("stories") == "done" and not st.unprocessed_articles()
+        two = build_report(st).model_dump_json()
+    pids = [int(x) for x in where.read_text().split()]
+    assert pids[0] != here and (pids[1:] == [here] if fail_in_fork else len(pids) == 1)
+    monkeypatch.setattr(stories_mod, "update_run", real)
+    with open_store(str(tmp_path / "one.db")) as st:
+        pipeline.ingest([DEMO], st, workers=1, round_size=64)
+        one = build_report(st).model_dump_json()
+    a, b = json.loads(one), json.loads(two)
+    assert a["stories"] and all(a[k] == b[k] for k in ("stories", "storylines", "derivations", "facts"))
 
 
 def test_rounds_bound_what_is_analysed_together_and_lose_nothing(tmp_path: Path) -> None:
