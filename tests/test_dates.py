@@ -579,3 +579,11 @@ def test_a_day_judged_is_the_day_the_text_is_about() -> None:
     assert values(text, ref) == [("Tuesday", "2003-06-03"), ("day", "2003-06-03")]
     assert values("Today is a sad day for the club.", ref) == [("Today", "2003-06-04")]
     assert values("It was a great day's work.", ref) == []
+
+
+def test_the_previous_and_the_following_weekday_count_from_the_last_day_named() -> None:
+    ref = dt.date(2003, 6, 4)  # a Wednesday
+    text = "The fund closed at 812 on Friday, up 3% from the previous Friday."
+    assert values(text, ref) == [("Friday", "2003-05-30"), ("the previous Friday", "2003-05-23")]
+    text = "She was detained on March 3 and released the following Monday."
+    assert values(text, ref) == [("March 3", "2003-03-03"), ("the following Monday", "2003-03-10")]

@@ -203,7 +203,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "weekday",
         re.compile(
-            rf"\b(?:(?P<rel>(?i:last|next|this\s+coming|this|coming|on|early|late))\s+)?(?P<wd>{_DAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b"
+            rf"\b(?:(?P<rel>(?i:the\s+(?:previous|following|next)|last|next|this\s+coming|this|coming|on|early|late))\s+)?(?P<wd>{_DAY})(?:\s+(?P<part>morning|afternoon|evening|night))?\b"
         ),
     ),
     (
@@ -870,6 +870,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         ):
             return None  # "the Sunday New York Times", "the Sunday Telegraph": a paper's edition
         rel = " ".join((g.get("rel") or "").lower().split())
+        if rel.startswith("the "):  # "the previous Friday", "the following Monday": from the last day named
+            return f"{_DOC_REL}K{'-' if rel.endswith('previous') else '+'}{wd}", "day", "DATE"
         # a deadline ("until Thursday", "by Friday") is ahead unless a pluperfect puts it in the past
         sent = _sentence(text, m.start(), m.end())
         deadline = re.search(
@@ -1393,6 +1395,14 @@ def _anaphor(d: DateMention, day: dt.date, year: int, month: int) -> DateMention
     if month_of:
         return DateMention(d.text, d.start, d.end, f"{year + int(month_of.group(1)):04d}-{month_of.group(2)}",
                            d.granularity, d.type)
+    weekday = re.fullmatch(r"@K([+-])(\d)", d.value)
+    if weekday:  # the weekday before or after the last day named (never that day itself)
+        wd = int(weekday.group(2))
+        if weekday.group(1) == "-":
+            when = day - dt.timedelta(days=(day.weekday() - wd) % 7 or 7)
+        else:
+            when = day + dt.timedelta(days=(wd - day.weekday()) % 7 or 7)
+        return DateMention(d.text, d.start, d.end, when.isoformat(), d.granularity, d.type)
     ana = re.fullmatch(r"@([YMWD])([+-]?\d+)(T\w+)?", d.value)
     if ana:
         unit, shift, part = ana.group(1), int(ana.group(2)), ana.group(3) or ""
