@@ -587,3 +587,9 @@ def test_the_previous_and_the_following_weekday_count_from_the_last_day_named() 
     assert values(text, ref) == [("Friday", "2003-05-30"), ("the previous Friday", "2003-05-23")]
     text = "She was detained on March 3 and released the following Monday."
     assert values(text, ref) == [("March 3", "2003-03-03"), ("the following Monday", "2003-03-10")]
+
+
+def test_the_current_fiscal_year_and_a_span_or_so_ago() -> None:
+    ref = dt.date(2003, 6, 4)
+    assert values("Sales in the current fiscal year will grow.", ref) == [("the current fiscal year", "2003")]
+    assert values("A month or so ago, the plant closed.", ref) == [("A month or so ago", "2003-05")]

@@ -181,7 +181,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "ago",
         re.compile(
-            rf"\b(?P<n>{_NUM})\s+(?P<u>{_UNITS})\s+(?P<dir>ago|earlier|before|later|from now|hence)\b", re.I
+            rf"\b(?P<n>{_NUM})\s+(?P<u>{_UNITS})(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|before|later|from now|hence)\b", re.I
         ),
     ),
     (
@@ -246,7 +246,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "theyear",
         re.compile(
-            r"\b(?:[Tt]he\s+(?P<kind>full\s+|fiscal\s+|current\s+)?year\b"
+            r"\b(?:[Tt]he\s+(?P<kind>(?:full|fiscal|current|calendar)\s+(?:fiscal\s+)?)?year\b"
             r"|(?P<ana>[Tt]hat\s+year|[Tt]he\s+(?:following|next|previous)\s+year|[Tt]he\s+year\s+before))"
             r"(?![-'\u2019]|\s+(?:19|20)\d\d|\s+two\s+thousand)"
         ),
