@@ -593,3 +593,8 @@ def test_the_current_fiscal_year_and_a_span_or_so_ago() -> None:
     ref = dt.date(2003, 6, 4)
     assert values("Sales in the current fiscal year will grow.", ref) == [("the current fiscal year", "2003")]
     assert values("A month or so ago, the plant closed.", ref) == [("A month or so ago", "2003-05")]
+
+
+def test_the_week_of_a_day_is_that_day_s_week() -> None:
+    ref = dt.date(2003, 6, 4)
+    assert values("The court set the trial for the week of June 16.", ref) == [("the week of June 16", "2003-W25")]

@@ -1335,7 +1335,7 @@ def find_dates(text: str, ref: dt.date | dt.datetime | None = None) -> list[Date
         taken.append((s, e))
         out.append(DateMention(span, s, e, value, gran, typ))
     out.sort(key=lambda d: d.start)
-    return _join_times(text, _doc_anaphora(_doc_quarters(_day_ranges(text, out), ref), ref))
+    return _join_times(text, _week_of(text, _doc_anaphora(_doc_quarters(_day_ranges(text, out), ref), ref)))
 
 
 _RANGE_END = re.compile(r"\s*(?:and|to|through|-|\u2013)\s*(\d{1,2})\b(?!\s*(?:%|percent|[:.,]\d|p\.?m|a\.?m))")
@@ -1354,6 +1354,25 @@ def _day_ranges(text: str, found: list[DateMention]) -> list[DateMention]:
         if any(o.start < r.end(1) and o.end > r.start(1) for o in found):
             continue
         out.append(DateMention(r.group(1), r.start(1), r.end(1), f"{d.value[:8]}{int(r.group(1)):02d}", "day", "DATE"))
+    return out
+
+
+_WEEK_OF = re.compile(r"\b(?:the\s+)?week\s+of\s+$", re.I)
+
+
+def _week_of(text: str, found: list[DateMention]) -> list[DateMention]:
+    """"The week of Aug. 24": one mention, the week that day falls in."""
+    out: list[DateMention] = []
+    for d in found:
+        w = _WEEK_OF.search(text, max(0, d.start - 16), d.start) if _DAY_VALUE.fullmatch(d.value) else None
+        if w and not any(o.start < d.start and o.end > w.start() for o in out):
+            try:
+                day = dt.date.fromisoformat(d.value)
+            except ValueError:  # "the week of 30 February": no such day
+                out.append(d)
+                continue
+            d = DateMention(text[w.start() : d.end], w.start(), d.end, _week(day), "week", "DATE")
+        out.append(d)
     return out
 
 
