@@ -598,3 +598,14 @@ def test_the_current_fiscal_year_and_a_span_or_so_ago() -> None:
 def test_the_week_of_a_day_is_that_day_s_week() -> None:
     ref = dt.date(2003, 6, 4)
     assert values("The court set the trial for the week of June 16.", ref) == [("the week of June 16", "2003-W25")]
+
+
+def test_a_fraction_in_quarters_is_no_span_and_the_last_24_hours_is_a_day() -> None:
+    ref = dt.date(2003, 6, 4)
+    assert values("The region buys nearly three-quarters of its grain abroad.", ref) == []
+    assert values("Exports grew in the first three quarters of 2002.", ref) == [
+        ("the first three quarters", "P3Q"),
+        ("2002", "2002"),
+    ]
+    assert values("Rain fell over the past 24 hours.", ref) == [("the past 24 hours", "P1D")]
+    assert values("The strike lasted 24 hours.", ref) == [("24 hours", "PT24H")]

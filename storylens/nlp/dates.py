@@ -1065,6 +1065,13 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
         if u == "quarter" and (n is None or n == 1 or g["n"].lower() in ("a", "an")):
             return None  # "a quarter of the shares": a fourth
         if (
+            u == "quarter"
+            and not re.match(r"(?i)the|last|past|next|first|coming", m.group(0))
+            and re.match(r"\s+of\s+(?:its|their|his|her|our|the|all|a|an|those|these)\b(?!\s+(?:year|fiscal|decade)\b)",
+                         text[m.end() :], re.I)
+        ):
+            return None  # "three-quarters of its food": a fraction
+        if (
             n == 1
             and u == "day"
             and re.search(
@@ -1089,6 +1096,8 @@ def _resolve(kind: str, m: re.Match[str], text: str, ref: dt.date | None) -> tup
             return None  # "$500 million a year", "four flights a week": a rate, not a span of time
         if g.get("half") or g.get("andhalf"):  # "a day and a half", "two and a half years"
             n = n + 0.5
+        if n == 24 and u == "hour" and re.match(r"(?i)(?:the\s+)?(?:last|past)\s", m.group(0)):
+            return "P1D", "duration", "DURATION"  # "the last 24 hours": the day gone by, as TimeBank writes it
         if u == "decade" and n * 10 == int(n * 10):
             return f"P{int(n * 10)}Y", "duration", "DURATION"  # "two decades": P20Y, as TimeBank and AQUAINT write it
         return _amount(n, code, t), "duration", "DURATION"
