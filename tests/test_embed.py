@@ -100,3 +100,25 @@ def test_a_vector_is_a_function_of_its_text_not_of_what_is_embedded_beside_it() 
     # and they are the encoder's vectors: within rounding of one flat batch of the same sentences
     flat = np.asarray(mod._model().encode(art_a))
     assert np.allclose(first, flat, atol=1e-5)
+
+
+def test_lead_vectors_shared_among_workers_are_those_of_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many document vectors at once are embedded in worker processes; each lead is still a call of its
+    own, so the vectors are bit for bit those embedded here one by one."""
+    import importlib
+
+    from storylens.nlp import annotate
+
+    mod = importlib.import_module("storylens.nlp.embed")
+    texts = _lines()[:80]
+    monkeypatch.setattr(annotate, "LEADS_IN_WORKERS", 16)
+    monkeypatch.setattr("storylens.engine.forked.default_workers", lambda: 2)
+    forked: list[int] = []
+    real = mod.embed_units
+    monkeypatch.setattr(mod, "embed_units", lambda units, workers=1, min_parallel=None: forked.append(workers)
+                        or real(units, workers=workers, min_parallel=min_parallel))
+    shared = annotate._embed_leads(texts)
+    for t in texts:
+        mod._CACHE.pop(mod._key(t), None)
+    here = np.stack([embed([t])[0] for t in texts])
+    assert forked == [2] and np.array_equal(shared, here)

@@ -132,7 +132,6 @@ def decode(s: str, rows: int | None = None) -> np.ndarray:
 
 def document_vectors(store: Store | None, articles: Sequence[Article]) -> dict[str, np.ndarray]:
     """Each article's document vector: read from the store, or embedded now (one batch) and stored."""
-    from storylens.nlp import embed
 
     out: dict[str, np.ndarray] = {}
     need: list[tuple[Article, str, str]] = []
@@ -145,7 +144,7 @@ def document_vectors(store: Store | None, articles: Sequence[Article]) -> dict[s
         else:
             need.append((a, text, h))
     if need:
-        vecs = embed([t for _, t, _ in need])
+        vecs = _embed_leads([t for _, t, _ in need])
         items = []
         for (a, _, h), v in zip(need, vecs, strict=True):
             # stored at half precision; the value used now is the one read back, so every run agrees
@@ -155,6 +154,28 @@ def document_vectors(store: Store | None, articles: Sequence[Article]) -> dict[s
         if store is not None:
             store.put_states(items)
     return out
+
+
+def _embed_leads(texts: list[str]) -> np.ndarray:
+    """Lead texts' vectors; many of them (a run's worth, none prefetched) shared among the worker processes.
+    Each text is an encoder call of its own either way, so the vectors are the same (a test checks)."""
+    from storylens.engine import forked
+    from storylens.nlp.embed import embed, embed_units, pending_prefetch
+
+    workers = forked.default_workers()
+    if workers > 1 and len(texts) >= LEADS_IN_WORKERS and not pending_prefetch() and not _in_daemon():
+        return np.concatenate(embed_units([[t] for t in texts], workers=workers, min_parallel=LEADS_IN_WORKERS))
+    return embed(texts)
+
+
+def _in_daemon() -> bool:
+    """A daemon process (a stage run beside another) may not start worker processes of its own."""
+    import multiprocessing as mp
+
+    return bool(mp.current_process().daemon)
+
+
+LEADS_IN_WORKERS = 256  # lead texts to embed before the worker processes share them
 
 
 def prefetch_document_vectors(articles: Sequence[Article]) -> None:

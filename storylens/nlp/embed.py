@@ -129,11 +129,13 @@ def _encode_unit(texts: list[str]) -> np.ndarray:
         return np.asarray(model.encode(texts), dtype=np.float32)
 
 
-def embed_units(units: list[list[str]], workers: int = 1) -> list[np.ndarray]:
+def embed_units(units: list[list[str]], workers: int = 1, min_parallel: int | None = None) -> list[np.ndarray]:
     """For each unit (the sentences of one article), its (n, 512) unit vectors, computed in a call of its own
-    (not cached here: the caller stores them). With ``workers`` > 1 and enough sentences to pay for it, the
-    units are shared among that many forked processes; a unit's vectors are the same wherever it is embedded."""
-    if workers > 1 and sum(map(len, units)) >= PARALLEL_SENTENCES and len(units) > 1:
+    (not cached here: the caller stores them). With ``workers`` > 1 and enough sentences to pay for it
+    (``min_parallel``, default :data:`PARALLEL_SENTENCES`), the units are shared among that many forked
+    processes; a unit's vectors are the same wherever it is embedded."""
+    least = PARALLEL_SENTENCES if min_parallel is None else min_parallel
+    if workers > 1 and sum(map(len, units)) >= least and len(units) > 1:
         from storylens.engine.forked import fork_map
 
         _model()  # loaded once, here: the workers inherit it
@@ -190,6 +192,11 @@ def forget() -> None:
     """Empty the cache of sentence vectors (between rounds of a long run); pending prefetches still fill it."""
     with _ENCODE_LOCK:
         _CACHE.clear()
+
+
+def pending_prefetch() -> bool:
+    """Whether a :func:`prefetch` is still queued or running (its vectors are on their way)."""
+    return any(not f.done() for f in _PENDING)
 
 
 def wait_prefetch() -> None:
