@@ -103,22 +103,26 @@ def test_a_vector_is_a_function_of_its_text_not_of_what_is_embedded_beside_it() 
 
 
 def test_lead_vectors_shared_among_workers_are_those_of_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Many document vectors at once are embedded in worker processes; each lead is still a call of its
-    own, so the vectors are bit for bit those embedded here one by one."""
+    """Many document vectors at once are embedded in worker processes (those cached are not embedded again);
+    each lead is still a call of its own, so the vectors are bit for bit those embedded here one by one."""
     import importlib
 
     from storylens.nlp import annotate
 
     mod = importlib.import_module("storylens.nlp.embed")
     texts = _lines()[:80]
-    monkeypatch.setattr(annotate, "LEADS_IN_WORKERS", 16)
+    for t in texts:
+        mod._CACHE.pop(mod._key(t), None)
+    cached = embed(texts[:10])  # already there: not sent to the workers
+    monkeypatch.setattr(mod, "PARALLEL_TEXTS", 16)
     monkeypatch.setattr("storylens.engine.forked.default_workers", lambda: 2)
-    forked: list[int] = []
+    sent: list[tuple[int, int]] = []
     real = mod.embed_units
-    monkeypatch.setattr(mod, "embed_units", lambda units, workers=1, min_parallel=None: forked.append(workers)
-                        or real(units, workers=workers, min_parallel=min_parallel))
+    monkeypatch.setattr(mod, "embed_units", lambda units, workers=1, min_parallel=None: sent.append(
+        (len(units), workers)) or real(units, workers=workers, min_parallel=min_parallel))
     shared = annotate._embed_leads(texts)
     for t in texts:
         mod._CACHE.pop(mod._key(t), None)
     here = np.stack([embed([t])[0] for t in texts])
-    assert forked == [2] and np.array_equal(shared, here)
+    assert sent == [(len(set(texts[10:]) - set(texts[:10])), 2)]
+    assert np.array_equal(shared, here) and np.array_equal(shared[:10], cached)

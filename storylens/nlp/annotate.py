@@ -157,25 +157,16 @@ def document_vectors(store: Store | None, articles: Sequence[Article]) -> dict[s
 
 
 def _embed_leads(texts: list[str]) -> np.ndarray:
-    """Lead texts' vectors; many of them (a run's worth, none prefetched) shared among the worker processes.
-    Each text is an encoder call of its own either way, so the vectors are the same (a test checks)."""
-    from storylens.engine import forked
-    from storylens.nlp.embed import embed, embed_units, pending_prefetch
-
-    workers = forked.default_workers()
-    if workers > 1 and len(texts) >= LEADS_IN_WORKERS and not pending_prefetch() and not _in_daemon():
-        return np.concatenate(embed_units([[t] for t in texts], workers=workers, min_parallel=LEADS_IN_WORKERS))
-    return embed(texts)
-
-
-def _in_daemon() -> bool:
-    """A daemon process (a stage run beside another) may not start worker processes of its own."""
+    """Lead texts' vectors: those prefetched or cached taken as they are, the rest (a run's worth where
+    nothing was prefetched) shared among the worker processes; each text is an encoder call of its own
+    either way, so the vectors are the same (a test checks). A daemon process (a stage run beside another)
+    may not start processes of its own."""
     import multiprocessing as mp
 
-    return bool(mp.current_process().daemon)
+    from storylens.engine import forked
+    from storylens.nlp.embed import embed
 
-
-LEADS_IN_WORKERS = 256  # lead texts to embed before the worker processes share them
+    return embed(texts, workers=1 if mp.current_process().daemon else forked.default_workers())
 
 
 def prefetch_document_vectors(articles: Sequence[Article]) -> None:

@@ -95,10 +95,12 @@ _PENDING: list[Future] = []
 _POOL: ThreadPoolExecutor | None = None
 
 
-def _fill(texts: list[str], batch_size: int, skip: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+def _fill(texts: list[str], batch_size: int, skip: dict[str, np.ndarray] | None = None,
+          workers: int = 1) -> dict[str, np.ndarray]:
     """Embed the texts not cached (nor in ``skip``), each in a call of its own (``batch_size`` is kept for the
     callers and no longer read); they go into the cache (oldest entries dropped past its size) and are returned, so a caller never depends on the cache
-    still holding them."""
+    still holding them. With ``workers`` > 1 and at least :data:`PARALLEL_TEXTS` of them, they are embedded
+    in that many forked processes (:func:`embed_units`, one text a unit: the same vectors)."""
     keys = [_key(t) for t in texts]
     uniq: dict[str, str] = {}
     out: dict[str, np.ndarray] = {}
@@ -112,8 +114,13 @@ def _fill(texts: list[str], batch_size: int, skip: dict[str, np.ndarray] | None 
             uniq.setdefault(k, t[:2000])
     if not uniq:
         return out
+    if workers > 1 and len(uniq) >= PARALLEL_TEXTS:
+        done = embed_units([[t] for t in uniq.values()], workers=workers, min_parallel=PARALLEL_TEXTS)
+        made = dict(zip(uniq, (v[0] for v in done), strict=True))
+    else:
+        made = {}
     for k, t in uniq.items():
-        v = _encode_unit([t])[0]
+        v = made[k] if k in made else _encode_unit([t])[0]
         with _ENCODE_LOCK:
             _CACHE[k] = v
             while len(_CACHE) > _CACHE_MAX:
@@ -157,6 +164,7 @@ def embed_units(units: list[list[str]], workers: int = 1, min_parallel: int | No
 
 
 PARALLEL_SENTENCES = 2000  # sentences to embed before :func:`embed_units` shares them among workers
+PARALLEL_TEXTS = 256  # texts not cached that :func:`embed` shares among workers (where it is given some)
 
 
 def _embed_chunk(units: list[list[str]]) -> list[np.ndarray]:
@@ -194,11 +202,6 @@ def forget() -> None:
         _CACHE.clear()
 
 
-def pending_prefetch() -> bool:
-    """Whether a :func:`prefetch` is still queued or running (its vectors are on their way)."""
-    return any(not f.done() for f in _PENDING)
-
-
 def wait_prefetch() -> None:
     """Wait for every pending :func:`prefetch` (its errors are not raised: ``embed`` computes what is missing)."""
     while _PENDING:
@@ -207,17 +210,21 @@ def wait_prefetch() -> None:
             fut.result()
 
 
-def embed(texts: list[str], batch_size: int = 64) -> np.ndarray:
-    """Return an (N, 512) float32 array of unit vectors, one per text."""
+def embed(texts: list[str], batch_size: int = 64, workers: int = 1) -> np.ndarray:
+    """Return an (N, 512) float32 array of unit vectors, one per text (those not cached or prefetched shared
+    among ``workers`` forked processes where there are many: the same vectors either way)."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     texts = [storable(t) for t in texts]  # a lone surrogate cannot be encoded
     keys = [_key(t) for t in texts]
+    if workers > 1 and len(texts) >= PARALLEL_TEXTS:
+        with _LOCK:  # the prefetch chunks not started yet: the workers embed what of them is asked for
+            _PENDING[:] = [f for f in _PENDING if not f.cancel()]
     while _PENDING and any(k not in _CACHE for k in keys):
         fut = _PENDING.pop(0)  # queued in order: what a caller asks for is in the earliest chunks
         with contextlib.suppress(Exception):  # a failed prefetch only means these texts are embedded here
             fut.result()
     got = {k: v for k in keys if (v := _CACHE.get(k)) is not None}  # the cache may drop any entry later
     if len(got) < len(set(keys)):
-        got.update(_fill(texts, batch_size, skip=got))
+        got.update(_fill(texts, batch_size, skip=got, workers=workers))
     return np.stack([got[k] for k in keys])
