@@ -27,6 +27,9 @@ Inputs:
 * ``--synthetic N`` (repeatable): bench/out/synthetic-N.jsonl from bench/synthetic_stream.py (made once and
   reused; remade when the generator's version changes), with its planted copies, rewrites and stories.
 
+``--postgres URL`` stores each run in a fresh database on that PostgreSQL server (``scripts/postgres.sh start``
+prints the URL of a local one) instead of a SQLite file.
+
 The Markdown table goes to stdout, headed by the machine (nproc, processor, RAM, date); ``--out FILE``
 appends it to FILE as well.
 """
@@ -188,19 +191,35 @@ _WITHOUT = (
 )
 
 
+def fresh_database(server: str, name: str) -> str:
+    """A fresh, empty database ``name`` on the PostgreSQL server at ``server`` (dropped first if there): its URL."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(server)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
 def analyze(path: Path, work: Path, threads: int, timeout: float | None,
-            without: str = "", extra: list[str] | None = None, helper_code: str | None = None
-            ) -> tuple[dict, dict | None]:
+            without: str = "", extra: list[str] | None = None, helper_code: str | None = None,
+            postgres: str | None = None) -> tuple[dict, dict | None]:
     """Run storylens analyze on ``path`` into a fresh store under ``work``: (measurements, report or None).
 
     ``without``: stage names (comma-separated) left out of the run, e.g. "claims,comments" for the budget of
     extraction, reuse and stories alone. ``extra``: more `analyze` options; ``helper_code``: another measuring
-    helper (bench/engines.py's counts the whole process tree)."""
+    helper (bench/engines.py's counts the whole process tree); ``postgres``: a server URL, the store then
+    being a fresh database there (``storylens_e2e_<work folder>``) instead of a SQLite file."""
     work.mkdir(parents=True, exist_ok=True)
     db, rep = work / "s.db", work / "r.json"
     for p in (db, rep, work / "s.db-wal", work / "s.db-shm"):
         p.unlink(missing_ok=True)
-    cmd = [storylens_bin(), "analyze", str(path), "--db", str(db), "--json", str(rep), "-q", "--timings",
+    where = fresh_database(postgres, "storylens_e2e_" + "".join(c for c in work.name if c.isalnum())[:40]) \
+        if postgres else str(db)
+    cmd = [storylens_bin(), "analyze", str(path), "--db", where, "--json", str(rep), "-q", "--timings",
            *(extra or [])]
     if without:
         cmd = [sys.executable, "-c", _WITHOUT, without, *cmd[1:]]
@@ -363,8 +382,9 @@ def render(rows: list[dict], machine: str) -> str:
 def run_one(name: str, path: Path, gold: dict | None, args: argparse.Namespace, work_root: Path) -> dict:
     n = count_lines(path)
     print(f"analyzing {name}: {n:,} articles ...", file=sys.stderr)
-    m, report = analyze(path, work_root / name, args.threads, args.timeout, args.without)
-    row: dict = {"name": name + (f" (without {args.without})" if args.without else ""), "articles": n,
+    m, report = analyze(path, work_root / name, args.threads, args.timeout, args.without, postgres=args.postgres)
+    label = name + (f" (without {args.without})" if args.without else "") + (", PostgreSQL" if args.postgres else "")
+    row: dict = {"name": label, "articles": n,
                  "synthetic": gold is not None, "wall": m["wall"]}
     if m["rc"] not in (0, 1) or report is None:
         tail = " ".join(m.get("stderr", "").strip().splitlines()[-2:])[-200:].replace("|", "/")
@@ -396,6 +416,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--without", default="", metavar="STAGES",
                     help="leave these stages out (comma-separated, e.g. claims,comments: the budget of extraction, "
                          "reuse and stories)")
+    ap.add_argument("--postgres", default=None, metavar="URL",
+                    help="store each run in a fresh database on this PostgreSQL server (scripts/postgres.sh start "
+                         "prints one) instead of a SQLite file")
     args = ap.parse_args(argv)
     if not args.real and not args.synthetic:
         ap.error("name at least one input: --real and/or --synthetic N")
