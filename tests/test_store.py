@@ -484,3 +484,34 @@ def test_a_missing_postgres_database_says_to_create_it(pg_server: str) -> None:
 
     with pytest.raises(StoreError, match=r'database "storylens_no_such_db" does not exist\).*create it first'):
         open_store(with_database(pg_server, "storylens_no_such_db"))
+
+
+def test_full_text_rows_carry_the_article_seq_through_migration_and_reindexing(backend: Backend) -> None:
+    """Since schema 5 an article's full-text row has the article's seq as its rowid (an older store's rows are
+    renumbered), and replacing a body (the furniture stage does) keeps it: found by rowid, not by a scan."""
+    st = backend.open()
+    try:
+        st.add_articles([_article(i) for i in range(3)])
+    finally:
+        st.close()
+    seqs = sorted(backend.query("SELECT seq, id FROM articles"))
+    # as an older store has them: rowids that are not the seqs
+    if backend.kind == "sqlite":
+        backend.query("INSERT INTO articles_fts (rowid, id, title, body) "
+                      "SELECT rowid + 100, id, title, body FROM articles_fts")
+        backend.query("DELETE FROM articles_fts WHERE rowid < 100")
+    else:
+        backend.query("UPDATE articles_fts SET rowid = rowid + 100")
+    assert sorted(backend.query("SELECT rowid, id FROM articles_fts")) != seqs
+    backend.set_schema_version(4)
+    st = backend.open()
+    try:
+        assert st.schema_version == len(MIGRATIONS)
+        assert sorted(backend.query("SELECT rowid, id FROM articles_fts")) == seqs
+        changed = _article(1).model_copy(update={"body": ["The ferry timetable changes in May."]})
+        st.update_articles([changed])
+        assert sorted(backend.query("SELECT rowid, id FROM articles_fts")) == seqs
+        assert st.search("ferry timetable") == ["a1"]
+        assert sorted(st.search("harbour")) == ["a0", "a2"]
+    finally:
+        st.close()

@@ -72,7 +72,7 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
-    # 2: full-text search. rowid orders ties as FTS5's rowid does (a re-indexed article gets a new one);
+    # 2: full-text search. rowid orders ties as FTS5's rowid does (since 5, the article's seq);
     # n_tokens is the article's token count for BM25; exact is false when PostgreSQL had to cut the
     # positions (over 256 of one word, or past position 16383): such rows are counted from their text.
     """
@@ -98,6 +98,12 @@ MIGRATIONS: list[str] = [
         id TEXT COLLATE "C" PRIMARY KEY,
         data TEXT NOT NULL
     );
+    """,
+    # 5: an article's full-text row has the article's seq as its rowid, kept when it is re-indexed, as on
+    # SQLite (where that spares a scan of the whole index per re-indexed article); search ties order alike
+    """
+    UPDATE articles_fts SET rowid = -rowid;
+    UPDATE articles_fts f SET rowid = a.seq FROM articles a WHERE a.id = f.id;
     """,
 ]
 
@@ -296,10 +302,12 @@ class PostgresStore(Store):
             self._index([Article.model_validate_json(r[0]) for r in rows])
 
     def _index(self, articles: list[Article]) -> None:
+        """Full-text rows of stored articles, each with its article's seq as rowid."""
         if articles:
             self.conn.cursor().executemany(
-                "INSERT INTO articles_fts (id, n_tokens, exact, doc) VALUES (%s, %s, %s, %s::tsvector)",
-                [_fts_row(a) for a in articles])
+                "INSERT INTO articles_fts (rowid, id, n_tokens, exact, doc) "
+                "SELECT a.seq, %s, %s, %s, %s::tsvector FROM articles a WHERE a.id = %s",
+                [(*row, row[0]) for row in map(_fts_row, articles)])
 
     # ------------------------------------------------------------ articles
     @staticmethod

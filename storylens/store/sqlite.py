@@ -74,6 +74,16 @@ MIGRATIONS: list[str] = [
         data TEXT NOT NULL
     );
     """,
+    # 5: an article's full-text row has the article's seq as its rowid, so replacing it (the furniture stage
+    # rewrites bodies) finds it by rowid; by the unindexed id column it was a scan of the whole index per
+    # article (quadratic in the store's size)
+    """
+    CREATE VIRTUAL TABLE articles_fts_by_seq USING fts5(id UNINDEXED, title, body, tokenize='unicode61');
+    INSERT INTO articles_fts_by_seq (rowid, id, title, body)
+        SELECT a.seq, f.id, f.title, f.body FROM articles_fts f JOIN articles a ON a.id = f.id;
+    DROP TABLE articles_fts;
+    ALTER TABLE articles_fts_by_seq RENAME TO articles_fts;
+    """,
 ]
 
 
@@ -215,10 +225,10 @@ class SQLiteStore(Store):
             return
         with self._tx():
             self.conn.execute("DELETE FROM articles_fts")
-            for (data,) in self.conn.execute("SELECT data FROM articles ORDER BY seq").fetchall():
+            for seq, data in self.conn.execute("SELECT seq, data FROM articles ORDER BY seq").fetchall():
                 a = Article.model_validate_json(data)
-                self.conn.execute("INSERT INTO articles_fts (id, title, body) VALUES (?,?,?)",
-                                  (a.id, a.title or "", a.text))
+                self.conn.execute("INSERT INTO articles_fts (rowid, id, title, body) VALUES (?,?,?,?)",
+                                  (seq, a.id, a.title or "", a.text))
 
     # ------------------------------------------------------------ articles
     @staticmethod
@@ -236,8 +246,8 @@ class SQLiteStore(Store):
                     self._row(a),
                 )
                 if cur.rowcount:
-                    self.conn.execute("INSERT INTO articles_fts (id, title, body) VALUES (?,?,?)",
-                                      (a.id, a.title or "", a.text))
+                    self.conn.execute("INSERT INTO articles_fts (rowid, id, title, body) VALUES (?,?,?,?)",
+                                      (cur.lastrowid, a.id, a.title or "", a.text))
                     new.append(a)
         return new
 
@@ -245,11 +255,14 @@ class SQLiteStore(Store):
         with self._tx():
             for a in articles:
                 _, _, outlet, pub, data = self._row(a)
-                self.conn.execute("UPDATE articles SET outlet=?, published=?, data=? WHERE id=?",
-                                  (outlet, pub, data, a.id))
-                self.conn.execute("DELETE FROM articles_fts WHERE id=?", (a.id,))
-                self.conn.execute("INSERT INTO articles_fts (id, title, body) VALUES (?,?,?)",
-                                  (a.id, a.title or "", a.text))
+                row = self.conn.execute("SELECT seq FROM articles WHERE id=?", (a.id,)).fetchone()
+                if row is None:
+                    continue  # not stored: nothing to update
+                self.conn.execute("UPDATE articles SET outlet=?, published=?, data=? WHERE seq=?",
+                                  (outlet, pub, data, row[0]))
+                self.conn.execute("DELETE FROM articles_fts WHERE rowid=?", (row[0],))
+                self.conn.execute("INSERT INTO articles_fts (rowid, id, title, body) VALUES (?,?,?,?)",
+                                  (row[0], a.id, a.title or "", a.text))
 
     def has_hash(self, content_hash: str) -> bool:
         return self.conn.execute("SELECT 1 FROM articles WHERE content_hash=?", (content_hash,)).fetchone() is not None
