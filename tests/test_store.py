@@ -515,3 +515,13 @@ def test_full_text_rows_carry_the_article_seq_through_migration_and_reindexing(b
         assert sorted(st.search("harbour")) == ["a0", "a2"]
     finally:
         st.close()
+
+
+def test_get_states_reads_many_keys_as_get_state_reads_one(any_store: Store) -> None:
+    items = [(f"k:{i}", {"n": i, "ids": [f"a{i}"]}) for i in range(700)]  # more than one read's parameters
+    any_store.put_states(items)
+    keys = [f"k:{i}" for i in range(0, 700, 3)] + ["k:missing", "k:0"]
+    got = any_store.get_states(keys)
+    assert got == {k: any_store.get_state(k) for k in keys if any_store.get_state(k) is not None}
+    assert "k:missing" not in got and got["k:699"] == {"n": 699, "ids": ["a699"]}
+    assert any_store.get_states([]) == {}

@@ -141,6 +141,12 @@ class _Recorder:
     def get_state(self, key: str):  # noqa: ANN201 - whatever was stored
         return self.items[key] if key in self.items else self._store.get_state(key)
 
+    def get_states(self, keys):  # noqa: ANN001, ANN201 - iterable of keys -> {key: value}
+        ks = list(keys)
+        out = self._store.get_states([k for k in ks if k not in self.items])
+        out.update((k, self.items[k]) for k in ks if k in self.items)
+        return out
+
     def put_state(self, key: str, value: object) -> None:
         self.items[key] = value
 

@@ -46,8 +46,10 @@ def update(store: Store, new_articles: list[Article], progress: Callable[[int, i
     new = [a for a in new_articles if a.body]
     if not new:
         return
-    index = Index(get=lambda k: store.get_state(PREFIX + "b:" + k),
-                  put=lambda items: store.put_states((PREFIX + "b:" + k, v) for k, v in items))
+    bucket = PREFIX + "b:"
+    index = Index(get=lambda k: store.get_state(bucket + k),
+                  put=lambda items: store.put_states((bucket + k, v) for k, v in items),
+                  get_many=lambda ks: {k[len(bucket):]: v for k, v in store.get_states(bucket + k for k in ks).items()})
 
     def doc_lookup(ids: list[str]) -> dict[str, np.ndarray]:
         return annotate.stored_document_vectors(store, ids)

@@ -85,15 +85,27 @@ class Index:
     them in one transaction."""
 
     def __init__(self, get: Callable[[str], list[str] | None] | None = None,
-                 put: Callable[[list[tuple[str, list[str]]]], None] | None = None) -> None:
+                 put: Callable[[list[tuple[str, list[str]]]], None] | None = None,
+                 get_many: Callable[[list[str]], dict[str, list[str]]] | None = None) -> None:
         self.buckets: dict[str, list[str]] = {}
         self._row: dict[str, int] = {}
         self._mat = np.zeros((0, 0), dtype=np.float32)
         self._n = 0
         self._key_cache: dict[str, tuple[list[str], list[str], list[str]]] = {}
         self._get = get
+        self._get_many = get_many  # several buckets in one read (a store on a server: one round trip)
         self._put = put
         self.dirty: set[str] = set()
+
+    def _load(self, keys: list[str]) -> None:
+        """Read the buckets of ``keys`` not read yet, in one call where the index was given ``get_many``."""
+        if self._get_many is None:
+            return
+        todo = [k for k in dict.fromkeys(keys) if k not in self.buckets]
+        if todo:
+            got = self._get_many(todo)
+            for k in todo:
+                self.buckets[k] = list(got.get(k) or [])
 
     def _bucket(self, key: str) -> list[str]:
         if key not in self.buckets:
@@ -107,6 +119,7 @@ class Index:
         ids not to consider (a batch's later articles that a killed run already indexed), left out before
         the best are chosen, so they take no candidate's place."""
         ck, hk, kk = self._keys(f)
+        self._load([*ck, *kk, *hk])
         strong: set[str] = set()
         for k in ck:
             strong.update(i for i in self._bucket(k) if i not in skip)

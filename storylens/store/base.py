@@ -145,6 +145,16 @@ class Store(ABC):
     @abstractmethod
     def put_state(self, key: str, value: Any) -> None: ...
 
+    def get_states(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The stored values of these keys (keys not stored are left out): what :meth:`get_state` gives for
+        each, read in as few round trips as the store allows."""
+        out: dict[str, Any] = {}
+        for k in keys:
+            v = self.get_state(k)
+            if v is not None:
+                out[k] = v
+        return out
+
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:
         """The writes made inside, from any of the store's methods, in one transaction where the backend has

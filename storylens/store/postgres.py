@@ -525,6 +525,13 @@ class PostgresStore(Store):
         row = self.conn.execute("SELECT value FROM state WHERE key = %s", (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
+    def get_states(self, keys: Iterable[str]) -> dict[str, Any]:
+        ks = list(dict.fromkeys(keys))
+        if not ks:
+            return {}
+        rows = self.conn.execute("SELECT key, value FROM state WHERE key = ANY(%s)", (ks,)).fetchall()
+        return {k: json.loads(v) for k, v in rows}
+
     def put_state(self, key: str, value: Any) -> None:
         self.put_states([(key, value)])
 

@@ -392,6 +392,15 @@ class SQLiteStore(Store):
         row = self.conn.execute("SELECT value FROM state WHERE key=?", (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
+    def get_states(self, keys: Iterable[str]) -> dict[str, Any]:
+        ks = list(dict.fromkeys(keys))
+        out: dict[str, Any] = {}
+        for i in range(0, len(ks), 500):  # below SQLite's limit on bound parameters
+            part = ks[i:i + 500]
+            q = f"SELECT key, value FROM state WHERE key IN ({','.join('?' * len(part))})"
+            out.update((k, json.loads(v)) for k, v in self.conn.execute(q, part).fetchall())
+        return out
+
     def put_state(self, key: str, value: Any) -> None:
         with self._tx():
             self.conn.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?,?)", (key, json.dumps(value)))
