@@ -346,6 +346,16 @@ class _Beside:
         self.proc.kill()
         self.proc.join()
 
+    def joined(self, timings: dict[str, float] | None) -> bool:
+        """Wait for it; its seconds go into ``timings``. False where it failed (said in the log): the caller
+        runs the stage itself."""
+        ok, value = self.join()
+        if not ok:
+            log.warning("stage %s beside another failed (%s); running it here", self.name, value)
+        elif timings is not None:
+            timings[self.name] = round(timings.get(self.name, 0.0) + float(value), 3)
+        return ok
+
     def join(self) -> tuple[bool, float | str]:
         try:
             kind, value = self.recv.recv()
@@ -403,15 +413,11 @@ def run_stages(store: Store, new: list[Article], progress: Progress = _noop,
             new = store.get_articles(ids)
         todo = [a for a in new if a.id not in done]
         if name in beside:  # it ran beside an earlier stage: take its result
-            ok, value = beside.pop(name).join()
-            if ok:
+            if beside.pop(name).joined(timings):
                 store.put_state(STAGE_DONE + name, sorted(done | set(ids)))
                 progress(name, len(todo), len(todo))
-                if timings is not None:
-                    timings[name] = round(timings.get(name, 0.0) + float(value), 3)
                 status[name] = "done"
                 continue
-            log.warning("stage %s beside another failed (%s); running it here", name, value)
             new = store.get_articles(ids)
             todo = [a for a in new if a.id not in done]
         companion = next((b for b, a in BESIDE.items() if a == name and b not in status), None)
@@ -529,15 +535,10 @@ def finish_run(store: Store, progress: Progress = _noop, timings: dict[str, floa
     for name, module in STAGES:
         if name not in RUN_LEVEL:
             continue
-        if name in beside:
-            ok, value = beside.pop(name).join()
-            if ok:
-                progress(name, len(pending), len(pending))
-                if timings is not None:
-                    timings[name] = round(timings.get(name, 0.0) + float(value), 3)
-                status[name] = "done"
-                continue
-            log.warning("stage %s beside another failed (%s); running it here", name, value)
+        if name in beside and beside.pop(name).joined(timings):
+            progress(name, len(pending), len(pending))
+            status[name] = "done"
+            continue
         mod = _stage_module(name, module, status)
         if mod is None:
             continue

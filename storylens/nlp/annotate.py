@@ -135,10 +135,11 @@ def document_vectors(store: Store | None, articles: Sequence[Article]) -> dict[s
 
     out: dict[str, np.ndarray] = {}
     need: list[tuple[Article, str, str]] = []
+    stored = store.get_states(DOC_KEY + a.id for a in articles) if store is not None else {}
     for a in articles:
         text = lead_text(a)
         h = _hash(text)
-        got = store.get_state(DOC_KEY + a.id) if store is not None else None
+        got = stored.get(DOC_KEY + a.id)
         if got and got.get("h") == h:
             out[a.id] = decode(got["v"])
         else:
@@ -179,22 +180,14 @@ def prefetch_document_vectors(articles: Sequence[Article]) -> None:
 
 def stored_document_vectors(store: Store, ids: Sequence[str]) -> dict[str, np.ndarray]:
     """Document vectors stored for these ids (no text check: for candidate search over stored articles)."""
-    out = {}
-    for i in ids:
-        got = store.get_state(DOC_KEY + i)
-        if got:
-            out[i] = decode(got["v"])
-    return out
+    got = store.get_states(DOC_KEY + i for i in ids)
+    return {i: decode(got[DOC_KEY + i]["v"]) for i in ids if got.get(DOC_KEY + i)}
 
 
 def sentence_vector_loader(store: Store):  # noqa: ANN201 - (ids) -> {id: (n, dim) array}
     def load(ids: list[str]) -> dict[str, np.ndarray]:
-        out = {}
-        for i in ids:
-            got = store.get_state(SENT_KEY + i)
-            if got and got.get("v") == VERSION:
-                out[i] = decode(got["e"], got["n"])
-        return out
+        got = store.get_states(SENT_KEY + i for i in ids)
+        return {i: decode(g["e"], g["n"]) for i in ids if (g := got.get(SENT_KEY + i)) and g.get("v") == VERSION}
 
     return load
 

@@ -114,13 +114,12 @@ def _fill(texts: list[str], batch_size: int, skip: dict[str, np.ndarray] | None 
             uniq.setdefault(k, t[:2000])
     if not uniq:
         return out
-    if workers > 1 and len(uniq) >= PARALLEL_TEXTS:
+    made: dict[str, np.ndarray] = {}
+    if workers > 1:  # embed_units shares them among the workers where there are enough
         done = embed_units([[t] for t in uniq.values()], workers=workers, min_parallel=PARALLEL_TEXTS)
         made = dict(zip(uniq, (v[0] for v in done), strict=True))
-    else:
-        made = {}
     for k, t in uniq.items():
-        v = made[k] if k in made else _encode_unit([t])[0]
+        v = made[k] if made else _encode_unit([t])[0]
         with _ENCODE_LOCK:
             _CACHE[k] = v
             while len(_CACHE) > _CACHE_MAX:
