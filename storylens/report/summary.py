@@ -185,16 +185,30 @@ def _lexical_vectors(texts: list[str]) -> np.ndarray:
 def _partner_pairs(cand: list[tuple[str, int, str]]) -> list[tuple[int, int]]:
     """Candidates of different articles that could tell one thing: they share three content words and a quarter
     of the shorter one's (all of a shorter one's). SAME_SENTENCE is a close paraphrase: on real news every
-    pair at or above it shares that much."""
-    stems = [content_stems(c[2]) for c in cand]
-
-    def partners(a: frozenset[str], b: frozenset[str]) -> bool:
-        shared, short = len(a & b), min(len(a), len(b))
-        return shared >= min(PARTNER_STEMS, short) > 0 and shared >= PARTNER_SHARE * short
-
+    pair at or above it shares that much. Pairs (i, j), i < j, in row order (one matrix product, not a loop
+    over the pairs: a story's 400 candidates make 80,000 of them)."""
     n = len(cand)
-    return [(i, j) for i in range(n) for j in range(i + 1, n)
-            if cand[i][0] != cand[j][0] and partners(stems[i], stems[j])]
+    if n < 2:
+        return []
+    stems = [content_stems(c[2]) for c in cand]
+    vocab: dict[str, int] = {}
+    rows = np.repeat(np.arange(n), [len(x) for x in stems])
+    cols = [vocab.setdefault(w, len(vocab)) for x in stems for w in sorted(x)]
+    m = np.zeros((n, max(1, len(vocab))), dtype=np.float32)
+    m[rows, cols] = 1.0
+    shared = m @ m.T  # exact: small integer counts
+    size = np.asarray([len(x) for x in stems], dtype=np.float64)
+    short = np.minimum(size[:, None], size[None, :])
+    ok = (shared >= np.minimum(PARTNER_STEMS, short)) & (short > 0) & (shared >= PARTNER_SHARE * short)
+    art = _article_codes(cand)
+    ok &= art[:, None] != art[None, :]
+    ok &= np.triu(np.ones((n, n), dtype=bool), k=1)
+    return [(int(i), int(j)) for i, j in zip(*np.nonzero(ok), strict=True)]
+
+
+def _article_codes(cand: list[tuple[str, int, str]]) -> np.ndarray:
+    codes: dict[str, int] = {}
+    return np.asarray([codes.setdefault(c[0], len(codes)) for c in cand], dtype=np.int64)
 
 
 def _partner_rows(cand: list[tuple[str, int, str]], pairs: list[tuple[int, int]]) -> list[int]:
@@ -233,6 +247,11 @@ def _same_sentence_similarity(cand: list[tuple[str, int, str]], by_id: dict[str,
     return out
 
 
+def _codes(values: list) -> np.ndarray:  # noqa: ANN001 - hashable values -> one integer per distinct value
+    seen: dict[object, int] = {}
+    return np.asarray([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
+
+
 def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Article],
           rank: dict[str, int], size: int, ancestors: dict[str, set[str]] | None = None,
           reused: dict[str, set[str]] | None = None,
@@ -243,7 +262,6 @@ def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Artic
     reused = reused or {}
     taken = [any(t == r or t in r for r in reused.get(c[0], ())) for c in cand for t in [_squash(c[2])]]
     vecs = _lexical_vectors([c[2] for c in cand])
-    sim = vecs @ vecs.T
     same = _same_sentence_similarity(cand, by_id, vectors)
     n = len(cand)
     parent = list(range(n))
@@ -254,16 +272,18 @@ def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Artic
             i = parent[i]
         return i
 
-    norm = [" ".join(words(c[2])).lower() for c in cand]
-    facts = [_facts(c[2]) for c in cand]
-    for i in range(n):
-        for j in range(i + 1, n):
-            if cand[i][0] == cand[j][0] or facts[i] != facts[j]:
-                continue  # a sentence with other numbers or the other polarity does not corroborate
-            if same[i, j] >= SAME_SENTENCE or norm[i] == norm[j]:
-                ri, rj = find(i), find(j)
-                if ri != rj:
-                    parent[max(ri, rj)] = min(ri, rj)
+    norm = _codes([" ".join(words(c[2])).lower() for c in cand])
+    facts = _codes([_facts(c[2]) for c in cand])
+    art = _article_codes(cand)
+    # two sentences of different articles that say the same, with the same numbers and polarity (a sentence
+    # with other numbers or the other polarity does not corroborate); the groups are the connected ones, each
+    # rooted at its first member, whatever the order the pairs are joined in
+    link = (art[:, None] != art[None, :]) & (facts[:, None] == facts[None, :])
+    link &= (same >= SAME_SENTENCE) | (norm[:, None] == norm[None, :])
+    for i, j in zip(*np.nonzero(np.triu(link, k=1)), strict=True):
+        ri, rj = find(int(i)), find(int(j))
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
     groups: dict[int, list[int]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(i)
@@ -296,7 +316,7 @@ def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Artic
     for item in scored:
         if len(chosen) >= size:
             break
-        if any(sim[item[1], c[1]] >= REDUNDANT or (item[6] is not None and item[6] == c[6]) for c in chosen):
+        if any(float(vecs[item[1]] @ vecs[c[1]]) >= REDUNDANT or (item[6] is not None and item[6] == c[6]) for c in chosen):
             continue
         chosen.append(item)
     chosen.sort(key=lambda t: (min(cand[i][1] for i in t[2]), rank[cand[t[1]][0]], cand[t[1]][1]))
