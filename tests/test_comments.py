@@ -19,10 +19,11 @@ from storylens.comments.analysis import (
     analyze_articles,
     jaccard,
     minhash_keys,
+    party_sides,
     shingles,
     side_words_agree,
 )
-from storylens.comments.lexicon import polarity
+from storylens.comments.lexicon import argued_polarity, evaluative_words, polarity
 from storylens.comments.stance import information_question, stance, stances
 from storylens.model import Article, Comment
 from storylens.store import open_store
@@ -232,6 +233,48 @@ def test_both_sides_leaves_out_a_side_that_its_own_words_contradict() -> None:
     assert s0.lean - s1.lean >= BOTH_SIDES_GAP
     assert polarity(cs[1][1]) == (1, 0) and not side_words_agree(cs[1][1], "oppose")
     assert ca.flags == []
+
+
+AGREES_WITH_OPPONENT = "Brannigan is right, the national roads budget should pay for this, not commuters."
+
+
+def test_both_sides_reads_agreement_with_a_quoted_opponent_as_opposition_of_the_subject() -> None:
+    # the article says Brannigan opposes the toll ("Opposition councillor ... said"): agreeing with him opposes it;
+    # the model alone reads the comment as support, and "roads budget" is not what it is about
+    cs = [("swing", AGREES_WITH_OPPONENT, 0), ("swing", "Good to see buses go free. That is the right way round.", 4000),
+          ("steady", AGREES_WITH_OPPONENT, 100), ("steady", "The toll is a disgrace and a waste of money.", 4100),
+          ("quiet", AGREES_WITH_OPPONENT, 200), ("quiet", "Buses go free and the repairs get done.", 4200)]
+    [ca] = analyze_articles([article("o", cs, body=BRANNIGAN)])
+    side = {s.position: s for s in ca.stances}
+    assert (side[0].stance, side[0].target_kind, side[0].target) == ("support", "person", "Tom Brannigan")
+    both = {f.author: f for f in ca.flags if f.kind == "both_sides"}
+    # "steady" opposes twice (with Brannigan, then in its own words): one side, not two; "quiet" has no words
+    # that back a side in its second comment, so the party reading alone is not enough
+    assert set(both) == {"swing"}
+    f = both["swing"]
+    assert f.comment_positions == [0, 1] and f.evidence[:2] == [cs[0][1], cs[1][1]]
+    assert "sides with Tom Brannigan (“right”), whom the article reports as an opponent" in f.explanation
+    assert "“Opposition councillor Tom Brannigan said the toll was a tax" in f.explanation
+    assert f"comment 1 “{cs[1][1]}” reads as support" in f.explanation and "worth a look" in f.explanation
+
+
+def test_party_sides_come_from_the_article_s_own_words_only() -> None:
+    got = party_sides(["Opposition councillor Tom Brannigan said the toll was a tax on commuters.",
+                       "Council leader Maria Okafor said the toll would end in twelve years.",
+                       "Jane Hill welcomed the decision.",
+                       "Critics, including Alan Reed, say the scheme is rushed.",
+                       "Alan Reed later backed a compromise."])
+    assert got["tom brannigan"][0] == "oppose" and got["jane hill"][0] == "support"
+    assert "maria okafor" not in got  # "said" takes no side: unknown
+    assert "alan reed" not in got  # given both sides: unknown
+
+
+def test_argued_polarity_leaves_out_what_a_contrast_concedes() -> None:
+    t = "The repairs are needed but a toll is a disgrace."
+    assert polarity(t) == (1, 1) and argued_polarity(t) == (0, 1)
+    assert not side_words_agree(t, "support") and side_words_agree(t, "oppose")
+    assert evaluative_words("Good to see. That is not fair, however it is right.") == (["good", "right"], [])
+    assert argued_polarity("Not only good but also fair.") == polarity("Not only good but also fair.")
 
 
 def test_about_subject_tells_a_quoted_party_from_a_place_or_an_ownerless_plan() -> None:

@@ -3,11 +3,14 @@ with the article; per account, flags for a person to check, each naming the comm
 
 Flags (precision first: a false flag on a commenter is worse than a missed one, so each needs strong evidence):
 
-* ``both_sides``: one account's comments take clear opposite sides on the same target, the article's subject:
-  each side with stance probability of at least :data:`BOTH_SIDES_MIN`, about the subject itself
-  (:func:`about_subject`: not the outlet, not a party the article quotes) and not contradicted by the comment's
-  own evaluative words (:func:`side_words_agree`), the two leans :data:`BOTH_SIDES_GAP` apart. The explanation
-  quotes both comments with their stances and names the target.
+* ``both_sides``: one account's comments take clear opposite sides on the same target, the article's subject
+  (:func:`reading`): a side the stance model gives at probability of at least :data:`BOTH_SIDES_MIN`, about the
+  subject itself (:func:`about_subject`: not the outlet, not a party the article quotes) and not contradicted by
+  the comment's own evaluative words (:func:`side_words_agree`); or a side the model only leans to, backed by
+  :data:`WORDS_MIN` evaluative words all pointing that way; or praise or condemnation of a party whose side the
+  article itself states (:func:`party_sides`: "Opposition councillor X said…"). Two readings with a model lean need
+  the leans :data:`BOTH_SIDES_GAP` apart; a party reading needs the other comment's words to back its side. The
+  explanation quotes both comments with the evidence of each side and names the target.
 * ``templated``: a comment of at least :data:`MIN_TEMPLATE_WORDS` words whose word pairs overlap another account's
   comment, or the same account's comment under another article, by :data:`TEMPLATE_JACCARD` or more (capitals,
   punctuation and small edits do not hide it); posting times are given where known.
@@ -30,12 +33,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storylens.comments import stance as stance_mod
-from storylens.comments.lexicon import polarity
+from storylens.comments.lexicon import argued_polarity, evaluative_words
 from storylens.model import Article, CommentAnalysis, CommentFlag, CommentStance, CommentSummary
 from storylens.nlp.items import content_stems, norm_name, norm_number, sentence_names
 from storylens.nlp.text import numbers, proper_names, split_sentences
 
-VERSION = "2"  # 2: both_sides needs the same target and agreeing words; negation stops at a clause end
+VERSION = "3"  # 3: both_sides reads a side from words or a quoted party too; 2: same target, agreeing words
 MIN_TEMPLATE_WORDS = 6
 TEMPLATE_JACCARD = 0.5
 BOTH_SIDES_MIN = 0.4  # each comment's probability of its side
@@ -162,6 +165,9 @@ class _ArticleItems:
     figures: set[str]
     outlet: str | None
     speakers: set[str] = field(default_factory=set)  # names the article gives words to ("X said", "according to X")
+    # a speaker whose side the article states ("opposition councillor X said", "X criticised"): name -> (side,
+    # the sentence that says so)
+    party_sides: dict[str, tuple[str, str]] = field(default_factory=dict)
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 512), np.float32))
 
 
@@ -180,10 +186,10 @@ def _article_items(article: Article) -> _ArticleItems:
         stems |= content_stems(s)
     speakers = {norm_name(n) for s in sents for n in sentence_names(s) if _speaks(s, n)}
     return _ArticleItems(sents, {norm_name(n) for n in names}, person, stems,
-                         {norm_number(x) for x in numbers(text)}, article.outlet, speakers)
+                         {norm_number(x) for x in numbers(text)}, article.outlet, speakers, party_sides(sents))
 
 
-_SPEECH = re.compile(r"^\W*(?:[\w'’-]+\W+){0,2}?(?:said|says|told|tells|called|calls|argued|argues|warned|warns|"
+_SPEECH = re.compile(r"^\W*(?:[\w'’-]+\W+){0,2}?(?:said|says|say|told|tells|called|calls|argued|argues|warned|warns|"
                      r"claimed|claims|insisted|insists|wrote|writes|added|stated|announced|promised)\b", re.I)
 
 
@@ -196,6 +202,40 @@ def _speaks(sentence: str, name: str) -> bool:
     if re.search(r"according to\s+(?:the\s+)?$", sentence[:i], re.I):
         return True
     return bool(_SPEECH.match(sentence[i + len(name):]))
+
+
+# The side a news report gives a party: a role it names it by ("critics", "opposition councillor X") or a
+# reporting verb that takes a side ("X criticised", "X welcomed"). Plain newswriting, not words of any one story.
+_ROLE = {"oppose": re.compile(r"\b(?:critics?|opponents?|opposition|objectors?|campaigners? against)\b", re.I),
+         "support": re.compile(r"\b(?:supporters?|backers?|proponents?|advocates? of|campaigners? for)\b", re.I)}
+_SIDE_VERB = {
+    "oppose": re.compile(r"^\W*(?:[\w'’-]+\W+){0,2}?(?:criticis|criticiz|condemn|attack|oppos|object|reject|"
+                         r"denounc|slam)\w*\b", re.I),
+    "support": re.compile(r"^\W*(?:[\w'’-]+\W+){0,2}?(?:welcom|prais|back|defend|hail|applaud|champion)\w*\b",
+                          re.I)}
+
+
+def party_sides(sentences: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The side toward the story's subject that the article itself gives a party it quotes (``_speaks``): a role
+    in the six words before the name ("Opposition councillor Tom Brannigan said…", "Critics, including X, say…")
+    or a reporting verb that takes a side just after it ("X criticised…", "X welcomed…"). A party given both sides,
+    or none, has no entry: its side is then unknown, and so is that of a comment about it."""
+    found: dict[str, set[tuple[str, str]]] = {}
+    for sent in sentences:
+        for n in sentence_names(sent):
+            if not _speaks(sent, n) and not any(v.match(sent[sent.find(n) + len(n):]) for v in _SIDE_VERB.values()):
+                continue
+            i = sent.find(n)
+            before = " ".join(sent[:i].split()[-6:])
+            after = sent[i + len(n):]
+            for side in ("support", "oppose"):
+                if _ROLE[side].search(before) or _SIDE_VERB[side].match(after):
+                    found.setdefault(norm_name(n), set()).add((side, sent))
+    out = {}
+    for key, got in found.items():
+        if len({side for side, _ in got}) == 1:
+            out[key] = min(got, key=lambda t: len(t[1]))
+    return out
 
 
 _STOCK_STEMS = frozenset(content_stems("article thanks thank great good agree read post share people piece "
@@ -216,10 +256,15 @@ def _engagement(text: str, items: _ArticleItems) -> tuple[bool, list[str]]:
 
 
 def _target(text: str, items: _ArticleItems, shared: list[str], subj: str) -> tuple[str, str]:
-    """What the comment is about: the outlet, a policy the article also names, a person it names, else the
+    """What the comment is about: the outlet, a party the article quotes ("Brannigan is right, the roads budget
+    should pay" is about Brannigan, not the budget), a policy the article also names, a person it names, else the
     article's subject."""
     if _OUTLET.search(text) or (items.outlet and re.search(r"\b" + re.escape(items.outlet) + r"\b", text, re.I)):
         return "the outlet", "outlet"
+    for n in shared:
+        full = items.person_names.get(norm_name(n)) or items.person_names.get(norm_name(n.split()[-1]))
+        if full and norm_name(full) in items.speakers:
+            return full, "person"
     for m in _POLICY.finditer(text):
         word = m.group(0).split()[-1].lower()
         if content_stems(word) & items.stems:
@@ -323,9 +368,10 @@ def about_subject(target: str, kind: str, items: _ArticleItems, subj: str) -> bo
 
 
 def side_words_agree(text: str, side: str) -> bool:
-    """The comment's own evaluative words (``lexicon.polarity``, negation applied) do not point the other way:
-    "That is a fair split." is not read as opposition, "This is embarrassing." not as support."""
-    pos, neg = polarity(text)
+    """The comment's own evaluative words (``lexicon.argued_polarity``: negation applied, what a contrast concedes
+    left out) do not point the other way: "That is a fair split." is not read as opposition, "This is
+    embarrassing." not as support, "The repairs are needed but a toll is a disgrace" not as support."""
+    pos, neg = argued_polarity(text)
     return not (neg > pos if side == "support" else pos > neg)
 
 
@@ -334,36 +380,103 @@ def _clear_side(s: CommentStance, text: str, on_subject: bool) -> bool:
             and on_subject and side_words_agree(text, s.stance))
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One comment's side toward the article's subject as the both-sides flag reads it, and on what evidence:
+    ``model`` (the stance model, clear and not contradicted by the comment's words), ``words`` (the model leans
+    the same way, short of a side, and at least :data:`WORDS_MIN` evaluative words all point that way) or
+    ``party`` (the comment praises or condemns a party whose side the article states: siding with an opponent
+    of the subject is opposition of it)."""
+
+    position: int
+    side: str  # support | oppose
+    how: str  # model | words | party
+    lean: float  # the model's support - oppose
+    because: str  # the evidence, in words, for the explanation
+
+
+WORDS_MIN = 2  # evaluative words, all one way, for a side the model only leans to
+_SIDE_WORD = {"support": "support", "oppose": "opposition"}
+
+
+def _words(ws: list[str]) -> str:
+    return ", ".join(f"“{w}”" for w in dict.fromkeys(ws))
+
+
+def reading(s: CommentStance, text: str, items: _ArticleItems, subj: str) -> Reading | None:
+    """The comment's side for the both-sides flag (:class:`Reading`), or None where it takes none clearly."""
+    pos, neg = evaluative_words(text)
+    if s.target_kind == "person" and norm_name(s.target) in items.party_sides:
+        party_side, said = items.party_sides[norm_name(s.target)]
+        if bool(pos) == bool(neg):  # no words about the party, or both ways: its side toward the party is unknown
+            return None
+        other = "oppose" if party_side == "support" else "support"
+        side = party_side if pos else other
+        role = "an opponent" if party_side == "oppose" else "a supporter"
+        return Reading(s.position, side, "party", s.lean,
+                       f"{'sides with' if pos else 'turns against'} {s.target} ({_words(pos or neg)}), whom the "
+                       f"article reports as {role} ({_quote(said, 140)})")
+    if not about_subject(s.target, s.target_kind, items, subj):
+        return None
+    if _clear_side(s, text, True):
+        return Reading(s.position, s.stance, "model", s.lean, f"reads as {_SIDE_WORD[s.stance]} ({s.score:.2f})")
+    for side, mine, others, sign in (("support", pos, neg, 1.0), ("oppose", neg, pos, -1.0)):
+        if len(mine) >= WORDS_MIN and not others and s.lean * sign > 0 and s.stance in ("neutral", side):
+            return Reading(s.position, side, "words", s.lean,
+                           f"leans to {_SIDE_WORD[side]} in the model ({s.lean:+.2f}) and its words "
+                           f"{_words(mine)} all {'praise' if side == 'support' else 'condemn'}")
+    return None
+
+
 def _quote(text: str, n: int = 160) -> str:
     text = " ".join(text.split())
     return "“" + (text if len(text) <= n else text[: n - 1].rstrip() + "…") + "”"
 
 
+def _worded(r: Reading, text: str) -> bool:
+    """The comment's own evaluative words (at least one, none the other way) point to the reading's side."""
+    pos, neg = argued_polarity(text)
+    return r.how == "party" or (pos > 0 and neg == 0 if r.side == "support" else neg > 0 and pos == 0)
+
+
+def _pair_ok(x: Reading, y: Reading, text: dict[int, str]) -> bool:
+    """A support reading ``x`` and an opposition reading ``y`` of one account make a both-sides flag. Readings with
+    a model lean (``model``, ``words``) need their leans :data:`BOTH_SIDES_GAP` apart, as two model readings did
+    before; a ``party`` reading has no lean toward the subject to compare, so the other comment's side must rest
+    on its own words too (:func:`_worded`)."""
+    if x.how == "party" or y.how == "party":
+        return _worded(x, text[x.position]) and _worded(y, text[y.position])
+    return x.lean - y.lean >= BOTH_SIDES_GAP
+
+
+def _explain(x: Reading, y: Reading, text: dict[int, str], subj: str) -> str:
+    target = f"of the same target, the article's subject {_quote(subj, 120)}: worth a look; people do change their minds."
+    if x.how == "model" and y.how == "model":
+        return (f"Comment {x.position} {_quote(text[x.position])} {x.because} and comment {y.position} "
+                f"{_quote(text[y.position])} {y.because.removeprefix('reads ')} {target}")
+    return (f"Comment {x.position} {_quote(text[x.position])} {x.because}, and comment {y.position} "
+            f"{_quote(text[y.position])} {y.because}: {_SIDE_WORD[x.side]} and {_SIDE_WORD[y.side]} {target}")
+
+
 def _both_sides(a: Article, stances: list[CommentStance], subj: str, items: _ArticleItems) -> list[CommentFlag]:
     """One flag per account with a clear support and a clear opposition of the same target, the article's
-    subject (see :func:`_clear_side`), their leans at least :data:`BOTH_SIDES_GAP` apart; the pair furthest
-    apart is the evidence."""
+    subject (see :func:`reading`); of several pairs, the one read on the model alone with the leans furthest
+    apart, else the first; the evidence is both comments."""
     by_pos = {s.position: s for s in stances}
     text = {c.position: c.text for c in a.comments}
     out = []
     for author, pos in sorted(_authors(a).items()):
-        sides = [s for s in (by_pos[p] for p in pos)
-                 if _clear_side(s, text[s.position], about_subject(s.target, s.target_kind, items, subj))]
-        sup = [s for s in sides if s.stance == "support"]
-        opp = [s for s in sides if s.stance == "oppose"]
-        pairs = [(x, y) for x in sup for y in opp if _lean(x) - _lean(y) >= BOTH_SIDES_GAP]
+        reads = [r for r in (reading(by_pos[p], text[p], items, subj) for p in pos) if r is not None]
+        pairs = [(x, y) for x in reads if x.side == "support" for y in reads if y.side == "oppose" and _pair_ok(x, y, text)]
         if not pairs:
             continue
-        best = max(pairs, key=lambda p: (_lean(p[0]) - _lean(p[1]), -p[0].position))
-        x, y = sorted(best, key=lambda s: s.position)
-        word = {"support": "support", "oppose": "opposition"}
+        best = max(pairs, key=lambda p: (p[0].how == "model" and p[1].how == "model", p[0].lean - p[1].lean,
+                                         -min(p[0].position, p[1].position)))
+        x, y = sorted(best, key=lambda r: r.position)
         out.append(CommentFlag(
             kind="both_sides", author=author, comment_positions=[x.position, y.position],
-            score=round((_lean(best[0]) - _lean(best[1])) / 2, 3),
-            explanation=f"Comment {x.position} {_quote(text[x.position])} reads as {word[x.stance]} "
-                        f"({x.score:.2f}) and comment {y.position} {_quote(text[y.position])} as "
-                        f"{word[y.stance]} ({y.score:.2f}) of the same target, the article's subject "
-                        f"{_quote(subj, 120)}: worth a look; people do change their minds."))
+            score=round(max(0.0, best[0].lean - best[1].lean) / 2, 3),
+            explanation=_explain(x, y, text, subj)))
     return out
 
 

@@ -92,3 +92,43 @@ def polarity(text: str) -> tuple[int, int]:
         else:
             neg += 1
     return pos, neg
+
+
+_CONTRAST = re.compile(r"\b(?:but|however)\b(?!\s+also\b)", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def argued_polarity(text: str) -> tuple[int, int]:
+    """:func:`polarity` of what each sentence argues: in a sentence with a contrast ("X is needed but a toll is
+    the wrong way", "…, however, …"), only the words after the last "but" or "however" count, since what comes
+    before is conceded, not argued. Not a stance feature (the model's features use :func:`polarity`): evidence
+    for the both-sides flag."""
+    pos, neg = evaluative_words(text)
+    return len(pos), len(neg)
+
+
+def evaluative_words(text: str) -> tuple[list[str], list[str]]:
+    """The praising and condemning words and phrases that :func:`argued_polarity` counts (negated ones under
+    the other side, as "not + word"), for an explanation."""
+    pos: list[str] = []
+    neg: list[str] = []
+    for sent in _SENTENCE_END.split(text):
+        low = _CONTRAST.split(sent)[-1].lower().replace("’", "'")
+        pos += _POS_PH.findall(low)
+        neg += _NEG_PH.findall(low)
+        low = _NEG_PH.sub(" | ", _POS_PH.sub(" | ", low))
+        toks = _TOKEN.findall(low.replace("|", " phrase "))
+        for i, w in enumerate(toks):
+            base = _base(w)
+            p, n = w in _POS or base in _POS, w in _NEG or base in _NEG
+            if not (p or n):
+                continue
+            window = toks[max(0, i - 3): i]
+            for k in range(len(window) - 1, -1, -1):
+                if window[k] in _CLAUSE_END:
+                    window = window[k + 1:]
+                    break
+            flip = any(t in _NEGATORS or t.endswith("n't") for t in window)
+            word = f"not {w}" if flip else w
+            (pos if p != flip else neg).append(word)
+    return pos, neg
