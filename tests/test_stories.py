@@ -471,3 +471,19 @@ def test_a_headline_made_from_a_wire_lead_leaves_out_the_dateline_and_the_page_s
     assert [headline_from_lead(t) for t in kept] == kept
     titled = featurize(Article(id="w2", content_hash="h2", title="GENEVA (Reuters) - as sent", body=[lead]))
     assert titled.title == "GENEVA (Reuters) - as sent", "an article's own title is shown as it is"
+
+
+def test_a_question_headline_yields_to_one_that_reports() -> None:
+    """An explainer's question ("What is behind ...?") does not head a story its reports tell."""
+    body = ("Ferry crews in Harbourton walked out on Monday over pay, cancelling 40 crossings to Gull Island, "
+            "the Harbourton Ferry Company said. Union organiser Mara Tellen said the strike would last two days.")
+    arts = [
+        _art("q1", "What is behind the Harbourton ferry strike?", body, 4, 8, "a.example"),
+        _art("q2", "Harbourton ferry strike cancels 40 crossings", body + " Passengers queued at the pier.", 4, 9,
+             "b.example"),
+        _art("q3", "Why are Harbourton ferry crews on strike?", body + " Talks resume on Wednesday.", 4, 10,
+             "c.example"),
+    ]
+    stories = cluster(arts)
+    assert len(stories) == 1
+    assert stories[0].title == "Harbourton ferry strike cancels 40 crossings"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -76,10 +76,13 @@ def fork_map(fn: Callable[[T], R], chunks: Sequence[T], workers: int) -> Iterato
     wait_prefetch()  # no encoder thread mid-work in the fork
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=mp.get_context("fork"),
                              initializer=_worker_init) as pool:
-        futures = [pool.submit(fn, c) for c in chunks]
+        futures: list[Future[R] | None] = [pool.submit(fn, c) for c in chunks]
         try:
-            for f in futures:
-                yield f.result()
+            for k, f in enumerate(futures):
+                futures[k] = None  # its result is the caller's now: not held here till the last chunk is done
+                yield f.result()  # type: ignore[union-attr]
+                del f
         finally:
             for f in futures:
-                f.cancel()
+                if f is not None:
+                    f.cancel()

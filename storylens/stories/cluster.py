@@ -519,7 +519,10 @@ class StoryClusterer:
             elif f.has_title or not rep.titled:
                 cur = _cos(_title_tf(st.title), rep.title, self.idf)
                 new = _cos(f.title_tf, rep.title, self.idf)
-                if (f.has_title and not rep.titled) or new > cur + 1e-9:
+                # a headline that reports heads the story before one that asks ("What is swine flu?", "Did
+                # Mexico over-react?": an explainer's or a column's), then the one nearest the story's titles
+                asks, asked = _asks(f.title), _asks(st.title)
+                if (f.has_title and not rep.titled) or (asked and not asks) or (asks == asked and new > cur + 1e-9):
                     st.title = f.title
                     rep.titled = rep.titled or f.has_title
 
@@ -1203,6 +1206,11 @@ def _coherence(v: dict[str, float], n: int) -> float:
     if n <= 1:
         return 1.0
     return min(1.0, math.sqrt(sum(x * x for x in v.values())) / n)
+
+
+def _asks(title: str) -> bool:
+    """A headline put as a question."""
+    return title.rstrip(" \"'\u201d\u2019)").endswith("?")
 
 
 def _title_tf(title: str) -> dict[str, float]:
