@@ -267,3 +267,39 @@ def _unit():  # noqa: ANN202 - a document vector for articles whose candidate se
     v = np.zeros(512, dtype=np.float32)
     v[0] = 1.0
     return v
+
+
+def test_stored_candidates_weighed_a_block_at_a_time_give_the_same_derivations(tmp_path: Path, monkeypatch) -> None:
+    """The update reads and lets go the stored candidates a block at a time (memory follows the block, not
+    the store): with one candidate per block the derivations are the ones of a single block."""
+    from storylens.reuse import incremental, update
+    from storylens.store import open_store
+
+    seeds = _seeds()
+    old = [art("A", ORIGINAL, day=1), art("I", INDEPENDENT, day=2), seeds[0], seeds[2]]
+    new = [art("B", REWRITE, day=2), art("C", REWRITE[:6], day=3), seeds[1], seeds[3], seeds[4]]
+    got = []
+    for block in (incremental.OLD_BLOCK, 1):
+        monkeypatch.setattr(incremental, "OLD_BLOCK", block)
+        store = open_store(str(tmp_path / f"b{block}.db"))
+        store.add_articles(old)
+        update(store, old)
+        store.add_articles(new)
+        update(store, new)
+        got.append([d.model_dump(mode="json") for d in store.get_derivations()])
+        store.close()
+    pairs = {(d["source_id"], d["derived_id"]) for d in got[0]}
+    assert ("A", "B") in pairs and (seeds[0].id, seeds[1].id) in pairs
+    assert got[0] == got[1]
+
+
+def test_blocks_never_split_a_candidates_pairs() -> None:
+    from storylens.reuse.incremental import _blocks
+
+    pairs = sorted([("o1", "n1"), ("o1", "n2"), ("o2", "n1"), ("n1", "n2"), ("o3", "n2"), ("o3", "n3")])
+    blocks = _blocks(pairs, {"o1", "o2", "o3"}, 1)
+    assert [p for b in blocks for p in b] == pairs
+    for b in blocks:
+        assert len({a for a, _ in b if a.startswith("o")}) <= 1
+    firsts = [{a for a, _ in b} for b in blocks]
+    assert all(not (x & y) for i, x in enumerate(firsts) for y in firsts[i + 1:])

@@ -32,6 +32,26 @@ from storylens.reuse.index import Index
 from storylens.store.base import Store
 
 PREFIX = "reuse:"
+OLD_BLOCK = 256  # stored candidates held at once while their pairs are weighed
+
+
+def _blocks(pairs: list[tuple[str, str]], old: set[str], size: int) -> list[list[tuple[str, str]]]:
+    """The sorted pairs cut into runs that together name at most ``size`` stored (``old``) articles; a
+    candidate's pairs are never split (they are contiguous: pairs are sorted by candidate first)."""
+    out: list[list[tuple[str, str]]] = []
+    cur: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for p in pairs:
+        a = p[0]
+        if a in old and a not in seen and len(seen) >= size and cur and cur[-1][0] != a:
+            out.append(cur)
+            cur, seen = [], set()
+        if a in old:
+            seen.add(a)
+        cur.append(p)
+    if cur:
+        out.append(cur)
+    return out
 
 
 def _edge_from_derivation(dv: Derivation) -> tuple[frozenset[str], float, Derivation]:
@@ -67,29 +87,53 @@ def update(store: Store, new_articles: list[Article], progress: Callable[[int, i
             pairs.add((c, f.id))
         index.add(f)
     index.flush()
+    # The stored candidates are read, weighed and let go a block at a time (pairs sorted by candidate, so a
+    # block is a run of them): memory follows the block, not the number of stored articles the batch meets
+    # (their features and sentence vectors took ~90 MB per 1,000 candidates, and a batch of 2,000 meets up
+    # to its TOP_K-fold of them). The pairs are weighed in the same order as before, each on its own, so
+    # the result is the same.
     old_ids = sorted({c for c, _ in pairs} - set(feats))
-    if old_ids:
-        olds = store.get_articles(old_ids)
-        for f in build_features(olds, annotate.document_vectors(store, olds)):
-            feats[f.id] = f
-    todo = [(a, b) for a, b in sorted(pairs) if a in feats and b in feats]
-    # document-level refusals first; sentence vectors only for the articles of the pairs left (one batch)
-    weigh = [(a, b) for a, b in todo if not evaluate_gate(feats[a], feats[b])]
-    ensure_embeddings([feats[x] for x in sorted({x for p in weigh for x in p})],
-                      loader=annotate.sentence_vector_loader(store), saver=annotate.sentence_vector_saver(store))
+    todo = sorted(pairs)
+    total = len(todo)
+    step = max(1, total // 100)
     new_edges: dict[frozenset[str], Edge] = {}
-    step = max(1, len(weigh) // 100)
-    for n, (a_id, b_id) in enumerate(weigh):
-        if progress and n % step == 0:
-            progress(n, len(weigh))
-        a, b = feats[a_id], feats[b_id]
-        pe = evaluate(a, b)
-        if is_derivation(pe):
-            d = dirmod.decide(a, b, pe.b_in_a.coverage, pe.a_in_b.coverage)
-            if holds(pe, d):
-                new_edges[frozenset((a_id, b_id))] = Edge(pe, d, pe.strength())
+    stored_old: set[str] = set()  # candidates the store returned: the old articles the pruning below may use
+    weighed: set[str] = set()
+    kept: dict[str, Feat] = {}  # old articles in a new edge: the pruning reads them
+    done = 0
+    saver = annotate.sentence_vector_saver(store)
+    loader = annotate.sentence_vector_loader(store)
+    for block in _blocks(todo, set(old_ids), OLD_BLOCK):
+        ids = sorted({x for p in block for x in p if x not in feats})
+        olds = store.get_articles(ids) if ids else []
+        here = dict(feats)
+        for f in build_features(olds, annotate.document_vectors(store, olds)):
+            here[f.id] = f
+            stored_old.add(f.id)
+        del olds
+        pairs_here = [(a, b) for a, b in block if a in here and b in here]
+        # document-level refusals first; sentence vectors only for the articles of the pairs left
+        weigh = [(a, b) for a, b in pairs_here if not evaluate_gate(here[a], here[b])]
+        involved = sorted({x for p in weigh for x in p})
+        weighed.update(involved)
+        ensure_embeddings([here[x] for x in involved], loader=loader, saver=saver)
+        for a_id, b_id in weigh:
+            if progress and done % step == 0:
+                progress(done, total)
+            done += 1
+            a, b = here[a_id], here[b_id]
+            pe = evaluate(a, b)
+            if is_derivation(pe):
+                d = dirmod.decide(a, b, pe.b_in_a.coverage, pe.a_in_b.coverage)
+                if holds(pe, d):
+                    new_edges[frozenset((a_id, b_id))] = Edge(pe, d, pe.strength())
+                    for x in (a_id, b_id):
+                        if x not in feats:
+                            kept[x] = here[x]
+        done += len(block) - len(weigh)
+        del here
     if progress:
-        progress(len(weigh), len(weigh))
+        progress(total, total)
     if not new_edges:
         return
     # bring in what is already known around these articles, so chains and siblings are explained away
@@ -110,6 +154,14 @@ def update(store: Store, new_articles: list[Article], progress: Callable[[int, i
         combined[k] = Edge(ref, dirmod.Direction(dv.source_id, dv.derived_id, dv.direction_from,
                                                  dv.direction_confidence, list(dv.direction_evidence)), strength)
         stand_in[k] = dv
+    # the pruning sees every stored candidate among these articles, as when all were held at once
+    feats.update(kept)
+    back = sorted(n for k in combined for n in k if n in stored_old and n not in feats)
+    if back:
+        olds = store.get_articles(back)
+        for f in build_features(olds, annotate.document_vectors(store, olds)):
+            feats[f.id] = f
+        ensure_embeddings([feats[x] for x in back if x in weighed and x in feats], loader=loader)
     kept = _prune(_recover_siblings(combined, feats, True), feats)
     result: list[Derivation] = []
     for k, e in kept.items():
