@@ -301,3 +301,37 @@ def test_a_title_inside_a_speaker_mention_is_not_part_of_the_name() -> None:
             "Alabama Sen. Jeff Sessions said the rule was wrong.\n\n"
             "Martin Luther King said the time was always right to do what is right.")
     assert [q.resolved for q in find_quotes(text)] == ["Jeff Zucker", "Jeff Sessions", "Martin Luther King"]
+
+
+def test_straight_and_curly_quotation_marks_close_one_another() -> None:
+    # some outlets' text opens with a straight mark and closes with a curly one, or closes with "“"
+    text = '"I don’t think the ferry will sail,” Grassley said. "It is late," he added.'
+    assert [text[a:b] for a, b in quote_regions(text)] == ['"I don’t think the ferry will sail,”', '"It is late,"']
+    text = "“It's unusual,“ said Larry Noble, a harbour lawyer. “It's a hard thing to do.”"
+    assert [text[a:b] for a, b in quote_regions(text)] == ["“It's unusual,“", "“It's a hard thing to do.”"]
+    assert ("Larry Noble, a harbour lawyer", "said", "“It's unusual,“") in _spans(text)
+
+
+def test_a_second_report_conjoined_inside_the_complement_is_its_own() -> None:
+    # the parser hangs "three-quarters said ..." on the first complement; it is not what the first speaker said
+    text = ("Six in 10 Virginia Democratic primary voters said Clinton is honest and trustworthy, and "
+            "three-quarters said the same of Sanders.")
+    got = _spans(text)
+    assert ("Six in 10 Virginia Democratic primary voters", "said", "Clinton is honest and trustworthy") in got
+    assert any(source == "three-quarters" and cue == "said" for source, cue, _ in got)
+
+
+def test_a_subordinate_cue_does_not_take_the_main_clause() -> None:
+    # "After X criticized Y, Z shot back ...": the main clause is Z's, not what X criticized
+    text = ("After former California Gov. Jerry Brown criticized Bill Clinton during a debate, Hillary shot back, "
+            "“I suppose I could have chosen to bake cookies and have teas.”")
+    got = _spans(text)
+    assert all("Hillary" not in content for _, cue, content in got if cue == "criticized")
+
+
+def test_capitals_dateline_without_agency_is_not_the_speaker() -> None:
+    # the parser made "SALEM, Ore." the subject of "endorsed", "PORTLAND --" part of the speaker
+    assert ("Governor Lena Park", "endorsed") in [(s, c) for s, c, _ in _spans(
+        "SALEM, Ore. — Governor Lena Park on Monday endorsed the ferry plan.")]
+    got = _spans("PORTLAND -- Harbour chief Lena Park on Monday announced that the ferry would be sold.")
+    assert got and got[0][0] == "Harbour chief Lena Park"

@@ -174,7 +174,9 @@ def quote_regions(text: str) -> list[Span]:
     """(start, end) of quoted passages, the quotation marks included. A quotation may run over sentences
     but never over a paragraph break: an unclosed one ends with its paragraph (news style reopens it in the
     next paragraph). Marks: curly, straight, and two apostrophes (``''``, the New York Times' archive style,
-    which opens and closes with the same pair)."""
+    which opens and closes with the same pair). Curly and straight double marks close one another (some
+    outlets' text opens with ``"`` and closes with ``”``), and a ``“`` placed as a closing mark (after a word
+    or punctuation, before a space: ``“It's unusual,“ said ...``) closes."""
     out: list[Span] = []
     for para in re.finditer(r"[^\n]+", text):
         ps, pe = para.span()
@@ -190,14 +192,21 @@ def quote_regions(text: str) -> list[Span]:
                 j = text.find("''", i + 2, pe)
                 end = j + 2 if j >= 0 else pe
             else:
-                j = text.find("”" if ch == "“" else '"', i + 1, pe)
-                if j < 0 and ch == "“":
-                    j = text.find('"', i + 1, pe)
-                end = j + 1 if j >= 0 else pe
+                end = pe
+                for j in range(i + 1, pe):
+                    c = text[j]
+                    if c in '”"' or c == "“" and _closes(text, j, pe):
+                        end = j + 1
+                        break
             if end - i > 3:
                 out.append((i, end))
             i = end
     return out
+
+
+def _closes(text: str, j: int, pe: int) -> bool:
+    """A ``“`` at ``j`` placed as a closing mark: after a word or punctuation, before a space or the end."""
+    return not text[j - 1].isspace() and (j + 1 >= pe or text[j + 1].isspace())
 
 
 _IRREGULAR_SPEECH = frozenset({"said", "told", "wrote", "written", "spoke", "thought", "felt", "made"})
@@ -271,6 +280,8 @@ def _candidate(sentence: str, lex: Lexicon) -> bool:
 _DATELINE = re.compile(
     r"(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}(?: \d{1,2})?(?:, [A-Z][\w.]*(?: [A-Z]?[\w.]+)?){0,2} )?"
     r"\([A-Z][\w ]{1,20}\) ?[—–-]+ "
+    # or a city in capitals without the agency ("WASHINGTON — ", "OSCEOLA, Iowa -- ")
+    r"|[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*)?)? (?:--|—|–) "
 )
 
 
@@ -579,6 +590,34 @@ def _semicolon_between(v: Token, c: Token) -> bool:
     return any(t.text == ";" for t in v.doc[lo + 1 : hi])
 
 
+def _cut_reports(toks: list[Token], v: Token, lex: Lexicon) -> list[Token]:
+    """The content up to a conjoined clause that is a report of its own: a cue verb with its own subject
+    conjoined inside the complement ("Six in 10 voters said Clinton is honest, and three-quarters said the
+    same of Sanders", "... said that Wall Street hurts the economy, and those voters backed Mr. Sanders"):
+    the parser hung the second report on the first one's complement, but each word has one role, and the
+    second clause is not what the first speaker said."""
+    inside = {t.i for t in toks}
+    doc = v.doc
+    for t in sorted(toks, key=lambda t: t.i):
+        if not (
+            t.dep_ in ("conj", "ccomp")
+            and t.i > v.i
+            and (t.head.i in inside or t.head.i == v.i)
+            and t.pos_ == "VERB"
+            and t.lemma_.lower() in lex.lemmas
+            and any(c.dep_ == "nsubj" and c.lower_ not in _RELATIVE and c.i < t.i for c in t.children)
+        ):
+            continue
+        cut = t.left_edge.i
+        if cut < 1 or doc[cut - 1].dep_ != "cc" or doc[cut - 1].lower_ not in ("and", "but", "while"):
+            continue
+        while cut - 1 > v.i and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
+            cut -= 1
+        kept = [x for x in toks if x.i < cut]
+        return kept or toks
+    return toks
+
+
 def _content_of(
     v: Token, source: list[Token] | None, cue: list[Token], lex: Lexicon
 ) -> tuple[list[Token], str]:
@@ -587,7 +626,7 @@ def _content_of(
     comps = [c for c in v.children if c.dep_ in _CONTENT_DEPS and not _semicolon_between(v, c)]
     if comps:
         toks = [t for c in comps for t in _subtree(c, taken)]
-        return toks, "comp"
+        return _cut_reports(toks, v, lex), "comp"
     stray = _stray_that(v)
     if stray is not None:
         return _subtree(stray, taken), "stray"
@@ -607,6 +646,8 @@ def _content_of(
         and (v.head.pos_ in ("VERB", "AUX") or v.dep_ == "parataxis" and v.head.pos_ in ("NOUN", "PROPN"))
         and v.head.i != v.i
         and v.head.lemma_.lower() not in lex.strong
+        # a subordinate clause ("After Brown criticized Clinton, Hillary shot back ...") is no parenthesis
+        and not any(c.dep_ == "mark" for c in v.children)
     ):
         ex = {t.i for t in v.subtree}
         toks = [t for t in v.head.subtree if t.i not in ex]
@@ -732,7 +773,7 @@ def candidates(
                     how = f"nom-{kind}"
                     lem = "n:" + tok.lemma_.lower()
                     cspan = _span_of(content, base)
-                    feats = _features(tok, lem, how, source, content, cspan, regions, base, lex.lemmas)
+                    feats = _features(tok, lem, how, source, content, cspan, regions, base, lex.lemmas, lex.nouns)
                     out.append(Candidate(tok.i, [tok], source, content, how, feats + ["src=nom"]))
             continue
         if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in ("aux", "auxpass") or tok.dep_ == "amod" and not (
@@ -754,6 +795,15 @@ def candidates(
             via = "inv" if source else via
         if source is not None:
             source = _tokens_trimmed(source) or None
+        if source is not None and _quoted_apart(_span_of(source, base), _span_of(cue, base), regions):
+            # the parse took words of a quotation as the speaker of a cue outside it ("'..., the foundation,
+            # all the old trust stuff,' said a person ...", "'That,' he said, 'is par for the course'"): a
+            # speaker is not inside the quotation it is credited with; the inverted one after the cue, or none
+            source, via = _inverted_source(tok), "inv"
+            source = (_tokens_trimmed(source) or None) if source else None
+            if source is not None and _quoted_apart(_span_of(source, base), _span_of(cue, base), regions):
+                source = None
+            via = via if source else "none"
         content, how = _content_of(tok, source, cue, lex)
         content = _tokens_trimmed(content)
         span = None
@@ -774,12 +824,17 @@ def candidates(
                 source,
                 content,
                 how,
-                _features(tok, lem, how, source, content, cspan, regions, base, lex.lemmas) + [f"src={via}"],
+                _features(tok, lem, how, source, content, cspan, regions, base, lex.lemmas, lex.nouns) + [f"src={via}"],
                 _antecedent(source),
                 span,
             )
         )
     return out
+
+
+def _quoted_apart(source: Span, cue: Span, regions: Sequence[Span]) -> bool:
+    """The source lies inside a quotation and the cue outside it."""
+    return any(rs <= source[0] and source[1] <= re_ and not (rs <= cue[0] < re_) for rs, re_ in regions)
 
 
 def _rest_of_sentence(v: Token, source: list[Token] | None, cue: list[Token]) -> list[Token]:
@@ -822,6 +877,7 @@ def _features(
     regions: list[Span],
     base: int,
     lex_lemmas: frozenset[str] = frozenset(),
+    lex_nouns: frozenset[str] = frozenset(),
 ) -> list[str]:
     at = base + v.idx
     src_head = min(source, key=lambda t: (t.head in source, t.i)) if source else None
@@ -831,7 +887,9 @@ def _features(
         f"how={how}",
         f"how={how}|lem={lem}",
         f"dep={v.dep_}",
+        f"dep={v.dep_}|lem={lem}",  # "say" as a root attributes, as a clausal subject less so
         f"tag={v.tag_}",
+        f"tag={v.tag_}|lem={lem}",
         f"subj={src_head.pos_ if src_head is not None else 'none'}",
         f"subj={src_head.pos_ if src_head is not None else 'none'}|lem={lem}",
         "clen=" + ("1" if n == 1 else "2-3" if n <= 3 else "4-8" if n <= 8 else "9+"),
@@ -847,7 +905,7 @@ def _features(
         feats.append("neg")
     if src_head is not None and src_head.lower_ in _PRONOUNS:
         feats.append("subj_pronoun")
-    feats.extend(_more_features(v, lem, how, src_head, content, cspan, regions, base, lex_lemmas))
+    feats.extend(_more_features(v, lem, how, src_head, content, cspan, regions, base, lex_lemmas, lex_nouns))
     return feats
 
 
@@ -864,6 +922,7 @@ def _more_features(
     regions: list[Span],
     base: int,
     lex_lemmas: frozenset[str] = frozenset(),
+    lex_nouns: frozenset[str] = frozenset(),
 ) -> list[str]:
     """What the speaker is (the source's head word: "critics", "officials" attribute; "weeds", "the plan" do
     not), what kind of content follows (a that-clause, an infinitive, a question, a noun phrase, and which
@@ -892,6 +951,9 @@ def _more_features(
         ctype = root.pos_
         if how in ("obj", "prep"):
             out.append(f"chead={root.lemma_.lower()}")
+            if root.pos_ == "NOUN" and root.lemma_.lower() in lex_nouns:
+                # "had been a strong supporter of", "voiced support for": the object is itself a cue noun
+                out.append("cn=cue")
     if how == "acomp":
         out += [f"adj={c.lemma_.lower()}" for c in v.children if c.dep_ == "acomp"]
     out += [f"ctype={ctype}", f"ctype={ctype}|lem={lem}"]
