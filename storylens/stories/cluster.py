@@ -1101,6 +1101,8 @@ class StoryClusterer:
         if len(rk.ents) > self.p.max_story_names:
             rk.ents = dict(sorted(rk.ents.items(), key=lambda kv: (-kv[1], kv[0]))[: self.p.max_story_names])
         rk.display = {k: v for k, v in {**rd.display, **rk.display}.items() if k in rk.names}
+        if sd.title and _asks(sk.title or "") and not _asks(sd.title) and (rd.titled or not rk.titled):
+            sk.title = sd.title  # a headline that reports before one that asks, as when an article joins
         rk.titled = rk.titled or rd.titled
         self._set_norms(rk)
         keys = self.order.get(keep, []) + self.order.pop(drop, [])
