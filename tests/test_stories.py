@@ -487,3 +487,20 @@ def test_a_question_headline_yields_to_one_that_reports() -> None:
     stories = cluster(arts)
     assert len(stories) == 1
     assert stories[0].title == "Harbourton ferry strike cancels 40 crossings"
+
+
+def test_an_own_question_headline_does_not_displace_a_reporting_first_sentence() -> None:
+    """A page's own headline wins over a first sentence standing in for one, unless it asks and that reports."""
+    body = ("Ferry crews in Harbourton walked out on Monday over pay, cancelling 40 crossings to Gull Island, "
+            "the Harbourton Ferry Company said. Union organiser Mara Tellen said the strike would last two days.")
+    arts = [
+        _art("u1", "", body, 4, 8, "a.example"),
+        _art("u2", "What is behind the Harbourton ferry strike?", body + " Talks resume on Wednesday.", 4, 9,
+             "b.example"),
+    ]
+    stories = cluster(arts)
+    assert len(stories) == 1
+    assert stories[0].title.startswith("Ferry crews in Harbourton walked out on Monday")
+    arts.append(_art("u3", "Harbourton ferry strike cancels 40 crossings", body + " Queues at the pier.", 4, 10,
+                     "c.example"))
+    assert cluster(arts)[0].title == "Harbourton ferry strike cancels 40 crossings"  # a reporting headline of its own

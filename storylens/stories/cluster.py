@@ -521,8 +521,11 @@ class StoryClusterer:
                 new = _cos(f.title_tf, rep.title, self.idf)
                 # a headline that reports heads the story before one that asks ("What is swine flu?", "Did
                 # Mexico over-react?": an explainer's or a column's), then the one nearest the story's titles
+                # (an article's own headline before a first sentence standing in for one, unless it asks and that
+                # sentence reports)
                 asks, asked = _asks(f.title), _asks(st.title)
-                if (f.has_title and not rep.titled) or (asked and not asks) or (asks == asked and new > cur + 1e-9):
+                if ((f.has_title and not rep.titled and (asked or not asks)) or (asked and not asks)
+                        or (asks == asked and new > cur + 1e-9)):
                     st.title = f.title
                     rep.titled = rep.titled or f.has_title
 
