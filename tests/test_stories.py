@@ -504,3 +504,13 @@ def test_an_own_question_headline_does_not_displace_a_reporting_first_sentence()
     arts.append(_art("u3", "Harbourton ferry strike cancels 40 crossings", body + " Queues at the pier.", 4, 10,
                      "c.example"))
     assert cluster(arts)[0].title == "Harbourton ferry strike cancels 40 crossings"  # a reporting headline of its own
+
+
+def test_a_story_opened_by_a_question_headline_takes_a_reporting_first_sentence() -> None:
+    body = ("Ferry crews in Harbourton walked out on Monday over pay, cancelling 40 crossings to Gull Island, "
+            "the Harbourton Ferry Company said. Union organiser Mara Tellen said the strike would last two days.")
+    arts = [_art("v1", "Why are Harbourton ferry crews on strike?", body, 4, 8, "a.example"),
+            _art("v2", "", body + " Talks resume on Wednesday.", 4, 9, "b.example")]
+    stories = cluster(arts)
+    assert len(stories) == 1
+    assert stories[0].title.startswith("Ferry crews in Harbourton walked out on Monday")

@@ -516,18 +516,22 @@ class StoryClusterer:
                 st.title = f.title
                 if rep is not None:
                     rep.titled = f.has_title
-            elif f.has_title or not rep.titled:
-                cur = _cos(_title_tf(st.title), rep.title, self.idf)
-                new = _cos(f.title_tf, rep.title, self.idf)
+            else:
                 # a headline that reports heads the story before one that asks ("What is swine flu?", "Did
-                # Mexico over-react?": an explainer's or a column's), then the one nearest the story's titles
-                # (an article's own headline before a first sentence standing in for one, unless it asks and that
-                # sentence reports)
+                # Mexico over-react?": an explainer's or a column's); then an article's own headline before a
+                # first sentence standing in for one; then the one nearest the story's titles
                 asks, asked = _asks(f.title), _asks(st.title)
-                if ((f.has_title and not rep.titled and (asked or not asks)) or (asked and not asks)
-                        or (asks == asked and new > cur + 1e-9)):
+                if asked and not asks:
+                    take = True
+                elif asks and not asked:
+                    take = False
+                elif f.has_title != rep.titled:
+                    take = f.has_title
+                else:
+                    take = _cos(f.title_tf, rep.title, self.idf) > _cos(_title_tf(st.title), rep.title, self.idf) + 1e-9
+                if take:
                     st.title = f.title
-                    rep.titled = rep.titled or f.has_title
+                    rep.titled = f.has_title
 
     # ------------------------------------------------------------------ main entry
     def add(self, articles: Sequence[Article], embeddings: np.ndarray | None = None) -> list[Assignment]:
@@ -1104,9 +1108,11 @@ class StoryClusterer:
         if len(rk.ents) > self.p.max_story_names:
             rk.ents = dict(sorted(rk.ents.items(), key=lambda kv: (-kv[1], kv[0]))[: self.p.max_story_names])
         rk.display = {k: v for k, v in {**rd.display, **rk.display}.items() if k in rk.names}
-        if sd.title and _asks(sk.title or "") and not _asks(sd.title) and (rd.titled or not rk.titled):
+        if sd.title and _asks(sk.title or "") and not _asks(sd.title):
             sk.title = sd.title  # a headline that reports before one that asks, as when an article joins
-        rk.titled = rk.titled or rd.titled
+            rk.titled = rd.titled
+        else:
+            rk.titled = rk.titled or rd.titled
         self._set_norms(rk)
         keys = self.order.get(keep, []) + self.order.pop(drop, [])
         if not keys:
