@@ -71,9 +71,15 @@ _NEG_PH = _phrase_rx(NEGATIVE_PHRASES)
 def polarity(text: str) -> tuple[int, int]:
     """Counts of praising and condemning words and phrases in ``text``, negation applied (a phrase counts
     once, its words not again)."""
-    low = text.lower().replace("’", "'")
-    pos = len(_POS_PH.findall(low))
-    neg = len(_NEG_PH.findall(low))
+    pos, neg = _evaluative(text.lower().replace("’", "'"))
+    return len(pos), len(neg)
+
+
+def _evaluative(low: str) -> tuple[list[str], list[str]]:
+    """The praising and condemning phrases and words of lower-cased ``low``; a word after a negation (within
+    three words, not past a comma or a full stop) goes to the other side, as "not + word"."""
+    pos: list[str] = _POS_PH.findall(low)
+    neg: list[str] = _NEG_PH.findall(low)
     low = _NEG_PH.sub(" | ", _POS_PH.sub(" | ", low))
     toks = _TOKEN.findall(low.replace("|", " phrase "))
     for i, w in enumerate(toks):
@@ -82,15 +88,12 @@ def polarity(text: str) -> tuple[int, int]:
         if not (p or n):
             continue
         window = toks[max(0, i - 3): i]
-        for k in range(len(window) - 1, -1, -1):  # a negation does not reach past a comma or a full stop
+        for k in range(len(window) - 1, -1, -1):
             if window[k] in _CLAUSE_END:
                 window = window[k + 1:]
                 break
         flip = any(t in _NEGATORS or t.endswith("n't") for t in window)
-        if p != flip:
-            pos += 1
-        else:
-            neg += 1
+        (pos if p != flip else neg).append(f"not {w}" if flip else w)
     return pos, neg
 
 
@@ -113,22 +116,7 @@ def evaluative_words(text: str) -> tuple[list[str], list[str]]:
     pos: list[str] = []
     neg: list[str] = []
     for sent in _SENTENCE_END.split(text):
-        low = _CONTRAST.split(sent)[-1].lower().replace("’", "'")
-        pos += _POS_PH.findall(low)
-        neg += _NEG_PH.findall(low)
-        low = _NEG_PH.sub(" | ", _POS_PH.sub(" | ", low))
-        toks = _TOKEN.findall(low.replace("|", " phrase "))
-        for i, w in enumerate(toks):
-            base = _base(w)
-            p, n = w in _POS or base in _POS, w in _NEG or base in _NEG
-            if not (p or n):
-                continue
-            window = toks[max(0, i - 3): i]
-            for k in range(len(window) - 1, -1, -1):
-                if window[k] in _CLAUSE_END:
-                    window = window[k + 1:]
-                    break
-            flip = any(t in _NEGATORS or t.endswith("n't") for t in window)
-            word = f"not {w}" if flip else w
-            (pos if p != flip else neg).append(word)
+        p, n = _evaluative(_CONTRAST.split(sent)[-1].lower().replace("’", "'"))
+        pos += p
+        neg += n
     return pos, neg
