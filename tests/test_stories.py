@@ -473,10 +473,13 @@ def test_a_headline_made_from_a_wire_lead_leaves_out_the_dateline_and_the_page_s
     assert titled.title == "GENEVA (Reuters) - as sent", "an article's own title is shown as it is"
 
 
+_STRIKE = ("Ferry crews in Harbourton walked out on Monday over pay, cancelling 40 crossings to Gull Island, "
+           "the Harbourton Ferry Company said. Union organiser Mara Tellen said the strike would last two days.")
+
+
 def test_a_question_headline_yields_to_one_that_reports() -> None:
     """An explainer's question ("What is behind ...?") does not head a story its reports tell."""
-    body = ("Ferry crews in Harbourton walked out on Monday over pay, cancelling 40 crossings to Gull Island, "
-            "the Harbourton Ferry Company said. Union organiser Mara Tellen said the strike would last two days.")
+    body = _STRIKE
     arts = [
         _art("q1", "What is behind the Harbourton ferry strike?", body, 4, 8, "a.example"),
         _art("q2", "Harbourton ferry strike cancels 40 crossings", body + " Passengers queued at the pier.", 4, 9,
@@ -491,8 +494,7 @@ def test_a_question_headline_yields_to_one_that_reports() -> None:
 
 def test_an_own_question_headline_does_not_displace_a_reporting_first_sentence() -> None:
     """A page's own headline wins over a first sentence standing in for one, unless it asks and that reports."""
-    body = ("Ferry crews in Harbourton walked out on Monday over pay, cancelling 40 crossings to Gull Island, "
-            "the Harbourton Ferry Company said. Union organiser Mara Tellen said the strike would last two days.")
+    body = _STRIKE
     arts = [
         _art("u1", "", body, 4, 8, "a.example"),
         _art("u2", "What is behind the Harbourton ferry strike?", body + " Talks resume on Wednesday.", 4, 9,
@@ -507,8 +509,7 @@ def test_an_own_question_headline_does_not_displace_a_reporting_first_sentence()
 
 
 def test_a_story_opened_by_a_question_headline_takes_a_reporting_first_sentence() -> None:
-    body = ("Ferry crews in Harbourton walked out on Monday over pay, cancelling 40 crossings to Gull Island, "
-            "the Harbourton Ferry Company said. Union organiser Mara Tellen said the strike would last two days.")
+    body = _STRIKE
     arts = [_art("v1", "Why are Harbourton ferry crews on strike?", body, 4, 8, "a.example"),
             _art("v2", "", body + " Talks resume on Wednesday.", 4, 9, "b.example")]
     stories = cluster(arts)
