@@ -182,6 +182,11 @@ def _lexical_vectors(texts: list[str]) -> np.ndarray:
     return np.divide(out, n, out=np.zeros_like(out), where=n > 0)
 
 
+def _codes(values: list) -> np.ndarray:  # noqa: ANN001 - hashable values -> one integer per distinct value
+    seen: dict[object, int] = {}
+    return np.asarray([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
+
+
 def _partner_pairs(cand: list[tuple[str, int, str]]) -> list[tuple[int, int]]:
     """Candidates of different articles that could tell one thing: they share three content words and a quarter
     of the shorter one's (all of a shorter one's). SAME_SENTENCE is a close paraphrase: on real news every
@@ -200,15 +205,10 @@ def _partner_pairs(cand: list[tuple[str, int, str]]) -> list[tuple[int, int]]:
     size = np.asarray([len(x) for x in stems], dtype=np.float64)
     short = np.minimum(size[:, None], size[None, :])
     ok = (shared >= np.minimum(PARTNER_STEMS, short)) & (short > 0) & (shared >= PARTNER_SHARE * short)
-    art = _article_codes(cand)
+    art = _codes([c[0] for c in cand])
     ok &= art[:, None] != art[None, :]
     ok &= np.triu(np.ones((n, n), dtype=bool), k=1)
     return [(int(i), int(j)) for i, j in zip(*np.nonzero(ok), strict=True)]
-
-
-def _article_codes(cand: list[tuple[str, int, str]]) -> np.ndarray:
-    codes: dict[str, int] = {}
-    return np.asarray([codes.setdefault(c[0], len(codes)) for c in cand], dtype=np.int64)
 
 
 def _partner_rows(cand: list[tuple[str, int, str]], pairs: list[tuple[int, int]]) -> list[int]:
@@ -247,11 +247,6 @@ def _same_sentence_similarity(cand: list[tuple[str, int, str]], by_id: dict[str,
     return out
 
 
-def _codes(values: list) -> np.ndarray:  # noqa: ANN001 - hashable values -> one integer per distinct value
-    seen: dict[object, int] = {}
-    return np.asarray([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
-
-
 def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Article],
           rank: dict[str, int], size: int, ancestors: dict[str, set[str]] | None = None,
           reused: dict[str, set[str]] | None = None,
@@ -274,7 +269,7 @@ def _pick(story: Story, cand: list[tuple[str, int, str]], by_id: dict[str, Artic
 
     norm = _codes([" ".join(words(c[2])).lower() for c in cand])
     facts = _codes([_facts(c[2]) for c in cand])
-    art = _article_codes(cand)
+    art = _codes([c[0] for c in cand])
     # two sentences of different articles that say the same, with the same numbers and polarity (a sentence
     # with other numbers or the other polarity does not corroborate); the groups are the connected ones, each
     # rooted at its first member, whatever the order the pairs are joined in
