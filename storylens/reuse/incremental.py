@@ -99,7 +99,7 @@ def update(store: Store, new_articles: list[Article], progress: Callable[[int, i
     new_edges: dict[frozenset[str], Edge] = {}
     stored_old: set[str] = set()  # candidates the store returned: the old articles the pruning below may use
     weighed: set[str] = set()
-    kept: dict[str, Feat] = {}  # old articles in a new edge: the pruning reads them
+    in_edges: dict[str, Feat] = {}  # old articles in a new edge: the pruning reads them
     done = 0
     saver = annotate.sentence_vector_saver(store)
     loader = annotate.sentence_vector_loader(store)
@@ -129,7 +129,7 @@ def update(store: Store, new_articles: list[Article], progress: Callable[[int, i
                     new_edges[frozenset((a_id, b_id))] = Edge(pe, d, pe.strength())
                     for x in (a_id, b_id):
                         if x not in feats:
-                            kept[x] = here[x]
+                            in_edges[x] = here[x]
         done += len(block) - len(weigh)
         del here
     if progress:
@@ -155,7 +155,7 @@ def update(store: Store, new_articles: list[Article], progress: Callable[[int, i
                                                  dv.direction_confidence, list(dv.direction_evidence)), strength)
         stand_in[k] = dv
     # the pruning sees every stored candidate among these articles, as when all were held at once
-    feats.update(kept)
+    feats.update(in_edges)
     back = sorted(n for k in combined for n in k if n in stored_old and n not in feats)
     if back:
         olds = store.get_articles(back)
